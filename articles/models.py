@@ -1,0 +1,480 @@
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from .html import has_text, sanitize_body, split_blocks
+
+
+class WebURLField(models.URLField):
+    """An http(s) address; forms add https:// when an editor leaves the scheme out."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
+def validate_not_blank(value):
+    if not value.strip():
+        raise ValidationError("This cannot be only spaces.")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="The section's address: /section/<slug>/. Lowercase letters, numbers "
+        "and hyphens. Changing it breaks links people have shared.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the section page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Order in the site's navigation and on the home page; lower comes first.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A person credited in bylines; staff, freelancer or agency, with or without a login."""
+
+    name = models.CharField(max_length=120, validators=[validate_not_blank])
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The author page's address: /authors/<slug>/."
+    )
+    job_title = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="E.g. “Taipei correspondent”. Shown on the author page.",
+    )
+    bio = models.TextField(
+        blank=True, max_length=1500, help_text="A short biography in the third person."
+    )
+    portrait = models.ImageField(upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text="The site account of this author, if they have one. Wire reporters and "
+        "freelancers usually do not.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def scheduled_or_published(self):
+        """Stories an editor has released, whether or not their time has come."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def published(self):
+        """Stories readers can see right now."""
+        return self.scheduled_or_published().filter(publish_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Published stories, plus every story for staff who can edit them (to preview)."""
+        if user.has_perm("articles.change_article"):
+            return self.all()
+        return self.published()
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def for_listing(self):
+        """What a story card needs (section, bylines, lead photo) in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            Prefetch(
+                "photo_placements",
+                queryset=PhotoPlacement.objects.lead().select_related("photo"),
+                to_attr="lead_placements",
+            ),
+        )
+
+    def for_detail(self):
+        """Everything the story page shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            Prefetch("photo_placements", queryset=PhotoPlacement.objects.select_related("photo")),
+            "tags",
+            "citations",
+            "corrections",
+        )
+
+    def lead_story(self):
+        """The story that opens the home page: the newest featured one, else the newest."""
+        return self.order_by("-featured", "-publish_at", "-id").first()
+
+    def latest_per_section(self, per_section):
+        """The newest `per_section` stories of every section, in one query."""
+        ranked = self.filter(section__isnull=False).annotate(
+            rank_in_section=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("publish_at").desc(), F("id").desc()],
+            )
+        )
+        return ranked.filter(rank_in_section__lte=per_section).order_by(
+            "section__position", "section__name", "rank_in_section"
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    kicker = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="A short label above the headline, e.g. “Report:” or “Analysis”.",
+    )
+    headline = models.CharField(
+        max_length=200,
+        validators=[validate_not_blank],
+        help_text="Say what happened, in the active voice, within about 70 characters for "
+        "search results.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text="The summary under the headline (dek): one or two sentences that make a "
+        "reader want the story. Also used as the description for search and sharing.",
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The story's address: /articles/<slug>/. Filled from the headline; "
+        "lowercase letters, numbers and hyphens. Do not change it after publication.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The story. Only paragraphs, headings, lists, quotes, links and simple "
+        "emphasis are kept; anything else (scripts, styles, embedded frames) is removed "
+        "when the story is saved.",
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+        help_text="Required to publish.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles")
+    dateline = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where the story was reported from, e.g. “TAIPEI”. Leave empty for "
+        "stories not reported from a place.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When the story goes live. A time in the future schedules it: it appears "
+        "by itself at that time. Left empty, publishing uses the current time.",
+    )
+    first_published_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="When the story first went live; kept if it is unpublished and republished.",
+    )
+    updated_at = models.DateTimeField(
+        "updated time",
+        null=True,
+        blank=True,
+        help_text="Shown to readers as “Updated”. Set it for substantive changes to the "
+        "story, not for typo fixes.",
+    )
+    featured = models.BooleanField(
+        default=False,
+        help_text="Featured stories lead the home page; the newest featured story is the lead.",
+    )
+    comments_enabled = models.BooleanField(
+        default=True, help_text="Readers may discuss this story."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("publish_at").desc(nulls_first=True), "-id"]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish"),
+            models.Index(
+                fields=["section", "status", "publish_at"], name="article_section_publish"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_body(self.body)
+        if self.status == self.Status.PUBLISHED:
+            if self.publish_at is None:
+                self.publish_at = timezone.now()
+            if self.first_published_at is None:
+                self.first_published_at = self.publish_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED:
+            errors = {}
+            if self.section_id is None:
+                errors["section"] = "Choose a section before publishing."
+            if not has_text(self.body):
+                errors["body"] = "A story needs a body before it can be published."
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def shows_updated(self):
+        return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
+
+    @property
+    def lead_placement(self):
+        if hasattr(self, "lead_placements"):
+            return self.lead_placements[0] if self.lead_placements else None
+        return next((p for p in self.photo_placements.all() if p.is_lead), None)
+
+    def body_segments(self):
+        """The body cut into blocks, each with the inline photos placed after it."""
+        inline = [p for p in self.photo_placements.all() if not p.is_lead]
+        blocks = split_blocks(self.body)
+        segments = [BodySegment(html=block) for block in blocks] or [BodySegment(html="")]
+        for placement in inline:
+            index = min(placement.after_block or len(segments), len(segments)) - 1
+            segments[index].photos.append(placement)
+        return segments
+
+
+@dataclass
+class BodySegment:
+    html: str
+    photos: list = field(default_factory=list)
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the byline; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class PhotoPlacementQuerySet(models.QuerySet):
+    def lead(self):
+        return self.filter(role=PhotoPlacement.Role.LEAD)
+
+    def in_published_articles(self):
+        return self.filter(article__in=Article.objects.scheduled_or_published())
+
+
+class PhotoPlacement(models.Model):
+    """Where a library photo appears in one story, and how it is captioned there."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead photo"
+        INLINE = "inline", "In the body"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photo_placements")
+    photo = models.ForeignKey(
+        "photos.Photo",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        help_text="A photo from the library. It needs alt text before the story is published.",
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.INLINE)
+    after_block = models.PositiveSmallIntegerField(
+        "after paragraph",
+        null=True,
+        blank=True,
+        help_text="Photos in the body only: the photo follows this paragraph (1 = after the "
+        "first; headings and lists count as paragraphs). Empty or past the end puts it "
+        "after the last paragraph.",
+    )
+    caption_override = models.TextField(
+        blank=True,
+        help_text="A caption for this story only. Leave empty to use the library caption.",
+    )
+
+    objects = PhotoPlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["role", F("after_block").asc(nulls_last=True), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(role="lead"), name="one_lead_photo_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.photo}"
+
+    def clean(self):
+        errors = {}
+        if self.role == self.Role.LEAD and self.after_block is not None:
+            errors["after_block"] = "The lead photo sits above the story; leave this empty."
+        if self.after_block == 0:
+            errors["after_block"] = "Use 1 or more: the photo follows that paragraph."
+        article = getattr(self, "article", None)
+        if (
+            self.photo_id
+            and article is not None
+            and article.status == Article.Status.PUBLISHED
+            and not self.photo.alt_text.strip()
+        ):
+            errors["photo"] = (
+                f"“{self.photo}” has no alt text. Add alt text in the photo library before "
+                "publishing this story with it."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_lead(self):
+        return self.role == self.Role.LEAD
+
+    @property
+    def caption(self):
+        return self.caption_override or self.photo.caption
+
+
+class Citation(models.Model):
+    """A source the story relies on, listed to readers under “Sources”."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    outlet = models.CharField(
+        max_length=200,
+        validators=[validate_not_blank],
+        help_text="The publisher, e.g. “Taiwan News” or “Nikkei Asia”.",
+    )
+    title = models.CharField(
+        max_length=300, validators=[validate_not_blank], help_text="The cited report's title."
+    )
+    url = WebURLField("URL", max_length=1000, help_text="http(s) link to the report.")
+    published_on = models.DateField(
+        "report date", null=True, blank=True, help_text="When the cited report was published."
+    )
+    quote = models.TextField(
+        blank=True, help_text="The passage quoted or relied on, word for word, if any."
+    )
+    archive_url = WebURLField(
+        "archived copy URL",
+        max_length=1000,
+        blank=True,
+        help_text="A permanent copy (e.g. on the Wayback Machine) in case the original moves.",
+    )
+    claim = models.TextField(
+        blank=True, help_text="The statement in our story that this source supports."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.outlet}: {self.title}"
+
+
+class Correction(models.Model):
+    """A dated note appended to a story; readers see them all, in date order."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+        CLARIFICATION = "clarification", "Clarification"
+        EDITORS_NOTE = "editors_note", "Editor's note"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        validators=[validate_not_blank],
+        help_text="Say what was wrong and what is right, e.g. “An earlier version of this "
+        "story misstated the date of the vote. It was March 3, not March 4.”",
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.published_at:%Y-%m-%d})"

@@ -1,0 +1,80 @@
+"""Small builders for test data: each makes a valid object, and any field can be overridden."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section
+from photos.models import Photo
+
+_numbers = itertools.count(1)
+
+
+def jpeg_bytes(width=64, height=40, colour=(120, 80, 40)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.jpg", **kwargs):
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def make_section(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Section {number}")
+    fields.setdefault("slug", f"section-{number}")
+    return Section.objects.create(**fields)
+
+
+def make_author(**fields):
+    number = next(_numbers)
+    fields.setdefault("name", f"Author {number}")
+    fields.setdefault("slug", f"author-{number}")
+    return Author.objects.create(**fields)
+
+
+def make_article(*, authors=(), **fields):
+    """A published story, live since an hour ago, unless the fields say otherwise."""
+    number = next(_numbers)
+    fields.setdefault("headline", f"Headline {number}")
+    fields.setdefault("slug", f"story-{number}")
+    fields.setdefault("body", f"<p>Body of story {number}.</p>")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    if fields["status"] == Article.Status.PUBLISHED:
+        fields.setdefault("publish_at", timezone.now() - timedelta(hours=1))
+    if "section" not in fields:
+        fields["section"] = make_section()
+    article = Article.objects.create(**fields)
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    return article
+
+
+def make_photo(**fields):
+    fields.setdefault("credit", "Jo Example/Test Wire")
+    fields.setdefault("caption", "A test photo.")
+    fields.setdefault("alt_text", "A plain brown rectangle.")
+    fields.setdefault("image", image_upload())
+    return Photo.objects.create(**fields)
+
+
+def place_photo(article, photo=None, **fields):
+    return PhotoPlacement.objects.create(article=article, photo=photo or make_photo(), **fields)
+
+
+def make_citation(article, **fields):
+    number = next(_numbers)
+    fields.setdefault("outlet", f"Outlet {number}")
+    fields.setdefault("title", f"Report {number}")
+    fields.setdefault("url", f"https://news.example.org/report-{number}")
+    return Citation.objects.create(article=article, **fields)
+
+
+def make_correction(article, **fields):
+    fields.setdefault("text", "An earlier version misstated a date.")
+    return Correction.objects.create(article=article, **fields)

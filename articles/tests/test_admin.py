@@ -1,0 +1,160 @@
+"""The editors' desk, exercised over HTTP as an editor would use it."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Author, PhotoPlacement, Section, Tag
+
+from .factories import make_article, make_author, make_photo, make_section, place_photo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client, django_user_model):
+    user = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw")
+    client.force_login(user)
+    return client
+
+
+def inline_management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_form(section, **overrides):
+    data = {
+        "kicker": "",
+        "headline": "Ferry timetable cut",
+        "slug": "ferry-timetable-cut",
+        "standfirst": "Fewer crossings this winter.",
+        "body": "<p>The operator will run nine crossings a day.</p>",
+        "section": str(section.pk),
+        "dateline": "PORT CALDER",
+        "status": Article.Status.PUBLISHED,
+        "publish_at_0": "2026-01-05",
+        "publish_at_1": "09:30:00",
+        "comments_enabled": "on",
+        **inline_management("bylines"),
+        **inline_management("photo_placements"),
+        **inline_management("citations"),
+        **inline_management("corrections"),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    "model", [Article, Section, Tag, Author, PhotoPlacement.photo.field.related_model]
+)
+def test_every_list_and_add_page_opens(desk, model):
+    make_article()
+    meta = model._meta
+    for view in ("changelist", "add"):
+        response = desk.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}"))
+        assert response.status_code == 200
+
+
+def test_article_change_page_shows_inlines(desk):
+    article = make_article()
+    place_photo(article, role="lead")
+    response = desk.get(reverse("admin:articles_article_change", args=[article.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for inline in ("bylines", "photo_placements", "citations", "corrections"):
+        assert f'id="{inline}-group"' in html
+
+
+def test_article_list_filters_and_searches(desk):
+    make_article(headline="Tidal turbines meet targets")
+    make_article(headline="Bus fares frozen", status=Article.Status.DRAFT)
+    url = reverse("admin:articles_article_changelist")
+    assert "Tidal turbines" in desk.get(url, {"q": "tidal"}).content.decode()
+    drafts = desk.get(url, {"status__exact": "draft"}).content.decode()
+    assert "Bus fares frozen" in drafts and "Tidal turbines" not in drafts
+
+
+def test_editor_creates_a_story_with_byline_citation_and_correction(desk):
+    section = make_section()
+    author = make_author()
+    data = article_form(
+        section,
+        **inline_management("bylines", 1),
+        **{"bylines-0-author": str(author.pk), "bylines-0-position": "0"},
+        **inline_management("citations", 1),
+        **{
+            "citations-0-outlet": "Harbour Radio",
+            "citations-0-title": "Ferry cuts confirmed",
+            "citations-0-url": "https://radio.example.net/ferry",
+            "citations-0-position": "0",
+        },
+        **inline_management("corrections", 1),
+        **{
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "The first version gave the wrong number of crossings.",
+            "corrections-0-published_at_0": "2026-01-06",
+            "corrections-0-published_at_1": "10:00:00",
+        },
+    )
+    response = desk.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get(slug="ferry-timetable-cut")
+    assert list(article.authors.all()) == [author]
+    assert article.citations.get().outlet == "Harbour Radio"
+    assert article.corrections.count() == 1
+    assert article.is_published
+
+
+def test_publishing_with_a_photo_lacking_alt_text_is_refused_and_nothing_is_saved(desk):
+    section = make_section()
+    photo = make_photo(alt_text="", title="Quay at dawn")
+    data = article_form(
+        section,
+        **inline_management("photo_placements", 1),
+        **{"photo_placements-0-photo": str(photo.pk), "photo_placements-0-role": "lead"},
+    )
+    response = desk.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "“Quay at dawn” has no alt text" in response.content.decode()
+    assert not Article.objects.exists()
+    assert not PhotoPlacement.objects.exists()
+
+
+def test_publishing_without_a_section_is_refused_with_a_message(desk):
+    data = {**article_form(make_section()), "section": ""}
+    response = desk.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Choose a section before publishing." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_publish_action_publishes_valid_stories_and_names_the_rest(desk):
+    ready = make_article(status=Article.Status.DRAFT)
+    blocked = make_article(status=Article.Status.DRAFT, headline="No alt text story")
+    place_photo(blocked, make_photo(alt_text=""))
+    response = desk.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk, blocked.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "1 story published." in html
+    assert "“No alt text story” was not published" in html
+    ready.refresh_from_db()
+    blocked.refresh_from_db()
+    assert ready.is_published
+    assert blocked.status == Article.Status.DRAFT
+
+
+def test_unpublish_action(desk):
+    article = make_article()
+    desk.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.UNPUBLISHED

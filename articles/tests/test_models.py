@@ -1,0 +1,215 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Article, Citation, PhotoPlacement
+
+from .factories import (
+    make_article,
+    make_author,
+    make_citation,
+    make_correction,
+    make_photo,
+    make_section,
+    place_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(instance):
+    with pytest.raises(ValidationError) as caught:
+        instance.full_clean()
+    return caught.value.message_dict
+
+
+class TestArticleValidation:
+    def test_headline_cannot_be_empty_or_spaces(self):
+        for headline in ["", "   "]:
+            article = Article(headline=headline, slug="a-story")
+            assert "headline" in errors_of(article)
+
+    def test_bad_slug_is_refused_with_a_message(self):
+        article = Article(headline="A story", slug="Not a slug!")
+        assert "slug" in errors_of(article)
+
+    def test_a_draft_needs_neither_section_nor_body(self):
+        Article(headline="Working title", slug="working-title").full_clean()
+
+    def test_publishing_needs_a_section_and_a_body(self):
+        article = Article(
+            headline="A story", slug="a-story", status=Article.Status.PUBLISHED, body="<p> </p>"
+        )
+        errors = errors_of(article)
+        assert errors["section"] == ["Choose a section before publishing."]
+        assert errors["body"] == ["A story needs a body before it can be published."]
+
+    def test_slug_is_unique(self):
+        make_article(slug="taken")
+        assert "slug" in errors_of(Article(headline="Other", slug="taken"))
+
+
+class TestArticleSave:
+    def test_body_is_sanitized_on_save_keeping_the_text(self):
+        article = make_article(
+            body='<p onmouseover="x()">Safe <a href="javascript:evil()">words</a></p>'
+            "<script>bad()</script>"
+        )
+        article.refresh_from_db()
+        assert article.body == '<p>Safe <a rel="noopener noreferrer">words</a></p>'
+
+    def test_publishing_without_a_time_publishes_now_and_records_first_publication(self):
+        before = timezone.now()
+        article = make_article(status=Article.Status.PUBLISHED, publish_at=None)
+        assert before <= article.publish_at <= timezone.now()
+        assert article.first_published_at == article.publish_at
+
+    def test_first_publication_time_survives_republishing(self):
+        article = make_article()
+        first = article.first_published_at
+        article.status = Article.Status.UNPUBLISHED
+        article.save()
+        article.status = Article.Status.PUBLISHED
+        article.publish_at = timezone.now()
+        article.save()
+        assert article.first_published_at == first
+
+    def test_updated_time_shows_only_when_after_publication(self):
+        article = make_article()
+        assert not article.shows_updated
+        article.updated_at = article.publish_at + timedelta(hours=2)
+        assert article.shows_updated
+        article.updated_at = article.publish_at - timedelta(hours=2)
+        assert not article.shows_updated
+
+
+class TestArticleQuerySet:
+    def test_published_means_released_and_due(self):
+        now = timezone.now()
+        live = make_article(publish_at=now - timedelta(minutes=1))
+        make_article(publish_at=now + timedelta(hours=1))  # scheduled
+        make_article(status=Article.Status.DRAFT)
+        make_article(status=Article.Status.IN_REVIEW)
+        make_article(status=Article.Status.UNPUBLISHED, publish_at=now - timedelta(days=1))
+        assert list(Article.objects.published()) == [live]
+        assert Article.objects.scheduled_or_published().count() == 2
+
+    def test_visible_to_shows_drafts_only_to_editors(self, django_user_model):
+        draft = make_article(status=Article.Status.DRAFT)
+        reader = django_user_model.objects.create_user("reader", password="x")
+        editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+        editor.user_permissions.add(_permission("change_article"))
+        assert draft not in Article.objects.visible_to(reader)
+        assert draft in Article.objects.visible_to(editor)
+
+    def test_lead_story_prefers_the_newest_featured_story(self):
+        now = timezone.now()
+        featured = make_article(featured=True, publish_at=now - timedelta(hours=5))
+        make_article(publish_at=now - timedelta(hours=1))
+        assert Article.objects.published().lead_story() == featured
+
+    def test_lead_story_falls_back_to_the_newest(self):
+        now = timezone.now()
+        make_article(publish_at=now - timedelta(hours=5))
+        newest = make_article(publish_at=now - timedelta(hours=1))
+        assert Article.objects.published().lead_story() == newest
+
+    def test_latest_per_section_keeps_the_newest_n_of_each_section(self):
+        now = timezone.now()
+        world, science = make_section(position=0), make_section(position=1)
+        world_stories = [
+            make_article(section=world, publish_at=now - timedelta(hours=h)) for h in range(1, 6)
+        ]
+        science_story = make_article(section=science)
+        result = list(Article.objects.published().latest_per_section(3))
+        assert result == [*world_stories[:3], science_story]
+
+    def test_by_author_and_tagged(self):
+        author = make_author()
+        story = make_article(authors=[author])
+        make_article()
+        assert list(Article.objects.by_author(author)) == [story]
+
+
+class TestBodyWithPhotos:
+    def test_inline_photos_follow_their_paragraph(self):
+        article = make_article(body="<p>One</p><p>Two</p><p>Three</p>")
+        second = place_photo(article, after_block=2)
+        late = place_photo(article, after_block=99)
+        unplaced = place_photo(article)
+        place_photo(article, role=PhotoPlacement.Role.LEAD)
+        segments = Article.objects.for_detail().get(pk=article.pk).body_segments()
+        assert [s.html for s in segments] == ["<p>One</p>", "<p>Two</p>", "<p>Three</p>"]
+        assert [s.photos for s in segments] == [[], [second], [late, unplaced]]
+
+    def test_photos_still_show_when_the_body_is_empty(self):
+        article = make_article(status=Article.Status.DRAFT, body="")
+        photo = place_photo(article, after_block=1)
+        assert article.body_segments()[0].photos == [photo]
+
+
+class TestPhotoPlacement:
+    def test_only_one_lead_photo_per_story(self):
+        article = make_article()
+        place_photo(article, role=PhotoPlacement.Role.LEAD)
+        with pytest.raises(IntegrityError):
+            place_photo(article, role=PhotoPlacement.Role.LEAD)
+
+    def test_photo_without_alt_text_cannot_be_placed_in_a_published_story(self):
+        article = make_article()
+        placement = PhotoPlacement(article=article, photo=make_photo(alt_text=""))
+        assert "has no alt text" in errors_of(placement)["photo"][0]
+
+    def test_photo_without_alt_text_can_be_placed_in_a_draft(self):
+        article = make_article(status=Article.Status.DRAFT)
+        PhotoPlacement(article=article, photo=make_photo(alt_text="")).full_clean()
+
+    def test_lead_photo_takes_no_paragraph_number(self):
+        placement = PhotoPlacement(
+            article=make_article(), photo=make_photo(), role="lead", after_block=2
+        )
+        assert "after_block" in errors_of(placement)
+
+    def test_caption_override_wins_over_the_library_caption(self):
+        placement = place_photo(make_article(), make_photo(caption="Library caption"))
+        assert placement.caption == "Library caption"
+        placement.caption_override = "For this story"
+        assert placement.caption == "For this story"
+
+
+class TestCitationAndCorrection:
+    @pytest.mark.parametrize(
+        "url", ["not a url", "javascript:alert(1)", "ftp://files.example.org/x", "example.org"]
+    )
+    def test_citation_urls_must_be_web_addresses(self, url):
+        citation = Citation(article=make_article(), outlet="Outlet", title="Title", url=url)
+        assert "url" in errors_of(citation)
+        citation.url = "https://example.org/ok"
+        citation.archive_url = url
+        assert "archive_url" in errors_of(citation)
+
+    def test_citation_needs_outlet_and_title(self):
+        citation = Citation(article=make_article(), outlet=" ", title="", url="https://a.example")
+        assert {"outlet", "title"} <= set(errors_of(citation))
+
+    def test_citations_keep_their_order(self):
+        article = make_article()
+        second = make_citation(article, position=2)
+        first = make_citation(article, position=1)
+        assert list(article.citations.all()) == [first, second]
+
+    def test_corrections_are_in_date_order(self):
+        article = make_article()
+        now = timezone.now()
+        later = make_correction(article, published_at=now)
+        earlier = make_correction(article, published_at=now - timedelta(days=1))
+        assert list(article.corrections.all()) == [earlier, later]
+
+
+def _permission(codename):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename=codename, content_type__app_label="articles")

@@ -1,0 +1,63 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.demo.stories import STORIES
+from articles.models import Article, Author, Citation, Correction, PhotoPlacement, Section
+from photos.models import Photo
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Article, Section, Author, Photo, PhotoPlacement, Citation, Correction)
+    }
+
+
+def test_seeds_a_dozen_published_stories_with_photos_sources_and_a_correction(settings):
+    call_command("seed_demo", verbosity=0)
+    assert len(STORIES) == 12
+    assert Article.objects.published().count() == 12
+    assert Section.objects.count() >= 5
+    photos = Photo.objects.all()
+    assert photos.count() >= 5
+    for photo in photos:
+        assert photo.caption and photo.credit and photo.alt_text
+        assert (photo.width, photo.height) == (1600, 1000)
+        assert (settings.MEDIA_ROOT / photo.image.name).is_file()
+    assert Citation.objects.count() >= 5
+    assert Correction.objects.exists()
+    assert Article.objects.published().lead_story().featured
+
+
+def test_running_twice_adds_nothing(settings):
+    call_command("seed_demo", verbosity=0)
+    first = counts()
+    files = sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
+    call_command("seed_demo", verbosity=0)
+    assert counts() == first
+    assert sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == files
+
+
+def test_articles_option_adds_synthetic_stories_idempotently():
+    call_command("seed_demo", articles=40, verbosity=0)
+    assert Article.objects.published().count() == 40
+    call_command("seed_demo", articles=45, verbosity=0)
+    assert Article.objects.published().count() == 45
+    synthetic = Article.objects.filter(slug__startswith="synthetic-story-")
+    assert synthetic.count() == 33
+    assert not synthetic.filter(bylines__isnull=True).exists()
+    # Hand-written stories stay on top of the front page.
+    assert not Article.objects.published().newest_first()[0].slug.startswith("synthetic")
+
+
+def test_synthetic_stories_render(client):
+    call_command("seed_demo", articles=14, verbosity=0)
+    story = Article.objects.filter(slug__startswith="synthetic-story-").first()
+    assert client.get(story.get_absolute_url()).status_code == 200
+
+
+def test_negative_article_count_is_refused():
+    with pytest.raises(CommandError, match="zero or more"):
+        call_command("seed_demo", articles=-1, verbosity=0)

@@ -1,0 +1,30 @@
+"""Production static files: hashed names and far-future caching through whitenoise."""
+
+import pytest
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client
+
+
+@pytest.fixture
+def collected(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "collected"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return settings.STATIC_ROOT
+
+
+@pytest.mark.django_db
+def test_stylesheet_is_served_with_a_hashed_name_and_immutable_caching(collected):
+    url = static("css/site.css")
+    assert url != "/static/css/site.css" and url.endswith(".css")
+    response = Client().get(url, headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert "immutable" in response["Cache-Control"]
+    assert response["Content-Encoding"] == "gzip"
+    response.close()
+    page = Client().get("/")
+    assert url in page.content.decode()

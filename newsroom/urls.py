@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles.sitemaps import ArticleSitemap
+
+admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
+admin.site.site_title = "Newsroom desk"
+admin.site.index_title = "Stories, photos and people"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    # In production the web server or object storage serves uploads.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
