@@ -40,39 +40,41 @@ def _group_by_section(articles):
     return list(blocks.items())
 
 
-class SectionView(ArticleListView):
+class StoriesOfView(ArticleListView):
+    """The stories of one section, author or tag, named by the slug in the URL."""
+
+    parent_model: type = None
+    # The ArticleQuerySet method that narrows stories to the parent.
+    narrow_by = ""
+
+    def get_queryset(self):
+        self.parent = get_object_or_404(self.parent_model, slug=self.kwargs["slug"])
+        return getattr(super().get_queryset(), self.narrow_by)(self.parent)
+
+    def get_context_data(self, **kwargs):
+        kwargs[self.parent_model._meta.model_name] = self.parent
+        return super().get_context_data(**kwargs)
+
+
+class SectionView(StoriesOfView):
     template_name = "articles/section.html"
-
-    def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return super().get_queryset().in_section(self.section)
+    parent_model = Section
+    narrow_by = "in_section"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            section=self.section, current_section=self.section, **kwargs
-        )
+        return super().get_context_data(current_section=self.parent, **kwargs)
 
 
-class AuthorView(ArticleListView):
+class AuthorView(StoriesOfView):
     template_name = "articles/author.html"
-
-    def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().by_author(self.author)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+    parent_model = Author
+    narrow_by = "by_author"
 
 
-class TagView(ArticleListView):
+class TagView(StoriesOfView):
     template_name = "articles/tag.html"
-
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().tagged(self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+    parent_model = Tag
+    narrow_by = "tagged"
 
 
 class ArticleDetailView(DetailView):
