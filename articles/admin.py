@@ -9,8 +9,8 @@ from .services import publish_article, unpublish_article
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
+    list_display = ["name", "slug", "position", "premoderate_comments"]
+    list_editable = ["position", "premoderate_comments"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -87,9 +87,17 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["status", "publish_at", "updated_at", "first_published_at"]},
         ),
         (
-            "Discussion and history",
-            {"classes": ["collapse"], "fields": ["comments_enabled", "created_at", "modified_at"]},
+            "Discussion",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "comments_enabled",
+                    "premoderate_comments",
+                    "comments_close_after_days",
+                ],
+            },
         ),
+        ("History", {"classes": ["collapse"], "fields": ["created_at", "modified_at"]}),
     ]
 
     @admin.display(boolean=True, description="Live")

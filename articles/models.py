@@ -41,6 +41,11 @@ class Section(models.Model):
         default=0,
         help_text="Order in the site's navigation and on the home page; lower comes first.",
     )
+    premoderate_comments = models.BooleanField(
+        "hold all comments",
+        default=False,
+        help_text="Every comment on this section's stories waits for a moderator.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -248,6 +253,21 @@ class Article(models.Model):
     )
     comments_enabled = models.BooleanField(
         default=True, help_text="Readers may discuss this story."
+    )
+    premoderate_comments = models.BooleanField(
+        "hold all comments",
+        default=False,
+        help_text="Every comment on this story waits for a moderator (for sensitive stories).",
+    )
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        "close comments after (days)",
+        null=True,
+        blank=True,
+        help_text="Days after first publication when comments close. Empty uses the site's "
+        "moderation policy; 0 keeps them open.",
+    )
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published comments, kept up to date by moderation."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from discussion.views import discussion_context
+
 from .models import Article, Author, Section, Tag
 
 HOME_STORIES_PER_SECTION = 4
@@ -91,5 +93,6 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(
             current_section=article.section,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            **discussion_context(self.request, article),
             **kwargs,
         )

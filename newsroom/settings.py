@@ -53,8 +53,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.sites",
+    "allauth",
+    "allauth.account",
+    "django_comments_xtd",
+    "django_comments",
     "photos",
     "articles",
+    # After django_comments_xtd: its ready() undoes one of the package's signal hooks.
+    "discussion",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +73,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -168,6 +181,53 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
+# The public host name, used in links inside emails (reply notifications).
+NEWSROOM_SITE_DOMAIN = env.str("NEWSROOM_SITE_DOMAIN", default=ALLOWED_HOSTS[0])
+SITE_ID = 1
+
+# Reader accounts (django-allauth): email and password, verified email required.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "discussion.forms.ReaderSignupForm"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/"
+# allauth's own limits (they are on by default; stated here so they are visible).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
+
+# Comments (django-comments-xtd storage and threading; moderation is ours).
+COMMENTS_APP = "django_comments_xtd"
+# Our limit for a comment's length. (django-contrib-comments' own
+# COMMENT_MAX_LENGTH is left at its default: changing it alters its migrations.)
+NEWSROOM_COMMENT_MAX_LENGTH = 5000
+# Levels 0, 1 and 2: a comment, a reply, and a reply to that.
+COMMENTS_XTD_MAX_THREAD_LEVEL = 2
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_SALT = f"comments-{SECRET_KEY}".encode()
+COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
+COMMENTS_XTD_SEND_HTML_EMAIL = False
+# A comment form may stay open this long before its security stamp expires.
+COMMENTS_TIMEOUT = 12 * 60 * 60
+COMMENTS_XTD_APP_MODEL_OPTIONS = {
+    "default": {
+        "who_can_post": "users",
+        "allow_flagging": True,
+        "allow_feedback": False,
+        "show_feedback": False,
+    }
+}
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
 
 LOGGING = {

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.contenttypes.views import shortcut
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django_comments_xtd.views import mute
 
 from articles.sitemaps import ArticleSitemap
 
@@ -18,6 +20,12 @@ urlpatterns = [
         {"sitemaps": {"articles": ArticleSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("accounts/", include("allauth.urls")),
+    # Two django-comments-xtd views the reply emails link to; posting,
+    # flagging and moderating go through the discussion app instead.
+    path("comments/mute/<str:key>/", mute, name="comments-xtd-mute"),
+    path("comments/cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"),
+    path("", include("discussion.urls")),
     path("", include("articles.urls")),
 ]
 

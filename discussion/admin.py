@@ -1,0 +1,347 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import BlackListedDomain, XtdComment
+
+from articles.models import Article
+
+from .models import CommentModeration, ModerationPolicy, ReaderProfile, ReaderStatusChange
+from .services import approve_comment, reject_comment, set_reader_status
+
+# The package's own admin pages edit raw comment rows and would bypass moderation.
+for model in (XtdComment, CommentFlag, BlackListedDomain):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+REJECT_REASONS = [
+    "Breaks the discussion rules.",
+    "Abusive or hateful.",
+    "Spam or advertising.",
+    "Off topic.",
+    "Shares personal information.",
+]
+
+
+def decisions_by_author(state):
+    """How many of the comment author's comments are in `state`, as a subquery."""
+    return Coalesce(
+        Subquery(
+            CommentModeration.objects.filter(comment__user=OuterRef("user"), state=state)
+            .values("comment__user")
+            .annotate(total=Count("pk"))
+            .values("total"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+class RejectActionForm(ActionForm):
+    reason = forms.ChoiceField(
+        choices=[(r, r) for r in REJECT_REASONS], required=False, label="Reason for rejecting"
+    )
+
+
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Reported by readers"), ("no", "Not reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(reports__isnull=False).distinct()
+        if self.value() == "no":
+            return queryset.filter(reports__isnull=True)
+        return queryset
+
+
+class StoryFilter(admin.SimpleListFilter):
+    """Stories with comments waiting, so a moderator can clear one discussion at a time."""
+
+    title = "story"
+    parameter_name = "story"
+
+    def lookups(self, request, model_admin):
+        waiting = XtdComment.objects.filter(
+            moderation__state=CommentModeration.State.PENDING
+        ).values_list("object_pk", flat=True)
+        return [(str(a.pk), a.headline) for a in Article.objects.filter(pk__in=list(waiting))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(object_pk=self.value())
+        return queryset
+
+
+@admin.register(XtdComment)
+class ModerationDeskAdmin(admin.ModelAdmin):
+    """The moderation queue: pending comments first, with one-click decisions."""
+
+    list_display = ["text", "author", "status", "reports_count", "submit_date", "decide"]
+    list_filter = ["moderation__state", "moderation__rule", ReportedFilter, StoryFilter]
+    search_fields = ["comment", "user_name", "user__email"]
+    list_per_page = 50
+    actions = ["approve_selected", "reject_selected", "ban_authors"]
+    action_form = RejectActionForm
+    readonly_fields = ["user_name", "comment", "submit_date", "ip_address"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("moderation", "user__reader")
+            .prefetch_related("content_object")
+            .annotate(
+                reports_total=Count("reports", distinct=True),
+                author_published=decisions_by_author(CommentModeration.State.PUBLISHED),
+                author_removed=decisions_by_author(CommentModeration.State.REMOVED),
+            )
+            .order_by("moderation__state", "-submit_date")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Comment")
+    def text(self, comment):
+        article = comment.content_object
+        return format_html(
+            '<div class="desk-comment">{}</div><div class="desk-story">on <a href="{}#c{}">{}</a>'
+            "</div>",
+            Truncator(comment.comment).chars(400),
+            article.get_absolute_url() if article else "#",
+            comment.pk,
+            article or "a deleted story",
+        )
+
+    @admin.display(description="Author")
+    def author(self, comment):
+        reader = getattr(comment.user, "reader", None)
+        status = reader.get_status_display() if reader else "no profile"
+        return format_html(
+            "<strong>{}</strong><br>{} · {} approved, {} removed",
+            comment.user_name,
+            status,
+            comment.author_published,
+            comment.author_removed,
+        )
+
+    @admin.display(description="Status", ordering="moderation__state")
+    def status(self, comment):
+        moderation = comment.moderation
+        return format_html(
+            '<strong class="desk-state desk-state--{}">{}</strong><br>{}',
+            moderation.state,
+            moderation.get_state_display(),
+            moderation.reason,
+        )
+
+    @admin.display(description="Reports", ordering="reports_total")
+    def reports_count(self, comment):
+        return comment.reports_total
+
+    @admin.display(description="Decide")
+    def decide(self, comment):
+        """Buttons that post the changelist form to this comment's own decision URL."""
+        state = comment.moderation.state
+        url = lambda name: reverse(f"admin:discussion_{name}", args=[comment.pk])  # noqa: E731
+        buttons = []
+        if state != CommentModeration.State.PUBLISHED:
+            buttons.append(format_html('<button formaction="{}">Approve</button>', url("approve")))
+        if state != CommentModeration.State.REMOVED:
+            options = format_html_join("", "<option>{}</option>", ((r,) for r in REJECT_REASONS))
+            buttons.append(
+                format_html(
+                    '<select name="reason_{}" aria-label="Reason">{}</select> '
+                    '<button formaction="{}">Reject</button>',
+                    comment.pk,
+                    options,
+                    url("reject"),
+                )
+            )
+        if comment.user_id:
+            buttons.append(format_html('<button formaction="{}">Ban author</button>', url("ban")))
+        return format_html_join(" ", "{}", ((b,) for b in buttons))
+
+    def get_urls(self):
+        decision = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", decision(self.approve_view), name="discussion_approve"),
+            path("<int:pk>/reject/", decision(self.reject_view), name="discussion_reject"),
+            path("<int:pk>/ban-author/", decision(self.ban_view), name="discussion_ban"),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request, pk, decide):
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(XtdComment.objects.select_related("moderation"), pk=pk)
+        message = decide(comment)
+        self.message_user(request, message)
+        return redirect(request.META.get("HTTP_REFERER") or "admin:django_comments_xtd_xtdcomment_changelist")
+
+    def approve_view(self, request, pk):
+        def approve(comment):
+            approve_comment(comment=comment, by=request.user)
+            return f"Approved the comment by {comment.user_name}; it is on the story now."
+
+        return self._decide(request, pk, approve)
+
+    def reject_view(self, request, pk):
+        def reject(comment):
+            reason = request.POST.get(f"reason_{pk}") or REJECT_REASONS[0]
+            reject_comment(comment=comment, by=request.user, reason=reason)
+            return f"Rejected the comment by {comment.user_name}: {reason}"
+
+        return self._decide(request, pk, reject)
+
+    def ban_view(self, request, pk):
+        def ban(comment):
+            return self._ban(request, [comment])
+
+        return self._decide(request, pk, ban)
+
+    def _ban(self, request, comments):
+        banned = []
+        for reader in {c.user.reader for c in comments if getattr(c.user, "reader", None)}:
+            if reader.status != ReaderProfile.Status.BANNED:
+                set_reader_status(
+                    reader=reader,
+                    status=ReaderProfile.Status.BANNED,
+                    reason="Banned from the moderation queue.",
+                    by=request.user,
+                )
+                banned.append(reader.display_name)
+        for comment in comments:
+            if comment.moderation.state != CommentModeration.State.REMOVED:
+                reject_comment(comment=comment, by=request.user, reason="Author banned.")
+        return f"Banned: {', '.join(banned) or 'nobody new'}. Their listed comments are removed."
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        for comment in queryset:
+            approve_comment(comment=comment, by=request.user)
+        self.message_user(request, f"Approved {len(queryset)} comments.")
+
+    @admin.action(description="Reject selected comments (with the reason chosen)", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        reason = request.POST.get("reason") or REJECT_REASONS[0]
+        for comment in queryset:
+            reject_comment(comment=comment, by=request.user, reason=reason)
+        self.message_user(request, f"Rejected {len(queryset)} comments: {reason}")
+
+    @admin.action(description="Ban the authors of selected comments", permissions=["change"])
+    def ban_authors(self, request, queryset):
+        self.message_user(request, self._ban(request, list(queryset)), messages.WARNING)
+
+
+class ReaderProfileForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you change the status; kept in the reader's history.",
+    )
+
+    class Meta:
+        model = ReaderProfile
+        fields = ["display_name", "status", "suspended_until"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in self.changed_data or "suspended_until" in self.changed_data:
+            if not cleaned.get("change_reason", "").strip():
+                self.add_error("change_reason", "Say why the status changes.")
+        return cleaned
+
+
+class StatusHistoryInline(admin.TabularInline):
+    model = ReaderStatusChange
+    fields = ["changed_at", "old_status", "new_status", "suspended_until", "reason", "changed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReaderProfile)
+class ReaderProfileAdmin(admin.ModelAdmin):
+    form = ReaderProfileForm
+    list_display = ["display_name", "email", "status", "suspended_until", "joined_at"]
+    list_filter = ["status"]
+    list_select_related = ["user"]
+    search_fields = ["display_name", "user__email"]
+    inlines = [StatusHistoryInline]
+    fields = ["display_name", "status", "suspended_until", "change_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, reader):
+        return reader.user.email
+
+    def save_model(self, request, obj, form, change):
+        if {"status", "suspended_until"} & set(form.changed_data):
+            new_status, until = obj.status, obj.suspended_until
+            obj.status = form.initial["status"]
+            try:
+                set_reader_status(
+                    reader=obj,
+                    status=new_status,
+                    until=until,
+                    reason=form.cleaned_data["change_reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            obj.save()
+
+
+@admin.register(ModerationPolicy)
+class ModerationPolicyAdmin(admin.ModelAdmin):
+    fieldsets = [
+        ("Who is reviewed", {"fields": ["premoderate_all", "hold_first_comments"]}),
+        ("What is reviewed or rejected", {"fields": ["max_links", "suspect_words", "banned_words"]}),
+        ("Closing and reports", {"fields": ["close_after_days", "flags_to_requeue"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not ModerationPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        policy = ModerationPolicy.current()
+        return redirect("admin:discussion_moderationpolicy_change", policy.pk)
+
+
+@admin.register(CommentModeration)
+class CommentModerationAdmin(admin.ModelAdmin):
+    """The decision log, read-only: what was decided, by which rule or person, and when."""
+
+    list_display = ["comment", "state", "rule", "reason", "decided_by", "decided_at"]
+    list_filter = ["state", "rule"]
+    list_select_related = ["comment", "decided_by"]
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+

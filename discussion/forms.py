@@ -1,0 +1,85 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django_comments_xtd.forms import XtdCommentForm
+
+from .models import CommentReport, ReaderProfile
+
+COMMENT_MAX_LENGTH = settings.NEWSROOM_COMMENT_MAX_LENGTH
+
+
+class DisplayNameForm(forms.ModelForm):
+    class Meta:
+        model = ReaderProfile
+        fields = ["display_name"]
+        help_texts = {
+            "display_name": "Shown with your comments. Your email address is never shown."
+        }
+
+
+class ReaderSignupForm(forms.Form):
+    """Extra signup field for allauth: the public name a reader comments under."""
+
+    display_name = DisplayNameForm.base_fields["display_name"]
+
+    def clean_display_name(self):
+        profile = ReaderProfile(display_name=self.cleaned_data["display_name"])
+        try:
+            profile.full_clean(exclude=["user"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
+        return profile.display_name
+
+    def signup(self, request, user):
+        ReaderProfile.objects.create(user=user, display_name=self.cleaned_data["display_name"])
+
+
+class CommentForm(XtdCommentForm):
+    """django-comments-xtd's form (security hash, timestamp, threading) for signed-in readers.
+
+    Name and email come from the reader's profile, never from the form, and a
+    one-time submission key makes a double submit harmless.
+    """
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, target_object, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        super().__init__(target_object, *args, **kwargs)
+        for field in ("name", "email", "url"):
+            del self.fields[field]
+        text = self.fields["comment"]
+        text.label = "Your comment"
+        text.max_length = COMMENT_MAX_LENGTH
+        text.widget.attrs.update(
+            {"rows": 5, "class": "comment-form__text", "maxlength": COMMENT_MAX_LENGTH}
+        )
+        text.error_messages["required"] = "Write something before posting."
+        # Our own length check below says how long the comment is.
+        text.validators = [v for v in text.validators if not isinstance(v, MaxLengthValidator)]
+        self.fields["followup"].label = "Email me when someone replies"
+
+    def clean_comment(self):
+        text = self.cleaned_data["comment"]
+        if len(text) > COMMENT_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"Comments can be up to {COMMENT_MAX_LENGTH:,} characters; "
+                f"this one has {len(text):,}."
+            )
+        return text
+
+    def expired(self):
+        return "timestamp" in self.errors and "security_hash" not in self.errors
+
+    def forged(self):
+        return "security_hash" in self.errors or "honeypot" in self.errors
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = CommentReport
+        fields = ["reason", "note"]
+        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"reason": "What is wrong with this comment?", "note": "Anything to add"}

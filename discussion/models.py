@@ -1,0 +1,245 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+RESERVED_NAMES = {"admin", "administrator", "moderator", "editor", "staff", "newsroom"}
+
+
+def validate_display_name(value):
+    if "@" in value:
+        raise ValidationError("A display name cannot contain “@”; it must not look like an email.")
+    if value.strip().lower() in RESERVED_NAMES:
+        raise ValidationError("That name is reserved; please choose another.")
+
+
+class ModerationPolicy(models.Model):
+    """The site's discussion rules; there is exactly one, edited in the admin."""
+
+    premoderate_all = models.BooleanField(
+        "hold every comment",
+        default=False,
+        help_text="Site-wide pre-moderation: every new comment waits for a moderator.",
+    )
+    hold_first_comments = models.BooleanField(
+        "hold first-time commenters",
+        default=True,
+        help_text="A reader's comments wait for review until a moderator has approved one.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(50)],
+        help_text="Comments with more links than this wait for review.",
+    )
+    suspect_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one waits for review. "
+        "Matched as whole words, ignoring case.",
+    )
+    banned_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one is rejected at once. "
+        "Matched as whole words, ignoring case.",
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        default=14,
+        help_text="Comments close this many days after a story is first published; 0 keeps "
+        "them open. A story can set its own number.",
+    )
+    flags_to_requeue = models.PositiveSmallIntegerField(
+        "flags before review",
+        default=3,
+        validators=[MaxValueValidator(100)],
+        help_text="A published comment reported by this many different readers is taken "
+        "down and goes back to the moderation queue.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "moderation policy"
+        verbose_name_plural = "moderation policy"
+
+    def __str__(self):
+        return "Moderation policy"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @staticmethod
+    def _lines(text):
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    @property
+    def suspect_word_list(self):
+        return self._lines(self.suspect_words)
+
+    @property
+    def banned_word_list(self):
+        return self._lines(self.banned_words)
+
+
+class ReaderProfile(models.Model):
+    """A site account's public face in the discussion, and its moderation standing."""
+
+    class Status(models.TextChoices):
+        TRUSTED = "trusted", "Trusted (comments skip review)"
+        NORMAL = "normal", "Normal"
+        PREMODERATED = "premoderated", "Always reviewed"
+        SUSPENDED = "suspended", "Suspended until a date"
+        BANNED = "banned", "Banned"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader"
+    )
+    display_name = models.CharField(
+        max_length=40,
+        validators=[MinLengthValidator(2), validate_display_name],
+        help_text="Shown on the reader's comments instead of their email, which is never "
+        "shown. 2–40 characters, unique.",
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NORMAL, db_index=True
+    )
+    suspended_until = models.DateTimeField(
+        null=True, blank=True, help_text="For suspended readers: when they may comment again."
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("display_name"),
+                name="display_name_unique_ignoring_case",
+                violation_error_message="That display name is taken; please choose another.",
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        self.display_name = " ".join(self.display_name.split())
+        if self.status == self.Status.SUSPENDED and not self.suspended_until:
+            raise ValidationError({"suspended_until": "Give the date the suspension ends."})
+
+    def can_comment_now(self):
+        if self.status == self.Status.BANNED:
+            return False
+        if self.status == self.Status.SUSPENDED:
+            return not self.suspended_until or self.suspended_until <= timezone.now()
+        return True
+
+
+class ReaderStatusChange(models.Model):
+    """One change of a reader's standing: who made it, when, and why."""
+
+    reader = models.ForeignKey(ReaderProfile, on_delete=models.CASCADE, related_name="history")
+    old_status = models.CharField(max_length=20, choices=ReaderProfile.Status.choices)
+    new_status = models.CharField(max_length=20, choices=ReaderProfile.Status.choices)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.reader}: {self.old_status} → {self.new_status}"
+
+
+class Rule(models.TextChoices):
+    """Why a comment ended up where it is: the rule that decided, or a person."""
+
+    PASSED = "passed", "Passed every rule"
+    TRUSTED = "trusted", "Trusted reader"
+    BANNED_WORD = "banned_word", "Contains a banned word"
+    PREMODERATE_SITE = "premoderate_site", "Site-wide pre-moderation"
+    PREMODERATE_SECTION = "premoderate_section", "Section is pre-moderated"
+    PREMODERATE_ARTICLE = "premoderate_article", "Story is pre-moderated"
+    PREMODERATE_READER = "premoderate_reader", "Reader is always reviewed"
+    FIRST_COMMENT = "first_comment", "First-time commenter"
+    TOO_MANY_LINKS = "too_many_links", "Too many links"
+    SUSPECT_WORD = "suspect_word", "Contains a suspect word"
+    FLAGGED = "flagged", "Reported by readers"
+    MODERATOR = "moderator", "Moderator's decision"
+
+
+class CommentModeration(models.Model):
+    """Where a comment stands in moderation, and why; one per comment."""
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Awaiting moderation"
+        REMOVED = "removed", "Removed"
+
+    comment = models.OneToOneField(
+        "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="moderation"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, db_index=True)
+    rule = models.CharField(max_length=30, choices=Rule.choices)
+    reason = models.CharField(
+        max_length=300, help_text="Shown to moderators and to the comment's author."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the policy decided on its own.",
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    submission_key = models.UUIDField(
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="The comment form's one-time key; a second post of the same form is "
+        "recognised as a double submit.",
+    )
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"{self.get_state_display()}: {self.get_rule_display()}"
+
+
+class CommentReport(models.Model):
+    """A reader's report that a comment breaks the rules."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off topic"
+        MISINFORMATION = "misinformation", "False or misleading"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    reported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_reader")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.reporter_id})"

@@ -1,0 +1,227 @@
+"""Operations on comments and readers that touch several models."""
+
+import uuid
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sites.models import Site
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+from django_comments_xtd.views import notify_comment_followers
+
+from articles.models import Article
+
+from .models import (
+    CommentModeration,
+    CommentReport,
+    ModerationPolicy,
+    ReaderProfile,
+    ReaderStatusChange,
+    Rule,
+)
+from .moderation import Action, Verdict, closed_reason, judge
+
+STATE_FOR_ACTION = {
+    Action.PUBLISH: CommentModeration.State.PUBLISHED,
+    Action.HOLD: CommentModeration.State.PENDING,
+    Action.REJECT: CommentModeration.State.REMOVED,
+}
+
+
+class CommentRefused(Exception):
+    """A comment that cannot be taken; the message is for the reader."""
+
+
+def comments_on(article: Article):
+    return XtdComment.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), object_pk=str(article.pk)
+    )
+
+
+def sync_comment_count(article_id: int) -> None:
+    """Store the story's count of published comments (shown in lists without a query)."""
+    count = CommentModeration.objects.filter(
+        comment__content_type=ContentType.objects.get_for_model(Article),
+        comment__object_pk=str(article_id),
+        state=CommentModeration.State.PUBLISHED,
+    ).count()
+    Article.objects.filter(pk=article_id).update(comment_count=count)
+
+
+def _apply_state(comment: XtdComment, state: str) -> None:
+    comment.is_public = state == CommentModeration.State.PUBLISHED
+    comment.is_removed = state == CommentModeration.State.REMOVED
+    comment.save(update_fields=["is_public", "is_removed"])
+
+
+def post_comment(
+    *,
+    article: Article,
+    reader: ReaderProfile,
+    text: str,
+    parent: XtdComment | None,
+    follow: bool,
+    submission_key: uuid.UUID,
+    ip_address: str | None,
+) -> tuple[XtdComment, Verdict | None]:
+    """Store a reader's comment as the moderation policy decides.
+
+    Returns the comment and the verdict; a repeated submission of the same
+    form returns the comment it created the first time and no verdict.
+    """
+    existing = CommentModeration.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing.comment, None
+    policy = ModerationPolicy.current()
+    has_approved = CommentModeration.objects.filter(
+        comment__user=reader.user,
+        state=CommentModeration.State.PUBLISHED,
+    ).exists()
+    verdict = judge(
+        text=text,
+        reader=reader,
+        article=article,
+        policy=policy,
+        has_approved_comment=has_approved,
+    )
+    state = STATE_FOR_ACTION[verdict.action]
+    try:
+        with transaction.atomic():
+            comment = XtdComment(
+                content_type=ContentType.objects.get_for_model(Article),
+                object_pk=str(article.pk),
+                site=Site.objects.get_current(),
+                user=reader.user,
+                user_name=reader.display_name,
+                user_email=reader.user.email,
+                comment=text,
+                submit_date=timezone.now(),
+                ip_address=ip_address,
+                is_public=state == CommentModeration.State.PUBLISHED,
+                is_removed=state == CommentModeration.State.REMOVED,
+                parent_id=parent.pk if parent else 0,
+                followup=follow,
+            )
+            comment.save()
+            CommentModeration.objects.create(
+                comment=comment,
+                state=state,
+                rule=verdict.rule,
+                reason=verdict.reason,
+                submission_key=submission_key,
+            )
+            sync_comment_count(article.pk)
+    except IntegrityError:
+        # The same form posted twice at once: the other request stored it.
+        existing = CommentModeration.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing.comment, None
+    if state == CommentModeration.State.PUBLISHED:
+        transaction.on_commit(lambda: notify_comment_followers(comment))
+    return comment, verdict
+
+
+@transaction.atomic
+def moderate_comment(
+    *, comment: XtdComment, state: str, by, reason: str = "", rule: str = Rule.MODERATOR
+) -> CommentModeration:
+    """Set a comment's state by hand (approve, reject, send back to the queue)."""
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    was_published = moderation.state == CommentModeration.State.PUBLISHED
+    moderation.state = state
+    moderation.rule = rule
+    moderation.reason = reason or CommentModeration.State(state).label
+    moderation.decided_by = by
+    moderation.decided_at = timezone.now()
+    moderation.save()
+    _apply_state(comment, state)
+    sync_comment_count(int(comment.object_pk))
+    if state == CommentModeration.State.PUBLISHED and not was_published:
+        transaction.on_commit(lambda: notify_comment_followers(comment))
+    return moderation
+
+
+def approve_comment(*, comment: XtdComment, by) -> CommentModeration:
+    return moderate_comment(
+        comment=comment, state=CommentModeration.State.PUBLISHED, by=by, reason="Approved."
+    )
+
+
+def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration:
+    return moderate_comment(
+        comment=comment, state=CommentModeration.State.REMOVED, by=by, reason=reason
+    )
+
+
+def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = "") -> bool:
+    """Record a reader's report; pull the comment back for review at the threshold.
+
+    Returns False when this reader had already reported the comment.
+    """
+    try:
+        with transaction.atomic():
+            CommentReport.objects.create(
+                comment=comment, reporter=reporter, reason=reason, note=note
+            )
+    except IntegrityError:
+        return False
+    threshold = ModerationPolicy.current().flags_to_requeue
+    reporters = CommentReport.objects.filter(comment=comment).count()
+    if threshold and reporters >= threshold and comment.moderation.state == CommentModeration.State.PUBLISHED:
+        moderate_comment(
+            comment=comment,
+            state=CommentModeration.State.PENDING,
+            by=None,
+            rule=Rule.FLAGGED,
+            reason=f"Reported by {reporters} readers.",
+        )
+    return True
+
+
+@transaction.atomic
+def set_reader_status(
+    *,
+    reader: ReaderProfile,
+    status: str,
+    reason: str,
+    by,
+    until: datetime | None = None,
+) -> ReaderStatusChange:
+    """Change a reader's standing and keep the record of who did it and why."""
+    change = ReaderStatusChange(
+        reader=reader,
+        old_status=reader.status,
+        new_status=status,
+        suspended_until=until,
+        reason=reason,
+        changed_by=by,
+    )
+    reader.status = status
+    reader.suspended_until = until if status == ReaderProfile.Status.SUSPENDED else None
+    reader.full_clean()
+    reader.save()
+    change.full_clean()
+    change.save()
+    return change
+
+
+def refuse_unless_reader_may_comment(*, user, article: Article) -> ReaderProfile:
+    """The reader's profile if they may comment on the story now; else CommentRefused."""
+    reason = closed_reason(article, ModerationPolicy.current())
+    if reason:
+        raise CommentRefused(reason)
+    reader = getattr(user, "reader", None)
+    if reader is None:
+        raise CommentRefused("Choose a display name before you comment.")
+    if not user.emailaddress_set.filter(verified=True).exists():
+        raise CommentRefused(
+            "Confirm your email address before you comment: follow the link we sent you."
+        )
+    if reader.status == ReaderProfile.Status.BANNED:
+        raise CommentRefused("Your account can no longer comment.")
+    if not reader.can_comment_now():
+        until = timezone.localtime(reader.suspended_until)
+        raise CommentRefused(f"Your account can comment again after {until:%d %B %Y, %H:%M}.")
+    return reader

@@ -1,0 +1,209 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import FormView, ListView, UpdateView
+from django_comments_xtd.models import XtdComment
+
+from articles.models import Article
+
+from .forms import CommentForm, DisplayNameForm, ReportForm
+from .models import CommentModeration, ModerationPolicy, ReaderProfile
+from .moderation import closed_reason
+from .services import (
+    CommentRefused,
+    comments_on,
+    post_comment,
+    refuse_unless_reader_may_comment,
+    report_comment,
+)
+from .threads import ORDERS, discussion_page
+
+MAX_DEPTH = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+
+
+def discussion_context(request, article):
+    """What the discussion under a story needs: threads, and the form or why there is none."""
+    order = request.GET.get("comments", "oldest")
+    order = order if order in ORDERS else "oldest"
+    page_obj, entries = discussion_page(
+        article=article, user=request.user, order=order, page=request.GET.get("cpage", 1)
+    )
+    context = {
+        "comment_page": page_obj,
+        "comment_entries": entries,
+        "comment_order": order,
+        "max_reply_depth": MAX_DEPTH,
+        "comments_closed": closed_reason(article, ModerationPolicy.current()),
+    }
+    if request.user.is_authenticated and not context["comments_closed"]:
+        try:
+            refuse_unless_reader_may_comment(user=request.user, article=article)
+        except CommentRefused as refusal:
+            context["comment_refusal"] = str(refusal)
+        else:
+            parent = _replying_to(request, entries)
+            initial = {"reply_to": parent.pk} if parent else {}
+            context["comment_form"] = CommentForm(article, initial=initial)
+            context["replying_to"] = parent
+    return context
+
+
+def _replying_to(request, entries):
+    """The comment named by ?reply_to= if it is on this page and can take a reply."""
+    reply_to = request.GET.get("reply_to", "")
+    for entry in entries:
+        comment = entry.comment
+        if str(comment.pk) == reply_to and entry.shown and comment.level < MAX_DEPTH:
+            return comment
+    return None
+
+
+class PostCommentView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+        form = CommentForm(article, data=request.POST)
+        if not form.is_valid():
+            if form.forged():
+                return render(request, "400.html", status=400)
+            return self.problem(article, form)
+        try:
+            reader = refuse_unless_reader_may_comment(user=request.user, article=article)
+            parent = self.parent_for(article, form.cleaned_data["reply_to"])
+        except CommentRefused as refusal:
+            return self.problem(article, form, refusal=str(refusal), status=403)
+        comment, verdict = post_comment(
+            article=article,
+            reader=reader,
+            text=form.cleaned_data["comment"],
+            parent=parent,
+            follow=form.cleaned_data["followup"],
+            submission_key=form.cleaned_data["submission_key"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        state = comment.moderation.state
+        if state == CommentModeration.State.PENDING:
+            messages.info(
+                request,
+                f"Thank you. Your comment is waiting for a moderator: {comment.moderation.reason}",
+            )
+        elif state == CommentModeration.State.REMOVED:
+            messages.error(
+                request, f"Your comment was not published: {comment.moderation.reason}"
+            )
+            return redirect(f"{article.get_absolute_url()}#comments")
+        return redirect(f"{article.get_absolute_url()}#c{comment.pk}")
+
+    @staticmethod
+    def parent_for(article, reply_to):
+        if not reply_to:
+            return None
+        parent = (
+            comments_on(article)
+            .filter(pk=reply_to, moderation__state=CommentModeration.State.PUBLISHED)
+            .first()
+        )
+        if parent is None:
+            raise CommentRefused("The comment you replied to is no longer shown.")
+        if parent.level >= MAX_DEPTH:
+            raise CommentRefused(
+                f"Replies go {MAX_DEPTH + 1} levels deep; reply to an earlier comment in "
+                "this thread instead."
+            )
+        return parent
+
+    def problem(self, article, form, refusal=None, status=200):
+        """Show the reader what went wrong with their text intact, on a fresh form."""
+        fresh = CommentForm(
+            article,
+            initial={
+                "comment": form.data.get("comment", ""),
+                "reply_to": form.data.get("reply_to", 0),
+                "followup": bool(form.data.get("followup")),
+                "submission_key": form.data.get("submission_key") or None,
+            },
+        )
+        if fresh.initial["submission_key"] is None:
+            del fresh.initial["submission_key"]
+        errors = [] if refusal else [e for field in form.errors.values() for e in field]
+        if form.expired():
+            errors = ["The form was open too long and has expired. Your text is below; post it again."]
+        return render(
+            self.request,
+            "discussion/comment_problem.html",
+            {"article": article, "comment_form": fresh, "errors": errors, "refusal": refusal},
+            status=status,
+        )
+
+
+class ReportCommentView(LoginRequiredMixin, FormView):
+    form_class = ReportForm
+    template_name = "discussion/report.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.comment = get_object_or_404(
+                XtdComment.objects.select_related("moderation"),
+                pk=kwargs["pk"],
+                moderation__state=CommentModeration.State.PUBLISHED,
+            )
+            self.article = self.comment.content_object
+            if self.comment.user_id == request.user.pk:
+                raise Http404("Readers cannot report their own comments.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(comment=self.comment, article=self.article, **kwargs)
+
+    def form_valid(self, form):
+        recorded = report_comment(
+            comment=self.comment,
+            reporter=self.request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        if recorded:
+            messages.success(self.request, "Thank you. A moderator will look at the comment.")
+        else:
+            messages.info(self.request, "You have already reported this comment.")
+        return redirect(f"{self.article.get_absolute_url()}#comments")
+
+
+class MyCommentsView(LoginRequiredMixin, ListView):
+    template_name = "discussion/my_comments.html"
+    context_object_name = "comments"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            XtdComment.objects.filter(user=self.request.user)
+            .select_related("moderation")
+            .prefetch_related("content_object")
+            .order_by("-submit_date")
+        )
+
+
+class DisplayNameView(LoginRequiredMixin, UpdateView):
+    form_class = DisplayNameForm
+    template_name = "discussion/display_name.html"
+
+    def get_object(self, queryset=None):
+        return ReaderProfile.objects.filter(user=self.request.user).first() or ReaderProfile(
+            user=self.request.user
+        )
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your display name is saved.")
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        next_url = self.request.GET.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return next_url
+        return reverse("discussion:my-comments")
