@@ -73,6 +73,12 @@ class CommentForm(XtdCommentForm):
     def expired(self):
         return "timestamp" in self.errors and "security_hash" not in self.errors
 
+    def is_for(self, target):
+        """Whether the signed form was made for this story (its hash covers the ids)."""
+        return self.data.get("object_pk") == str(target.pk) and self.data.get(
+            "content_type"
+        ) == str(target._meta)
+
     def forged(self):
         return "security_hash" in self.errors or "honeypot" in self.errors
 

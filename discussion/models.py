@@ -243,3 +243,9 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.reporter_id})"
+
+
+def public_name(user):
+    """How the site names a person: their display name, never their email or username."""
+    reader = getattr(user, "reader", None)
+    return reader.display_name if reader else "Reader"

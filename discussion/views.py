@@ -69,9 +69,9 @@ class PostCommentView(LoginRequiredMixin, View):
     def post(self, request, slug):
         article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
         form = CommentForm(article, data=request.POST)
+        if not form.is_valid() and form.forged() or not form.is_for(article):
+            return render(request, "400.html", status=400)
         if not form.is_valid():
-            if form.forged():
-                return render(request, "400.html", status=400)
             return self.problem(article, form)
         try:
             reader = refuse_unless_reader_may_comment(user=request.user, article=article)
