@@ -118,7 +118,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published stories, plus every story for staff who can edit them (to preview)."""
-        if user.has_perm("articles.change_article"):
+        # is_staff first: it spares readers the two permission queries.
+        if user.is_staff and user.has_perm("articles.change_article"):
             return self.all()
         return self.published()
 

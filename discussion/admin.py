@@ -88,11 +88,15 @@ class ModerationDeskAdmin(admin.ModelAdmin):
     """The moderation queue: pending comments first, with one-click decisions."""
 
     list_display = ["text", "author", "status", "reports_count", "submit_date", "decide"]
+    # Comments are decided here, not edited; the text links to the story instead.
+    list_display_links = None
     list_filter = ["moderation__state", "moderation__rule", ReportedFilter, StoryFilter]
     search_fields = ["comment", "user_name", "user__email"]
     list_per_page = 50
     actions = ["approve_selected", "reject_selected", "ban_authors"]
     action_form = RejectActionForm
+    # "pending" sorts before "published" and "removed": the queue comes first.
+    ordering = ["moderation__state", "-submit_date"]
     readonly_fields = ["user_name", "comment", "submit_date", "ip_address"]
     fields = readonly_fields
 
@@ -107,11 +111,18 @@ class ModerationDeskAdmin(admin.ModelAdmin):
                 author_published=decisions_by_author(CommentModeration.State.PUBLISHED),
                 author_removed=decisions_by_author(CommentModeration.State.REMOVED),
             )
-            .order_by("moderation__state", "-submit_date")
         )
+
+    class Media:
+        css = {"all": ["css/desk.css"]}
 
     def has_add_permission(self, request):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {"title": "Moderation queue", **(extra_context or {})}
+        )
 
     @admin.display(description="Comment")
     def text(self, comment):
@@ -189,7 +200,9 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         comment = get_object_or_404(XtdComment.objects.select_related("moderation"), pk=pk)
         message = decide(comment)
         self.message_user(request, message)
-        return redirect(request.META.get("HTTP_REFERER") or "admin:django_comments_xtd_xtdcomment_changelist")
+        return redirect(
+            request.META.get("HTTP_REFERER") or "admin:django_comments_xtd_xtdcomment_changelist"
+        )
 
     def approve_view(self, request, pk):
         def approve(comment):
@@ -234,7 +247,9 @@ class ModerationDeskAdmin(admin.ModelAdmin):
             approve_comment(comment=comment, by=request.user)
         self.message_user(request, f"Approved {len(queryset)} comments.")
 
-    @admin.action(description="Reject selected comments (with the reason chosen)", permissions=["change"])
+    @admin.action(
+        description="Reject selected comments (with the reason chosen)", permissions=["change"]
+    )
     def reject_selected(self, request, queryset):
         reason = request.POST.get("reason") or REJECT_REASONS[0]
         for comment in queryset:
@@ -259,9 +274,9 @@ class ReaderProfileForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "status" in self.changed_data or "suspended_until" in self.changed_data:
-            if not cleaned.get("change_reason", "").strip():
-                self.add_error("change_reason", "Say why the status changes.")
+        status_changed = {"status", "suspended_until"} & set(self.changed_data)
+        if status_changed and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", "Say why the status changes.")
         return cleaned
 
 
@@ -315,7 +330,10 @@ class ReaderProfileAdmin(admin.ModelAdmin):
 class ModerationPolicyAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Who is reviewed", {"fields": ["premoderate_all", "hold_first_comments"]}),
-        ("What is reviewed or rejected", {"fields": ["max_links", "suspect_words", "banned_words"]}),
+        (
+            "What is reviewed or rejected",
+            {"fields": ["max_links", "suspect_words", "banned_words"]},
+        ),
         ("Closing and reports", {"fields": ["close_after_days", "flags_to_requeue"]}),
     ]
 
@@ -344,4 +362,3 @@ class CommentModerationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-

@@ -20,7 +20,7 @@ from .models import (
     ReaderStatusChange,
     Rule,
 )
-from .moderation import Action, Verdict, closed_reason, judge
+from .moderation import Action, closed_reason, judge
 
 STATE_FOR_ACTION = {
     Action.PUBLISH: CommentModeration.State.PUBLISHED,
@@ -64,15 +64,15 @@ def post_comment(
     follow: bool,
     submission_key: uuid.UUID,
     ip_address: str | None,
-) -> tuple[XtdComment, Verdict | None]:
-    """Store a reader's comment as the moderation policy decides.
+) -> XtdComment:
+    """Store a reader's comment as the moderation policy decides (see comment.moderation).
 
-    Returns the comment and the verdict; a repeated submission of the same
-    form returns the comment it created the first time and no verdict.
+    A repeated submission of the same form returns the comment it created the
+    first time.
     """
     existing = CommentModeration.objects.filter(submission_key=submission_key).first()
     if existing:
-        return existing.comment, None
+        return existing.comment
     policy = ModerationPolicy.current()
     has_approved = CommentModeration.objects.filter(
         comment__user=reader.user,
@@ -117,10 +117,10 @@ def post_comment(
         existing = CommentModeration.objects.filter(submission_key=submission_key).first()
         if existing is None:
             raise
-        return existing.comment, None
+        return existing.comment
     if state == CommentModeration.State.PUBLISHED:
         transaction.on_commit(lambda: notify_comment_followers(comment))
-    return comment, verdict
+    return comment
 
 
 @transaction.atomic
@@ -169,7 +169,11 @@ def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = ""
         return False
     threshold = ModerationPolicy.current().flags_to_requeue
     reporters = CommentReport.objects.filter(comment=comment).count()
-    if threshold and reporters >= threshold and comment.moderation.state == CommentModeration.State.PUBLISHED:
+    if (
+        threshold
+        and reporters >= threshold
+        and comment.moderation.state == CommentModeration.State.PUBLISHED
+    ):
         moderate_comment(
             comment=comment,
             state=CommentModeration.State.PENDING,
@@ -207,9 +211,11 @@ def set_reader_status(
     return change
 
 
-def refuse_unless_reader_may_comment(*, user, article: Article) -> ReaderProfile:
+def refuse_unless_reader_may_comment(
+    *, user, article: Article, policy: ModerationPolicy | None = None
+) -> ReaderProfile:
     """The reader's profile if they may comment on the story now; else CommentRefused."""
-    reason = closed_reason(article, ModerationPolicy.current())
+    reason = closed_reason(article, policy or ModerationPolicy.current())
     if reason:
         raise CommentRefused(reason)
     reader = getattr(user, "reader", None)

@@ -73,7 +73,7 @@ def _entries(rows, user):
 
 
 def _has_shown_reply(entries, index):
-    """Whether a reply under entries[index] is shown; its replies are the deeper entries after it."""
+    """Whether a reply under entries[index] is shown (its replies: the deeper entries after it)."""
     depth = entries[index].depth
     for later in islice(entries, index + 1, None):
         if later.depth <= depth:

@@ -33,16 +33,17 @@ def discussion_context(request, article):
     page_obj, entries = discussion_page(
         article=article, user=request.user, order=order, page=request.GET.get("cpage", 1)
     )
+    policy = ModerationPolicy.current()
     context = {
         "comment_page": page_obj,
         "comment_entries": entries,
         "comment_order": order,
         "max_reply_depth": MAX_DEPTH,
-        "comments_closed": closed_reason(article, ModerationPolicy.current()),
+        "comments_closed": closed_reason(article, policy),
     }
     if request.user.is_authenticated and not context["comments_closed"]:
         try:
-            refuse_unless_reader_may_comment(user=request.user, article=article)
+            refuse_unless_reader_may_comment(user=request.user, article=article, policy=policy)
         except CommentRefused as refusal:
             context["comment_refusal"] = str(refusal)
         else:
@@ -67,9 +68,11 @@ class PostCommentView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, slug):
-        article = get_object_or_404(Article.objects.published().select_related("section"), slug=slug)
+        article = get_object_or_404(
+            Article.objects.published().select_related("section"), slug=slug
+        )
         form = CommentForm(article, data=request.POST)
-        if not form.is_valid() and form.forged() or not form.is_for(article):
+        if (not form.is_valid() and form.forged()) or not form.is_for(article):
             return render(request, "400.html", status=400)
         if not form.is_valid():
             return self.problem(article, form)
@@ -78,7 +81,7 @@ class PostCommentView(LoginRequiredMixin, View):
             parent = self.parent_for(article, form.cleaned_data["reply_to"])
         except CommentRefused as refusal:
             return self.problem(article, form, refusal=str(refusal), status=403)
-        comment, verdict = post_comment(
+        comment = post_comment(
             article=article,
             reader=reader,
             text=form.cleaned_data["comment"],
@@ -94,9 +97,7 @@ class PostCommentView(LoginRequiredMixin, View):
                 f"Thank you. Your comment is waiting for a moderator: {comment.moderation.reason}",
             )
         elif state == CommentModeration.State.REMOVED:
-            messages.error(
-                request, f"Your comment was not published: {comment.moderation.reason}"
-            )
+            messages.error(request, f"Your comment was not published: {comment.moderation.reason}")
             return redirect(f"{article.get_absolute_url()}#comments")
         return redirect(f"{article.get_absolute_url()}#c{comment.pk}")
 
@@ -133,7 +134,9 @@ class PostCommentView(LoginRequiredMixin, View):
             del fresh.initial["submission_key"]
         errors = [] if refusal else [e for field in form.errors.values() for e in field]
         if form.expired():
-            errors = ["The form was open too long and has expired. Your text is below; post it again."]
+            errors = [
+                "The form was open too long and has expired. Your text is below; post it again."
+            ]
         return render(
             self.request,
             "discussion/comment_problem.html",

@@ -56,11 +56,11 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
-    "django_comments_xtd",
+    "discussion.apps.ModerationDeskConfig",
     "django_comments",
     "photos",
     "articles",
-    # After django_comments_xtd: its ready() undoes one of the package's signal hooks.
+    # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
 ]
 
@@ -219,6 +219,9 @@ COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_XTD_SALT = f"comments-{SECRET_KEY}".encode()
 COMMENTS_XTD_FROM_EMAIL = DEFAULT_FROM_EMAIL
 COMMENTS_XTD_SEND_HTML_EMAIL = False
+# The package's default sends from a thread nobody waits for, losing errors
+# (and, under gunicorn, sometimes the email); send after the commit instead.
+COMMENTS_XTD_THREADED_EMAILS = False
 # A comment form may stay open this long before its security stamp expires.
 COMMENTS_TIMEOUT = 12 * 60 * 60
 COMMENTS_XTD_APP_MODEL_OPTIONS = {

@@ -24,7 +24,9 @@ urlpatterns = [
     # Two django-comments-xtd views the reply emails link to; posting,
     # flagging and moderating go through the discussion app instead.
     path("comments/mute/<str:key>/", mute, name="comments-xtd-mute"),
-    path("comments/cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"),
+    path(
+        "comments/cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"
+    ),
     path("", include("discussion.urls")),
     path("", include("articles.urls")),
 ]

@@ -39,7 +39,7 @@ def make_moderator():
 
 def add_comment(article, user, text="A thoughtful comment.", parent=None, follow=False):
     """Post through the moderation engine, as the comment form does."""
-    comment, _ = post_comment(
+    return post_comment(
         article=article,
         reader=user.reader,
         text=text,
@@ -48,7 +48,6 @@ def add_comment(article, user, text="A thoughtful comment.", parent=None, follow
         submission_key=uuid.uuid4(),
         ip_address="127.0.0.1",
     )
-    return comment
 
 
 class _FormFields(HTMLParser):
@@ -62,9 +61,13 @@ class _FormFields(HTMLParser):
         if tag == "form" and attrs.get("id") == self.form_id:
             self.inside = self.found = True
             self.action = attrs.get("action", "")
-        elif tag == "input" and self.inside and attrs.get("name"):
-            if attrs.get("type") != "checkbox" or "checked" in attrs:
-                self.fields[attrs["name"]] = attrs.get("value", "")
+        elif (
+            tag == "input"
+            and self.inside
+            and attrs.get("name")
+            and (attrs.get("type") != "checkbox" or "checked" in attrs)
+        ):
+            self.fields[attrs["name"]] = attrs.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "form":

@@ -30,7 +30,9 @@ def test_sign_up_verify_comment_get_approved_then_comment_freely(client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert len(mail.outbox) == 1
-    confirm_url = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    confirm_url = re.search(
+        r"https?://testserver(/accounts/confirm-email/\S+/)", mail.outbox[0].body
+    )
     assert confirm_url, mail.outbox[0].body
     page = client.get(article.get_absolute_url()).content.decode()
     assert 'id="comment-form"' not in page
@@ -39,10 +41,13 @@ def test_sign_up_verify_comment_get_approved_then_comment_freely(client):
     confirm_path = confirm_url.group(1)
     assert client.get(confirm_path).status_code == 200
     assert client.post(confirm_path).status_code == 302
-    assert client.post(
-        reverse("account_login"),
-        {"login": "ana@example.org", "password": "harbour-lights-2026"},
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("account_login"),
+            {"login": "ana@example.org", "password": "harbour-lights-2026"},
+        ).status_code
+        == 302
+    )
 
     # First comment: held, and the reader is told why.
     response = post_through_form(client, article, "Nine crossings is not enough in winter.")
@@ -73,6 +78,8 @@ def test_sign_up_verify_comment_get_approved_then_comment_freely(client):
     # The second comment is published straight away.
     response = post_through_form(client, article, "Thanks for reporting this.")
     assert urlparse(response["Location"]).fragment.startswith("c")
-    assert "Thanks for reporting this." in anonymous.get(article.get_absolute_url()).content.decode()
+    assert (
+        "Thanks for reporting this." in anonymous.get(article.get_absolute_url()).content.decode()
+    )
     my_comments = client.get(reverse("discussion:my-comments")).content.decode()
     assert my_comments.count("Published") == 2

@@ -63,12 +63,16 @@ def test_banned_word_rejects_and_says_which():
     result = verdict("What a scoundrel.", rules=policy(banned_words="scoundrel\n"))
     assert (result.action, result.rule) == (Action.REJECT, Rule.BANNED_WORD)
     assert "scoundrel" in result.reason
-    assert verdict("What a scholar.", rules=policy(banned_words="scoundrel")).action == Action.PUBLISH
+    assert (
+        verdict("What a scholar.", rules=policy(banned_words="scoundrel")).action == Action.PUBLISH
+    )
 
 
 def test_banned_word_rejects_even_a_trusted_reader():
     result = verdict(
-        "scoundrel", rules=policy(banned_words="scoundrel"), who=reader(ReaderProfile.Status.TRUSTED)
+        "scoundrel",
+        rules=policy(banned_words="scoundrel"),
+        who=reader(ReaderProfile.Status.TRUSTED),
     )
     assert result.action == Action.REJECT
 

@@ -72,7 +72,7 @@ def test_forged_security_hash_is_a_bad_request(client, regular, story):
 
 def test_form_for_another_story_is_a_bad_request(client, regular, story):
     other = make_article()
-    action, fields = comment_form(client.get(other.get_absolute_url()).content.decode())
+    _, fields = comment_form(client.get(other.get_absolute_url()).content.decode())
     fields.update(comment="Hello")
     response = client.post(f"/articles/{story.slug}/comments/", fields)
     assert response.status_code == 400

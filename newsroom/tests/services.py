@@ -1,4 +1,4 @@
-"""Reaching the real services (Redis, PostgreSQL) that some tests need."""
+"""Reaching the real components (Redis, Chromium) that some tests need."""
 
 import os
 import socket
@@ -6,12 +6,20 @@ import socket
 import pytest
 
 
+def _missing(message):
+    """Skip with the reason; under CI's strict mode a missing component is a failure."""
+    if os.environ.get("NEWSROOM_REQUIRE_SERVICES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_service(name, host, port):
-    """Skip with a reason when a service is down; fail instead under CI's strict mode."""
     try:
         socket.create_connection((host, port), timeout=2).close()
     except OSError as error:
-        message = f"{name} is not reachable at {host}:{port} ({error})"
-        if os.environ.get("NEWSROOM_REQUIRE_SERVICES") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing(f"{name} is not reachable at {host}:{port} ({error})")
+
+
+def require_program(path, install_hint):
+    if not os.access(path, os.X_OK):
+        _missing(f"{path} is not installed ({install_hint})")

@@ -1,0 +1,60 @@
+"""Following a discussion: reply emails through django-comments-xtd, with a working mute link."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from articles.tests.factories import make_article
+from discussion.models import CommentModeration
+from discussion.services import approve_comment
+
+from .factories import add_comment, make_moderator, make_reader
+
+pytestmark = pytest.mark.django_db
+
+
+def test_follower_is_emailed_about_new_comments_and_can_mute(django_capture_on_commit_callbacks):
+    story = make_article(headline="Tidal turbines meet targets")
+    follower = make_reader(display_name="Follower", status="trusted")
+    replier = make_reader(display_name="Replier", status="trusted")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = add_comment(story, follower, "Impressive numbers.", follow=True)
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, replier, "Not yet peer reviewed, though.", parent=first)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [follower.email]
+    assert "Replier replied" in message.body
+    assert "Not yet peer reviewed, though." in message.body
+    assert "Tidal turbines meet targets" in message.body
+    assert replier.email not in message.body
+
+    mute_path = re.search(r"https://[^/\s]+(/comments/mute/\S+/)", message.body).group(1)
+    response = Client().get(mute_path)
+    assert response.status_code == 200
+    assert "No more reply emails" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, replier, "One more thought.")
+    assert len(mail.outbox) == 1
+
+
+def test_held_comment_notifies_followers_only_once_approved(django_capture_on_commit_callbacks):
+    story = make_article()
+    follower = make_reader(status="trusted")
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, follower, "Following this.", follow=True)
+        held = add_comment(story, make_reader(), "First-timer's reply")
+    assert CommentModeration.objects.get(comment=held).state == "pending"
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comment(comment=held, by=make_moderator())
+    assert len(mail.outbox) == 1
+    assert "First-timer's reply" in mail.outbox[0].body
+
+
+def test_mute_link_that_was_tampered_with_is_rejected():
+    response = Client().get("/comments/mute/not-a-real-key/")
+    assert response.status_code == 400
