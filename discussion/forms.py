@@ -56,6 +56,7 @@ class CommentForm(XtdCommentForm):
         text.widget.attrs.update(
             {"rows": 5, "class": "comment-form__text", "maxlength": COMMENT_MAX_LENGTH}
         )
+        text.widget.attrs.pop("placeholder", None)
         text.error_messages["required"] = "Write something before posting."
         # Our own length check below says how long the comment is.
         text.validators = [v for v in text.validators if not isinstance(v, MaxLengthValidator)]
