@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from articles.tests.factories import make_article
@@ -42,6 +43,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+        # Database connections opened while Playwright's loop runs belong to
+        # its context; close them here or they outlive the test database.
+        connections.close_all()
 
 
 def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server):
