@@ -124,3 +124,26 @@ def test_display_name_page_refuses_offsite_next(client):
         {"display_name": "Renamed"},
     )
     assert response["Location"] == reverse("discussion:my-comments")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+        "account_email",
+        "account_change_password",
+        "account_logout",
+        "discussion:display-name",
+    ],
+)
+def test_account_pages_render_in_the_site_layout(client, name):
+    client.force_login(make_reader())
+    if name in ("account_login", "account_signup", "account_reset_password"):
+        client.logout()
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="masthead"' in html
+    assert '<form class="form"' in html
