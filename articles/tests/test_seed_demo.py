@@ -61,3 +61,13 @@ def test_synthetic_stories_render(client):
 def test_negative_article_count_is_refused():
     with pytest.raises(CommandError, match="zero or more"):
         call_command("seed_demo", articles=-1, verbosity=0)
+
+
+def test_demo_lead_story_has_a_threaded_discussion(client):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    lead = Article.objects.get(slug=STORIES[0]["slug"])
+    lead.refresh_from_db()
+    assert lead.comment_count == 4
+    html = client.get(lead.get_absolute_url()).content.decode()
+    assert "Quay Regular" in html and "comment--depth-2" in html

@@ -1,12 +1,16 @@
 import random
+import uuid
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.demo.comments import COMMENTS, READERS
 from articles.demo.pictures import draw_scene
 from articles.demo.stories import AUTHORS, PHOTOS, SECTIONS, STORIES
 from articles.models import (
@@ -19,6 +23,8 @@ from articles.models import (
     Section,
     Tag,
 )
+from discussion.models import ReaderProfile
+from discussion.services import comments_on, post_comment
 from photos.models import Photo
 
 SYNTHETIC_BATCH = 2000
@@ -55,6 +61,8 @@ class Command(BaseCommand):
             authors = self.seed_authors()
             photos = self.seed_photos()
             written = self.seed_stories(STORIES[:articles], sections, authors, photos)
+            if articles:
+                self.seed_discussion(Article.objects.get(slug=STORIES[0]["slug"]))
         synthetic = self.seed_synthetic(
             max(0, articles - len(STORIES)), list(sections.values()), list(authors.values()),
             list(photos.values()),
@@ -162,6 +170,33 @@ class Command(BaseCommand):
                 )
             written += 1
         return written
+
+    def seed_discussion(self, article):
+        """Demo readers (who cannot log in) and a short threaded discussion, once."""
+        readers = {}
+        for email, display_name, status in READERS:
+            user, created = get_user_model().objects.get_or_create(
+                username=email.split("@")[0], defaults={"email": email}
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+                ReaderProfile.objects.create(user=user, display_name=display_name, status=status)
+            readers[email] = user.reader
+        if comments_on(article).exists():
+            return
+        posted = {}
+        for key, email, text, parent in COMMENTS:
+            posted[key] = post_comment(
+                article=article,
+                reader=readers[email],
+                text=text,
+                parent=posted.get(parent),
+                follow=False,
+                submission_key=uuid.uuid5(uuid.NAMESPACE_URL, f"newsroom-demo-comment-{key}"),
+                ip_address=None,
+            )
 
     def seed_synthetic(self, count, sections, authors, photos):
         """Bulk-insert generated stories; only the missing numbers are created."""
