@@ -33,26 +33,24 @@ class CommentRefused(Exception):
     """A comment that cannot be taken; the message is for the reader."""
 
 
-def comments_on(article: Article):
+def comments_on(article_id: int):
     return XtdComment.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), object_pk=str(article.pk)
+        content_type=ContentType.objects.get_for_model(Article), object_pk=str(article_id)
     )
 
 
 def sync_comment_count(article_id: int) -> None:
     """Store the story's count of published comments (shown in lists without a query)."""
-    count = CommentModeration.objects.filter(
-        comment__content_type=ContentType.objects.get_for_model(Article),
-        comment__object_pk=str(article_id),
-        state=CommentModeration.State.PUBLISHED,
-    ).count()
-    Article.objects.filter(pk=article_id).update(comment_count=count)
+    count = comments_on(article_id).filter(moderation__state=CommentModeration.State.PUBLISHED)
+    Article.objects.filter(pk=article_id).update(comment_count=count.count())
 
 
-def _apply_state(comment: XtdComment, state: str) -> None:
-    comment.is_public = state == CommentModeration.State.PUBLISHED
-    comment.is_removed = state == CommentModeration.State.REMOVED
-    comment.save(update_fields=["is_public", "is_removed"])
+def _visibility(state: str) -> dict:
+    """django-comments-xtd's two flags for a moderation state (its emails read them)."""
+    return {
+        "is_public": state == CommentModeration.State.PUBLISHED,
+        "is_removed": state == CommentModeration.State.REMOVED,
+    }
 
 
 def post_comment(
@@ -98,10 +96,9 @@ def post_comment(
                 comment=text,
                 submit_date=timezone.now(),
                 ip_address=ip_address,
-                is_public=state == CommentModeration.State.PUBLISHED,
-                is_removed=state == CommentModeration.State.REMOVED,
                 parent_id=parent.pk if parent else 0,
                 followup=follow,
+                **_visibility(state),
             )
             comment.save()
             CommentModeration.objects.create(
@@ -136,7 +133,9 @@ def moderate_comment(
     moderation.decided_by = by
     moderation.decided_at = timezone.now()
     moderation.save()
-    _apply_state(comment, state)
+    for flag, value in _visibility(state).items():
+        setattr(comment, flag, value)
+    comment.save(update_fields=["is_public", "is_removed"])
     sync_comment_count(int(comment.object_pk))
     if state == CommentModeration.State.PUBLISHED and not was_published:
         transaction.on_commit(lambda: notify_comment_followers(comment))

@@ -38,7 +38,7 @@ def readable_by(user):
 
 def discussion_page(*, article, user, order: str = "oldest", page=1):
     """The page of threads to show, and its entries in reading order."""
-    comments = comments_on(article)
+    comments = comments_on(article.pk)
     # Thread numbers are small and few, so one query fetches them all and
     # Python pages through them (a queryset would add a COUNT query).
     thread_ids = list(

@@ -106,7 +106,7 @@ class PostCommentView(LoginRequiredMixin, View):
         if not reply_to:
             return None
         parent = (
-            comments_on(article)
+            comments_on(article.pk)
             .filter(pk=reply_to, moderation__state=CommentModeration.State.PUBLISHED)
             .first()
         )

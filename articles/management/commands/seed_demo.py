@@ -184,7 +184,7 @@ class Command(BaseCommand):
                 EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
                 ReaderProfile.objects.create(user=user, display_name=display_name, status=status)
             readers[email] = user.reader
-        if comments_on(article).exists():
+        if comments_on(article.pk).exists():
             return
         posted = {}
         for key, email, text, parent in COMMENTS:
