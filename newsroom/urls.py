@@ -5,6 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import ArticleSitemap
+from photos.models import RENDITIONS_FOLDER
+from photos.views import rendition
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = "Newsroom desk"
@@ -17,6 +19,11 @@ urlpatterns = [
         sitemap,
         {"sitemaps": {"articles": ArticleSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}{RENDITIONS_FOLDER}/<path:name>",
+        rendition,
+        name="photo-rendition",
     ),
     path("", include("articles.urls")),
 ]

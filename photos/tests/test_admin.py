@@ -23,6 +23,8 @@ def photo_form(image, **fields):
         "photographer": "",
         "copyright_notice": "",
         "alt_text": "",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
         **fields,
     }
 
@@ -38,7 +40,13 @@ def test_upload_stores_the_file_and_its_size(desk, settings):
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (300, 200)
     assert photo.image.name.endswith(".jpg")
-    assert len(files_under(settings.MEDIA_ROOT)) == 1
+    assert files_under(settings.PHOTO_ORIGINALS_ROOT) == [
+        settings.PHOTO_ORIGINALS_ROOT / photo.image.name
+    ]
+    public = sorted(
+        p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
+    )
+    assert public == sorted(r["name"] for r in photo.renditions)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +64,7 @@ def test_a_non_image_is_refused_and_nothing_is_written(desk, settings, name, con
     assert "errorlist" in response.content.decode()
     assert not Photo.objects.exists()
     assert files_under(settings.MEDIA_ROOT) == []
+    assert files_under(settings.PHOTO_ORIGINALS_ROOT) == []
 
 
 def test_credit_is_required(desk):
@@ -89,4 +98,4 @@ def test_library_search_finds_by_caption_credit_and_photographer(desk):
 def test_library_list_shows_thumbnails(desk):
     photo = make_photo()
     html = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
-    assert f'<img src="{photo.image.url}" width="96"' in html
+    assert f'<img src="{photo.smallest_rendition_url()}" width="96"' in html
