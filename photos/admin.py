@@ -12,6 +12,7 @@ from .models import Photo
 from .services import create_photo_from_upload, generate_renditions, save_photo
 from .uploads import open_upload
 
+ACCEPT = "image/jpeg,image/png,image/webp"
 # Values baked into the renditions: changing one remakes them.
 RENDERED_FIELDS = {"focal_x", "focal_y", "credit", "photographer", "copyright_notice"}
 
@@ -42,6 +43,10 @@ class PhotoForm(forms.ModelForm):
             "focal_x",
             "focal_y",
         ]
+        # A plain file field: Django's ImageField would refuse bad files with one
+        # generic message before open_upload() can name the problem.
+        field_classes = {"image": forms.FileField}
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": ACCEPT})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +79,9 @@ class PhotoForm(forms.ModelForm):
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+    def __init__(self):
+        super().__init__(attrs={"accept": ACCEPT})
 
 
 class MultipleFileField(forms.FileField):
