@@ -195,7 +195,6 @@ def test_the_original_is_downloadable_by_staff_only(desk, client, django_user_mo
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == photo.image.open("rb").read()
     photo.image.close()
-    response.close()
     client.logout()
     assert client.get(photo.image.url).status_code == 302
 

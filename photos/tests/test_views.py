@@ -70,7 +70,6 @@ def test_every_srcset_url_is_served_with_far_future_caching(client, photo):
         assert response["Content-Type"] == MIME_TYPES[rendition["format"]]
         body = b"".join(response.streaming_content)
         assert len(body) > 100
-        response.close()
 
 
 @pytest.mark.parametrize(
