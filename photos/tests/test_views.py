@@ -93,3 +93,14 @@ def test_rendition_url_is_the_one_templates_use(photo):
     assert reverse("photo-rendition", args=[photo.renditions[0]["name"].split("/", 1)[1]]) == (
         f"/media/{photo.renditions[0]['name']}"
     )
+
+
+def test_story_page_offers_the_square_crop_to_link_previews(client, photo):
+    story = make_article()
+    place_photo(story, photo, role=PhotoPlacement.Role.LEAD)
+    doc = Elements(client.get(story.get_absolute_url()).content.decode())
+    meta = {m["attrs"].get("property"): m["attrs"].get("content") for m in doc.by_tag("meta")}
+    square = next(r for r in photo.renditions if r["crop"] == "1x1" and r["format"] == "jpeg")
+    assert meta["og:image"] == f"http://testserver/media/{square['name']}"
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "1200")
+    assert meta["og:image:alt"] == "Three cranes."
