@@ -66,10 +66,9 @@ class PhotoForm(forms.ModelForm):
         cleaned = super().clean()
         if self.opened_image is not None:
             found = read_metadata(self.opened_image)
-            for name, value in found.items():
-                if name in self.fields and not cleaned.get(name, "").strip():
-                    cleaned[name] = value
-                    self.autofilled.append(name)
+            typed = Photo(**{name: cleaned.get(name) or "" for name in found})
+            self.autofilled = typed.fill_blanks(found)
+            cleaned.update({name: getattr(typed, name) for name in self.autofilled})
         if not cleaned.get("credit", "").strip() and "credit" not in self.errors:
             # The form lets credit be blank so metadata can fill it, which also
             # skips the model's check; apply it here once the file has had its say.
@@ -91,7 +90,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(file, initial) for file in files if file]
+        cleaned = [super(MultipleFileField, self).clean(file, initial) for file in files if file]
+        if not cleaned and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return cleaned
 
 
 class UploadPhotosForm(forms.Form):
@@ -180,10 +182,10 @@ class PhotoAdmin(admin.ModelAdmin):
         failures = []
         if request.method == "POST" and form.is_valid():
             created = []
+            fallbacks = {"credit": form.cleaned_data["credit"]}
             for file in form.cleaned_data["files"]:
-                fields = {"credit": form.cleaned_data["credit"]}
                 try:
-                    created.append(create_photo_from_upload(file=file, fields=fields))
+                    created.append(create_photo_from_upload(file=file, fallbacks=fallbacks))
                 except ValidationError as error:
                     failures.append((file.name, error.messages))
             for photo in created:

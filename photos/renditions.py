@@ -3,8 +3,9 @@
 The original is decoded once, at the smallest JPEG draft scale that still
 covers the largest rendition; each smaller width is resized from the next
 larger one, and each fixed-ratio crop from the smallest full-frame step big
-enough for it. Only the credit and rights are written into the files: the
-original's EXIF (GPS position, camera serial, owner) is never copied.
+enough for it. Only the credit, the rights and the colour profile are
+written into the files: the original's EXIF (GPS position, camera serial,
+owner) is never copied.
 """
 
 import hashlib
@@ -77,9 +78,14 @@ def make_renditions(
     for crop, ratio in RATIOS.items():
         source, box = _crop_source([base, *full], ratio, focal_point, max(WIDTHS[crop]))
         sized += [(crop, step) for step in _cascade(source, WIDTHS[crop], box=box)]
-    exif, xmp = _rights_metadata(credit, photographer, copyright_notice)
+    metadata = {
+        **_rights_metadata(credit, photographer, copyright_notice),
+        # The colour profile is not about the camera or the place; without it
+        # Adobe RGB wire photos would look washed out.
+        "icc_profile": image.info.get("icc_profile"),
+    }
     return [
-        Rendition(crop, fmt, step.width, step.height, _encode(step, fmt, exif, xmp))
+        Rendition(crop, fmt, step.width, step.height, _encode(step, fmt, metadata))
         for crop, step in sized
         for fmt in FORMATS
     ]
@@ -147,7 +153,7 @@ def crop_box(size, ratio, focal_point) -> tuple[float, float, float, float]:
     return (left, top, left + crop_width, top + crop_height)
 
 
-def _rights_metadata(credit, photographer, copyright_notice) -> tuple[bytes, bytes]:
+def _rights_metadata(credit, photographer, copyright_notice) -> dict[str, bytes]:
     """EXIF Artist/Copyright and an XMP packet with credit, creator and rights (nothing else)."""
     exif = Image.Exif()
     if photographer or credit:
@@ -165,7 +171,7 @@ def _rights_metadata(credit, photographer, copyright_notice) -> tuple[bytes, byt
         f"{escape(copyright_notice)}</rdf:li></rdf:Alt></dc:rights>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
     )
-    return exif.tobytes(), xmp.encode()
+    return {"exif": exif.tobytes(), "xmp": xmp.encode()}
 
 
 def _ascii(text: str) -> str:
@@ -174,7 +180,7 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _encode(image: Image.Image, fmt: str, exif: bytes, xmp: bytes) -> bytes:
+def _encode(image: Image.Image, fmt: str, metadata: dict) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, exif=exif, xmp=xmp, **SAVE_OPTIONS[fmt])
+    image.save(buffer, **metadata, **SAVE_OPTIONS[fmt])
     return buffer.getvalue()

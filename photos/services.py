@@ -15,16 +15,22 @@ from .uploads import open_upload
 
 
 def create_photo_from_upload(
-    *, file: UploadedFile, fields: Mapping[str, str] | None = None
+    *,
+    file: UploadedFile,
+    fields: Mapping[str, str] | None = None,
+    fallbacks: Mapping[str, str] | None = None,
 ) -> Photo:
     """A new library photo from an uploaded file: checked, autofilled, archived, rendered.
 
     `fields` are the editor's values; the file's metadata fills only what they
-    leave empty. A bad file raises ValidationError before anything is written.
+    leave empty, and `fallbacks` (e.g. a credit for a batch) what is still
+    empty after that. A bad file raises ValidationError before anything is
+    written.
     """
     image = open_upload(file)
     photo = Photo(image=file, **(fields or {}))
     photo.autofilled_fields = photo.fill_blanks(read_metadata(image))
+    photo.fill_blanks({name: value for name, value in (fallbacks or {}).items() if value})
     return save_photo(photo=photo, image=image)
 
 

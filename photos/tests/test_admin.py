@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.tests.factories import image_upload, make_article, make_photo, place_photo
-from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
+from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
 
 from .images import iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
@@ -112,6 +112,14 @@ def wire_file(name="wire.jpg", caption=b"Ferry at Pier 4, Monday.", credit=b"AP 
     return upload(data, name=name)
 
 
+def test_an_autofilled_value_longer_than_its_field_is_cut_to_fit(desk):
+    title = "Ferry " * 60
+    data = with_iptc(photo_bytes(), iptc_datasets({IPTC_HEADLINE: title.encode()}))
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload(data)))
+    assert response.status_code == 302
+    assert Photo.objects.get().title == title.strip()[:255]
+
+
 def test_upload_autofills_empty_fields_and_tells_the_editor(desk):
     form = photo_form(wire_file(), caption="", credit="", title="Ferry")
     response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
@@ -157,13 +165,23 @@ def test_several_photos_upload_at_once_keeping_the_good_and_naming_the_bad(desk,
     assert len(files_under(settings.PHOTO_ORIGINALS_ROOT)) == 2
 
 
-def test_the_upload_form_credit_fills_files_without_one(desk):
-    files = [upload(photo_bytes(), name="a.jpg"), upload(photo_bytes(), name="b.jpg")]
+def test_the_upload_form_credit_fills_only_files_without_one(desk):
+    files = [upload(photo_bytes(), name="a.jpg"), wire_file("b.jpg", caption=b"Wire.")]
     response = desk.post(
         reverse("admin:photos_photo_upload"), {"files": files, "credit": "Staff photo"}
     )
     assert response.status_code == 302
-    assert list(Photo.objects.values_list("credit", flat=True)) == ["Staff photo"] * 2
+    assert sorted(Photo.objects.values_list("credit", flat=True)) == [
+        "AP Photo/Ana Ruiz",
+        "Staff photo",
+    ]
+    assert Photo.objects.get(credit="Staff photo").autofilled_fields == []
+
+
+def test_the_upload_form_needs_at_least_one_file(desk):
+    response = desk.post(reverse("admin:photos_photo_upload"), {"credit": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
 
 
 def test_the_library_lists_where_a_photo_is_used(desk):

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms
 
 from photos.metadata import read_metadata
 from photos.renditions import FORMATS, crop_box
@@ -153,3 +153,13 @@ def test_rebuild_renditions_remakes_every_photo_with_a_progress_bar(settings):
     assert {r["width"] for r in first.renditions if r["crop"] == "full"} == {480, 800}
     assert all(default_storage.exists(r["name"]) for r in first.renditions + second.renditions)
     assert "2/2" in out.getvalue() and "100%" in out.getvalue()
+
+
+def test_the_colour_profile_is_kept():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = Image.new("RGB", (500, 400), (10, 200, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", icc_profile=profile)
+    photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
+    for rendition in photo.renditions:
+        assert opened(rendition).info.get("icc_profile") == profile, rendition["name"]
