@@ -221,3 +221,11 @@ def test_a_photo_without_alt_text_can_be_saved_as_a_draft(desk):
     response = desk.post(reverse("admin:photos_photo_add"), photo_form(image_upload()))
     assert response.status_code == 302
     assert Photo.objects.get().alt_text == ""
+
+
+def test_the_library_links_to_the_several_files_upload_form(desk):
+    listing = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
+    url = reverse("admin:photos_photo_upload")
+    assert f'<a href="{url}" class="addlink">Upload photos</a>' in listing
+    form = desk.get(url).content.decode()
+    assert 'type="file" name="files" accept="image/jpeg,image/png,image/webp" multiple' in form
