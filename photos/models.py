@@ -129,24 +129,26 @@ class Photo(models.Model):
         if not chosen:
             return None
         largest = max(chosen, key=lambda r: r["width"])
-        sources = [
-            {
-                "format": fmt,
-                "type": MIME_TYPES[fmt],
-                "srcset": ", ".join(
-                    f"{default_storage.url(r['name'])} {r['width']}w"
-                    for r in sorted(chosen, key=lambda r: r["width"])
-                    if r["format"] == fmt
-                ),
-            }
+        by_width = sorted(chosen, key=lambda r: r["width"])
+        srcsets = {
+            fmt: ", ".join(
+                f"{default_storage.url(r['name'])} {r['width']}w"
+                for r in by_width
+                if r["format"] == fmt
+            )
             for fmt in FORMATS
-        ]
+        }
         fallback = min(
             (r for r in chosen if r["format"] == "jpeg"), key=lambda r: abs(r["width"] - 1200)
         )
         return {
-            "sources": [source for source in sources if source["format"] != "jpeg"],
-            "jpeg_srcset": sources[-1]["srcset"],
+            # Made with a format this Pillow lacks (or not yet made in a new one): skipped.
+            "sources": [
+                {"type": MIME_TYPES[fmt], "srcset": srcset}
+                for fmt, srcset in srcsets.items()
+                if fmt != "jpeg" and srcset
+            ],
+            "jpeg_srcset": srcsets["jpeg"],
             "src": default_storage.url(fallback["name"]),
             "width": largest["width"],
             "height": largest["height"],
