@@ -43,14 +43,13 @@ from django.conf import settings  # noqa: E402
 
 settings.THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.dbm_kvstore.KVStore"
 settings.THUMBNAIL_DBM_FILE = str(WORK / "sorl-kvstore")
-settings.THUMBNAIL_ENGINE = "bench.bench_photos.ParityEngine"
+settings.THUMBNAIL_ENGINE = "bench.sorl_parity.ParityEngine"
 
 import PIL  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
 from PIL import Image, ImageDraw, ImageFilter, ImageOps  # noqa: E402
 from sorl.thumbnail import get_thumbnail  # noqa: E402
-from sorl.thumbnail.engines.pil_engine import Engine  # noqa: E402
 
 from photos.renditions import (  # noqa: E402
     FORMATS,
@@ -63,15 +62,6 @@ from photos.renditions import (  # noqa: E402
 
 SIZE = (6000, 4000)  # 24 megapixels, a current full-frame camera
 FOCAL_POINT = (0.4, 0.45)
-
-
-class ParityEngine(Engine):
-    """sorl's PIL engine, encoding with our settings instead of its fixed ones."""
-
-    def _get_raw_data(self, image, format_, quality, image_info=None, progressive=False):
-        buffer = io.BytesIO()
-        image.save(buffer, **SAVE_OPTIONS[format_.lower()])
-        return buffer.getvalue()
 
 
 def wire_photo(seed: int) -> bytes:
