@@ -6,7 +6,7 @@ ADDRESS ?= 127.0.0.1:8000
 WORKERS ?= 3
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format serve superuser clean
+.PHONY: run test lint format serve superuser clean bench-photos
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(VENV)/.installed-bench: $(VENV)/.installed requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+## bench-photos: time our renditions vs bare Pillow vs sorl-thumbnail on 24 MP JPEGs (COUNT=5)
+COUNT ?= 5
+bench-photos: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.bench_photos --count $(COUNT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

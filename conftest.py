@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, a private media folder per test, and static files without a manifest.
+    """Fast hashing, private media and originals folders, static files without a manifest.
 
     The production static storage needs `collectstatic` to have run; one test in
     newsroom/tests covers that path on purpose, the rest render templates
@@ -13,6 +13,7 @@ def _test_settings(settings, tmp_path):
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PHOTO_ORIGINALS_ROOT = tmp_path / "originals"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {

@@ -157,8 +157,16 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded photo originals keep the photographer's GPS position and camera
+# serial, so they live outside MEDIA_ROOT where no public URL reaches them;
+# staff download them through the admin (photos/admin.py).
+PHOTO_ORIGINALS_ROOT = env.path("PHOTO_ORIGINALS_ROOT", default=BASE_DIR / "private" / "originals")
+PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=40 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A private FileSystemStorage at PHOTO_ORIGINALS_ROOT; swap for a private
+    # S3 bucket (django-storages) without touching the code.
+    "photo_originals": {"BACKEND": "photos.storage.OriginalsStorage"},
     "staticfiles": {
         # Hashed, compressed names in production so whitenoise can serve them
         # with far-future cache headers; plain files while developing.

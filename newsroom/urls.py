@@ -7,6 +7,8 @@ from django.urls import include, path
 from django_comments_xtd.views import mute
 
 from articles.sitemaps import ArticleSitemap
+from photos.models import RENDITIONS_FOLDER
+from photos.views import rendition
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = "Newsroom desk"
@@ -28,6 +30,11 @@ urlpatterns = [
         "comments/cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"
     ),
     path("", include("discussion.urls")),
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}{RENDITIONS_FOLDER}/<path:name>",
+        rendition,
+        name="photo-rendition",
+    ),
     path("", include("articles.urls")),
 ]
 

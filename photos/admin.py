@@ -1,20 +1,117 @@
-from django.contrib import admin
-from django.utils.html import format_html
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
+from .metadata import read_metadata
 from .models import Photo
+from .services import create_photo_from_upload, generate_renditions, save_photo
+from .uploads import open_upload
+
+ACCEPT = "image/jpeg,image/png,image/webp"
+# Values baked into the renditions: changing one remakes them.
+RENDERED_FIELDS = {"focal_x", "focal_y", "credit", "photographer", "copyright_notice"}
 
 
 def thumbnail(photo, width=96):
-    """A small preview for admin lists and inlines."""
+    """A small preview for admin lists and inlines, from the smallest rendition."""
+    url = photo.smallest_rendition_url()
+    if not url:
+        return "—"
     return format_html(
-        '<img src="{}" width="{}" alt="" loading="lazy" style="height:auto">',
-        photo.image.url,
-        width,
+        '<img src="{}" width="{}" alt="" loading="lazy" style="height:auto">', url, width
+    )
+
+
+class PhotoForm(forms.ModelForm):
+    """Checks a new file before anything is saved and fills the fields its metadata carries."""
+
+    class Meta:
+        model = Photo
+        fields = [
+            "image",
+            "title",
+            "caption",
+            "credit",
+            "photographer",
+            "copyright_notice",
+            "alt_text",
+            "focal_x",
+            "focal_y",
+        ]
+        # A plain file field: Django's ImageField would refuse bad files with one
+        # generic message before open_upload() can name the problem.
+        field_classes = {"image": forms.FileField}
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": ACCEPT})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opened_image = None
+        self.autofilled = []
+        if "credit" in self.fields:
+            # The file's metadata may supply it; the model insists when it does not.
+            self.fields["credit"].required = False
+
+    def clean_image(self):
+        file = self.cleaned_data.get("image")
+        if file and file is not self.initial.get("image"):
+            self.opened_image = open_upload(file)
+        return file
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.opened_image is not None:
+            found = read_metadata(self.opened_image)
+            typed = Photo(**{name: cleaned.get(name) or "" for name in found})
+            self.autofilled = typed.fill_blanks(found)
+            cleaned.update({name: getattr(typed, name) for name in self.autofilled})
+        if not cleaned.get("credit", "").strip() and "credit" not in self.errors:
+            # The form lets credit be blank so metadata can fill it, which also
+            # skips the model's check; apply it here once the file has had its say.
+            self.add_error("credit", Photo._meta.get_field("credit").error_messages["blank"])
+        return cleaned
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+    def __init__(self):
+        super().__init__(attrs={"accept": ACCEPT})
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked later, one by one, so good ones are kept."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        cleaned = [super(MultipleFileField, self).clean(file, initial) for file in files if file]
+        if not cleaned and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return cleaned
+
+
+class UploadPhotosForm(forms.Form):
+    files = MultipleFileField(
+        label="Photos",
+        help_text="Choose one or several JPEG, PNG or WebP files. Caption, credit, "
+        "photographer, copyright, title and alt text are filled from each file's metadata.",
+    )
+    credit = forms.CharField(
+        required=False,
+        max_length=255,
+        help_text="Used only for files that carry no credit line of their own.",
     )
 
 
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoForm
     list_display = [
         "preview",
         "__str__",
@@ -22,23 +119,97 @@ class PhotoAdmin(admin.ModelAdmin):
         "photographer",
         "has_alt_text",
         "size",
+        "usage",
         "uploaded_at",
     ]
     list_display_links = ["preview", "__str__"]
     search_fields = ["title", "caption", "credit", "photographer"]
-    readonly_fields = ["large_preview", "width", "height", "uploaded_at"]
-    fields = [
-        "image",
+    readonly_fields = [
         "large_preview",
-        "title",
-        "caption",
-        "credit",
-        "photographer",
-        "copyright_notice",
-        "alt_text",
-        ("width", "height"),
+        "filled_from_file",
+        "used_in",
+        "width",
+        "height",
         "uploaded_at",
     ]
+    fieldsets = [
+        (None, {"fields": ["image", "large_preview", "filled_from_file"]}),
+        (
+            None,
+            {"fields": ["title", "caption", "credit", "photographer", "copyright_notice"]},
+        ),
+        (None, {"fields": ["alt_text", ("focal_x", "focal_y")]}),
+        ("In use", {"fields": ["used_in", ("width", "height"), "uploaded_at"]}),
+    ]
+
+    class Media:
+        js = ["photos/focal_point.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("placements__article")
+
+    def get_urls(self):
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="photos_photo_upload",
+            ),
+            path(
+                "original/<path:name>",
+                self.admin_site.admin_view(self.original_view),
+                name="photos_photo_original",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if form.opened_image is not None:
+            obj.autofilled_fields = form.autofilled
+            save_photo(photo=obj, image=form.opened_image)
+        else:
+            save_photo(photo=obj)
+            if RENDERED_FIELDS & set(form.changed_data):
+                generate_renditions(photo=obj)
+        if form.autofilled:
+            messages.info(request, f"Filled from the file: {_labels(form.autofilled)}. Check them.")
+
+    def upload_view(self, request):
+        """Several files at once: a photo per good file; each bad one named with its problem."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadPhotosForm(request.POST or None, request.FILES or None)
+        failures = []
+        if request.method == "POST" and form.is_valid():
+            created = []
+            fallbacks = {"credit": form.cleaned_data["credit"]}
+            for file in form.cleaned_data["files"]:
+                try:
+                    created.append(create_photo_from_upload(file=file, fallbacks=fallbacks))
+                except ValidationError as error:
+                    failures.append((file.name, error.messages))
+            for photo in created:
+                filled = _labels(photo.autofilled_fields) or "nothing"
+                messages.success(request, f"Added “{photo}”; filled from the file: {filled}.")
+            if not failures:
+                return redirect("admin:photos_photo_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Upload photos",
+            "form": form,
+            "failures": failures,
+        }
+        return TemplateResponse(request, "admin/photos/photo/upload.html", context)
+
+    def original_view(self, request, name):
+        """The archived original, for staff only (it keeps the GPS and camera data)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = Photo.objects.filter(image=name).first()
+        if photo is None:
+            raise Http404("No such original.")
+        return FileResponse(photo.image.open("rb"), as_attachment=True)
 
     @admin.display(description="")
     def preview(self, photo):
@@ -46,7 +217,44 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def large_preview(self, photo):
-        return thumbnail(photo, width=480) if photo.image else "—"
+        if not photo.renditions:
+            return "—"
+        # The focal point script marks and moves the point on this preview.
+        return format_html(
+            '<div class="focal-point-preview" style="position:relative;display:inline-block">'
+            "{}</div><p class=help>Click the subject to set the focal point for crops.</p>",
+            thumbnail(photo, width=480),
+        )
+
+    @admin.display(description="Filled from the file")
+    def filled_from_file(self, photo):
+        return _labels(photo.autofilled_fields) or "Nothing (the file carried no metadata)."
+
+    @admin.display(description="Used in")
+    def used_in(self, photo):
+        placements = list(photo.placements.all())
+        if not placements:
+            return "Not used in any story yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> ({})</li>',
+                (
+                    (
+                        reverse("admin:articles_article_change", args=[p.article_id]),
+                        p.article.headline,
+                        p.article.get_status_display(),
+                    )
+                    for p in placements
+                ),
+            ),
+        )
+
+    @admin.display(description="Used in")
+    def usage(self, photo):
+        count = len(photo.placements.all())
+        return f"{count} stor{'y' if count == 1 else 'ies'}" if count else "—"
 
     @admin.display(boolean=True, description="Alt text")
     def has_alt_text(self, photo):
@@ -55,3 +263,7 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Size")
     def size(self, photo):
         return f"{photo.width}×{photo.height}" if photo.width else "—"
+
+
+def _labels(names):
+    return ", ".join(str(Photo._meta.get_field(name).verbose_name) for name in names)

@@ -1,22 +1,44 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.files.storage import default_storage
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import Truncator
 
+from .renditions import FORMATS, MIME_TYPES
+from .storage import originals_storage
+
 CAPTION_MAX_LENGTH = 5000
+RENDITIONS_FOLDER = "renditions"
 
 
 class Photo(models.Model):
     """A picture in the library, reusable across any number of stories."""
 
     image = models.ImageField(
-        upload_to="photos/%Y/%m/",
-        width_field="width",
-        height_field="height",
-        help_text="JPEG, PNG or WebP. The file is kept as uploaded for the archive.",
+        "original",
+        upload_to="%Y/%m/",
+        storage=originals_storage,
+        help_text="JPEG, PNG or WebP. Caption, credit, photographer, copyright, title and alt "
+        "text are filled from the file's IPTC/XMP/EXIF data when left empty. The original is "
+        "archived privately; readers get resized copies without location or camera data.",
     )
-    width = models.PositiveIntegerField(editable=False, null=True)
+    width = models.PositiveIntegerField(
+        editable=False, null=True, help_text="As seen, after the camera's rotation."
+    )
     height = models.PositiveIntegerField(editable=False, null=True)
+    focal_x = models.FloatField(
+        "focal point x",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where the subject is, from 0 (left edge) to 1 (right edge); click the preview "
+        "to set it. Crops for story cards (16:9) and social previews (1:1) keep this point in.",
+    )
+    focal_y = models.FloatField(
+        "focal point y",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="From 0 (top) to 1 (bottom).",
+    )
     title = models.CharField(
         max_length=255,
         blank=True,
@@ -32,6 +54,10 @@ class Photo(models.Model):
     )
     credit = models.CharField(
         max_length=255,
+        error_messages={
+            "blank": "A credit line is required, and the file carries none (IPTC Credit or XMP "
+            "photoshop:Credit): type it in."
+        },
         help_text="The credit line exactly as the agency or photographer requires it, "
         "e.g. “Kevin Frayer/Getty Images” or “AP Photo/Chiang Ying-ying”.",
     )
@@ -51,6 +77,19 @@ class Photo(models.Model):
         blank=True,
         help_text="Describes the image for readers who cannot see it, in a sentence. A "
         "photo may be saved without it, but not placed in a published story.",
+    )
+    autofilled_fields = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The fields that were filled from the file's metadata at upload.",
+    )
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The public files made from the original: crop, format, width, height and "
+        "storage name of each. Kept on the row so pages need no query per photo.",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -73,6 +112,52 @@ class Photo(models.Model):
                     "text describing it for readers who cannot see it."
                 }
             )
+
+    def fill_blanks(self, found: dict[str, str]) -> list[str]:
+        """Fills each empty field from the file's metadata; returns the names filled."""
+        filled = []
+        for name, value in found.items():
+            if not getattr(self, name).strip():
+                limit = self._meta.get_field(name).max_length
+                setattr(self, name, value[:limit] if limit else value)
+                filled.append(name)
+        return filled
+
+    def picture(self, crop="full"):
+        """What a <picture> needs: a srcset per format, the fallback JPEG, and the size."""
+        chosen = [r for r in self.renditions if r["crop"] == crop]
+        if not chosen:
+            return None
+        largest = max(chosen, key=lambda r: r["width"])
+        by_width = sorted(chosen, key=lambda r: r["width"])
+        srcsets = {
+            fmt: ", ".join(
+                f"{default_storage.url(r['name'])} {r['width']}w"
+                for r in by_width
+                if r["format"] == fmt
+            )
+            for fmt in FORMATS
+        }
+        fallback = min(
+            (r for r in chosen if r["format"] == "jpeg"), key=lambda r: abs(r["width"] - 1200)
+        )
+        return {
+            # Made with a format this Pillow lacks (or not yet made in a new one): skipped.
+            "sources": [
+                {"type": MIME_TYPES[fmt], "srcset": srcset}
+                for fmt, srcset in srcsets.items()
+                if fmt != "jpeg" and srcset
+            ],
+            "jpeg_srcset": srcsets["jpeg"],
+            "src": default_storage.url(fallback["name"]),
+            "width": largest["width"],
+            "height": largest["height"],
+        }
+
+    def smallest_rendition_url(self):
+        """A light preview for the desk (the original may be tens of megabytes)."""
+        jpegs = [r for r in self.renditions if r["crop"] == "full" and r["format"] == "jpeg"]
+        return default_storage.url(min(jpegs, key=lambda r: r["width"])["name"]) if jpegs else ""
 
     @property
     def orientation(self):

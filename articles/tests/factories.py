@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section
-from photos.models import Photo
+from photos.services import create_photo_from_upload
 
 _numbers = itertools.count(1)
 
@@ -59,8 +59,7 @@ def make_photo(**fields):
     fields.setdefault("credit", "Jo Example/Test Wire")
     fields.setdefault("caption", "A test photo.")
     fields.setdefault("alt_text", "A plain brown rectangle.")
-    fields.setdefault("image", image_upload())
-    return Photo.objects.create(**fields)
+    return create_photo_from_upload(file=fields.pop("image", None) or image_upload(), fields=fields)
 
 
 def place_photo(article, photo=None, **fields):

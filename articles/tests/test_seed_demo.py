@@ -25,7 +25,11 @@ def test_seeds_a_dozen_published_stories_with_photos_sources_and_a_correction(se
     for photo in photos:
         assert photo.caption and photo.credit and photo.alt_text
         assert (photo.width, photo.height) == (1600, 1000)
-        assert (settings.MEDIA_ROOT / photo.image.name).is_file()
+        assert (settings.PHOTO_ORIGINALS_ROOT / photo.image.name).is_file()
+        widths = {r["width"] for r in photo.renditions if r["crop"] == "full"}
+        assert widths == {480, 800, 1200, 1600}
+        for rendition in photo.renditions:
+            assert (settings.MEDIA_ROOT / rendition["name"]).is_file()
     assert Citation.objects.count() >= 5
     assert Correction.objects.exists()
     assert Article.objects.published().lead_story().featured

@@ -3,7 +3,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.tests.factories import image_upload, make_article, make_photo, place_photo
+from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
+
+from .images import iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,8 @@ def photo_form(image, **fields):
         "photographer": "",
         "copyright_notice": "",
         "alt_text": "",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
         **fields,
     }
 
@@ -38,7 +43,13 @@ def test_upload_stores_the_file_and_its_size(desk, settings):
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (300, 200)
     assert photo.image.name.endswith(".jpg")
-    assert len(files_under(settings.MEDIA_ROOT)) == 1
+    assert files_under(settings.PHOTO_ORIGINALS_ROOT) == [
+        settings.PHOTO_ORIGINALS_ROOT / photo.image.name
+    ]
+    public = sorted(
+        p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
+    )
+    assert public == sorted(r["name"] for r in photo.renditions)
 
 
 @pytest.mark.parametrize(
@@ -56,6 +67,7 @@ def test_a_non_image_is_refused_and_nothing_is_written(desk, settings, name, con
     assert "errorlist" in response.content.decode()
     assert not Photo.objects.exists()
     assert files_under(settings.MEDIA_ROOT) == []
+    assert files_under(settings.PHOTO_ORIGINALS_ROOT) == []
 
 
 def test_credit_is_required(desk):
@@ -89,4 +101,131 @@ def test_library_search_finds_by_caption_credit_and_photographer(desk):
 def test_library_list_shows_thumbnails(desk):
     photo = make_photo()
     html = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
-    assert f'<img src="{photo.image.url}" width="96"' in html
+    assert f'<img src="{photo.smallest_rendition_url()}" width="96"' in html
+
+
+def wire_file(name="wire.jpg", caption=b"Ferry at Pier 4, Monday.", credit=b"AP Photo/Ana Ruiz"):
+    data = with_iptc(
+        photo_bytes(900, 600, xmp=xmp_packet(alt_text="A white ferry at a pier.")),
+        iptc_datasets({IPTC_CAPTION: caption, IPTC_CREDIT: credit, IPTC_BYLINE: b"Ana Ruiz"}),
+    )
+    return upload(data, name=name)
+
+
+def test_an_autofilled_value_longer_than_its_field_is_cut_to_fit(desk):
+    title = "Ferry " * 60
+    data = with_iptc(photo_bytes(), iptc_datasets({IPTC_HEADLINE: title.encode()}))
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload(data)))
+    assert response.status_code == 302
+    assert Photo.objects.get().title == title.strip()[:255]
+
+
+def test_upload_autofills_empty_fields_and_tells_the_editor(desk):
+    form = photo_form(wire_file(), caption="", credit="", title="Ferry")
+    response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
+    photo = Photo.objects.get()
+    assert photo.title == "Ferry"
+    assert (photo.caption, photo.credit, photo.photographer, photo.alt_text) == (
+        "Ferry at Pier 4, Monday.",
+        "AP Photo/Ana Ruiz",
+        "Ana Ruiz",
+        "A white ferry at a pier.",
+    )
+    html = response.content.decode()
+    assert "Filled from the file: caption, credit, photographer, alt text. Check them." in html
+    change = desk.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
+    assert "Filled from the file" in change
+    assert "caption, credit, photographer, alt text" in change
+
+
+def test_admin_names_the_problem_with_a_bad_file(desk, settings):
+    svg = SimpleUploadedFile("logo.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(svg))
+    assert "This file is an SVG drawing; upload a JPEG, PNG or WebP photo." in (
+        response.content.decode()
+    )
+    assert not Photo.objects.exists()
+    assert files_under(settings.PHOTO_ORIGINALS_ROOT) == files_under(settings.MEDIA_ROOT) == []
+
+
+def test_several_photos_upload_at_once_keeping_the_good_and_naming_the_bad(desk, settings):
+    files = [
+        wire_file("one.jpg", caption=b"First."),
+        SimpleUploadedFile("broken.jpg", b"not a photo at all"),
+        wire_file("two.jpg", caption=b"Second."),
+        upload(photo_bytes(), name="no-credit.jpg"),
+    ]
+    response = desk.post(reverse("admin:photos_photo_upload"), {"files": files, "credit": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 files could not be added; the others were." in html
+    assert "<strong>broken.jpg</strong>: This file is not an image" in html
+    assert "<strong>no-credit.jpg</strong>: A credit line is required" in html
+    assert sorted(Photo.objects.values_list("caption", flat=True)) == ["First.", "Second."]
+    assert len(files_under(settings.PHOTO_ORIGINALS_ROOT)) == 2
+
+
+def test_the_upload_form_credit_fills_only_files_without_one(desk):
+    files = [upload(photo_bytes(), name="a.jpg"), wire_file("b.jpg", caption=b"Wire.")]
+    response = desk.post(
+        reverse("admin:photos_photo_upload"), {"files": files, "credit": "Staff photo"}
+    )
+    assert response.status_code == 302
+    assert sorted(Photo.objects.values_list("credit", flat=True)) == [
+        "AP Photo/Ana Ruiz",
+        "Staff photo",
+    ]
+    assert Photo.objects.get(credit="Staff photo").autofilled_fields == []
+
+
+def test_the_upload_form_needs_at_least_one_file(desk):
+    response = desk.post(reverse("admin:photos_photo_upload"), {"credit": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+
+
+def test_the_library_lists_where_a_photo_is_used(desk):
+    photo = make_photo()
+    story = make_article(headline="Quay strike ends")
+    place_photo(story, photo)
+    listing = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
+    assert "1 story" in listing
+    change = desk.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
+    link = reverse("admin:articles_article_change", args=[story.pk])
+    assert f'<a href="{link}">Quay strike ends</a> (Published)' in change
+
+
+def test_moving_the_focal_point_remakes_the_crops(desk):
+    photo = make_photo(image=upload(photo_bytes(1600, 900)))
+    before = {r["name"] for r in photo.renditions if r["crop"] == "1x1"}
+    form = photo_form(
+        "", caption=photo.caption, credit=photo.credit, alt_text="x", focal_x="0.1", focal_y="0.2"
+    )
+    assert desk.post(reverse("admin:photos_photo_change", args=[photo.pk]), form).status_code == 302
+    photo.refresh_from_db()
+    assert (photo.focal_x, photo.focal_y) == (0.1, 0.2)
+    assert not before & {r["name"] for r in photo.renditions if r["crop"] == "1x1"}
+
+
+def test_the_original_is_downloadable_by_staff_only(desk, client, django_user_model):
+    photo = make_photo()
+    response = desk.get(photo.image.url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == photo.image.open("rb").read()
+    photo.image.close()
+    client.logout()
+    assert client.get(photo.image.url).status_code == 302
+
+
+def test_a_photo_without_alt_text_can_be_saved_as_a_draft(desk):
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(image_upload()))
+    assert response.status_code == 302
+    assert Photo.objects.get().alt_text == ""
+
+
+def test_the_library_links_to_the_several_files_upload_form(desk):
+    listing = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
+    url = reverse("admin:photos_photo_upload")
+    assert f'<a href="{url}" class="addlink">Upload photos</a>' in listing
+    form = desk.get(url).content.decode()
+    assert 'type="file" name="files" accept="image/jpeg,image/png,image/webp" multiple' in form

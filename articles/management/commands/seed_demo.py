@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,7 @@ from articles.models import (
 from discussion.models import ReaderProfile
 from discussion.services import comments_on, post_comment
 from photos.models import Photo
+from photos.services import create_photo_from_upload
 
 SYNTHETIC_BATCH = 2000
 SYNTHETIC_SLUG = "synthetic-story-{:06d}"
@@ -98,19 +99,18 @@ class Command(BaseCommand):
         for key, data in PHOTOS.items():
             photo = Photo.objects.filter(title=data["title"]).first()
             if photo is None:
-                photo = Photo(
-                    title=data["title"],
-                    caption=data["caption"],
-                    credit=data["credit"],
-                    photographer=data["photographer"],
-                    copyright_notice=data["copyright"],
-                    alt_text=data["alt"],
+                # Through the upload path, so the demo photos get their renditions.
+                photo = create_photo_from_upload(
+                    file=SimpleUploadedFile(f"{key}.jpg", draw_scene(data["scene"], key)),
+                    fields={
+                        "title": data["title"],
+                        "caption": data["caption"],
+                        "credit": data["credit"],
+                        "photographer": data["photographer"],
+                        "copyright_notice": data["copyright"],
+                        "alt_text": data["alt"],
+                    },
                 )
-                photo.image.save(
-                    f"{key}.jpg", ContentFile(draw_scene(data["scene"], key)), save=False
-                )
-                photo.full_clean()
-                photo.save()
             photos[key] = photo
         return photos
 

@@ -1,0 +1,124 @@
+"""Reading the caption, credit and rights a photo file carries (IPTC, XMP, EXIF), with Pillow.
+
+Wire agencies fill IPTC; newer tools write the same facts as XMP; phones and
+cameras only EXIF. For each Photo field the first non-empty source wins, in the
+order IPTC, XMP, EXIF, which is the order of how deliberately a value was set.
+"""
+
+from PIL import ExifTags, Image, IptcImagePlugin
+
+# IPTC-IIM dataset numbers (record 2, application record).
+IPTC_HEADLINE = (2, 105)
+IPTC_CAPTION = (2, 120)
+IPTC_BYLINE = (2, 80)
+IPTC_CREDIT = (2, 110)
+IPTC_COPYRIGHT = (2, 116)
+IPTC_CHARSET = (1, 90)
+# ISO 2022 escape sequence IPTC uses to declare UTF-8.
+IPTC_UTF8 = b"\x1b%G"
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+PHOTOSHOP = "{http://ns.adobe.com/photoshop/1.0/}"
+IPTC_CORE = "{http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# Photo field -> where each source keeps it.
+SOURCES = {
+    "title": {"iptc": IPTC_HEADLINE, "xmp": PHOTOSHOP + "Headline"},
+    "caption": {
+        "iptc": IPTC_CAPTION,
+        "xmp": DC + "description",
+        "exif": ExifTags.Base.ImageDescription,
+    },
+    "credit": {"iptc": IPTC_CREDIT, "xmp": PHOTOSHOP + "Credit"},
+    "photographer": {"iptc": IPTC_BYLINE, "xmp": DC + "creator", "exif": ExifTags.Base.Artist},
+    "copyright_notice": {
+        "iptc": IPTC_COPYRIGHT,
+        "xmp": DC + "rights",
+        "exif": ExifTags.Base.Copyright,
+    },
+    "alt_text": {"xmp": IPTC_CORE + "AltTextAccessibility"},
+}
+
+
+def read_metadata(image: Image.Image) -> dict[str, str]:
+    """The Photo fields the file fills, e.g. {"caption": "…", "credit": "…"}; empty ones omitted."""
+    iptc = _iptc(image)
+    xmp = _xmp(image)
+    exif = image.getexif()
+    found = {}
+    for field, where in SOURCES.items():
+        candidates = (
+            iptc.get(where.get("iptc")),
+            xmp.get(where.get("xmp")),
+            _exif_text(exif.get(where["exif"])) if "exif" in where else None,
+        )
+        value = next((text.strip() for text in candidates if text and text.strip()), "")
+        if value:
+            found[field] = value
+    return found
+
+
+def _iptc(image: Image.Image) -> dict[tuple[int, int], str]:
+    raw = IptcImagePlugin.getiptcinfo(image) or {}
+    charset = raw.get(IPTC_CHARSET)
+    encodings = ["utf-8"] if charset == IPTC_UTF8 else ["utf-8", "latin-1"]
+    return {key: _decode_iptc(value, encodings) for key, value in raw.items() if key[0] == 2}
+
+
+def _decode_iptc(value: bytes | list[bytes], encodings: list[str]) -> str:
+    # Repeated datasets (several by-lines) come as a list.
+    parts = value if isinstance(value, list) else [value]
+    return ", ".join(_decode(part, encodings) for part in parts)
+
+
+def _decode(data: bytes, encodings: list[str]) -> str:
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    # A declared UTF-8 block with a stray byte: keep what is readable.
+    return data.decode("utf-8", errors="replace")
+
+
+def _xmp(image: Image.Image) -> dict[str, str]:
+    """The rdf:Description properties as plain text, keyed by {namespace}name."""
+    tree = image.getxmp(strip_namespaces=False)
+    meta = next(iter(tree.values()), None) or {}
+    rdf = meta.get(RDF + "RDF") if isinstance(meta, dict) else None
+    descriptions = rdf.get(RDF + "Description", []) if isinstance(rdf, dict) else []
+    if isinstance(descriptions, dict):
+        descriptions = [descriptions]
+    properties = {}
+    for description in descriptions:
+        if isinstance(description, dict):
+            for key, value in description.items():
+                properties.setdefault(key, _xmp_text(value))
+    return properties
+
+
+def _xmp_text(value) -> str:
+    """Flattens an XMP value: a string, a language alternative, or a list (Seq/Bag)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(filter(None, map(_xmp_text, value)))
+    if RDF + "Alt" in value:
+        items = value[RDF + "Alt"].get(RDF + "li", [])
+        items = items if isinstance(items, list) else [items]
+        default = [i for i in items if isinstance(i, dict) and i.get(XML_LANG) == "x-default"]
+        return _xmp_text((default or items or [None])[0])
+    for container in ("Seq", "Bag"):
+        if RDF + container in value:
+            return _xmp_text(value[RDF + container].get(RDF + "li"))
+    return value.get("text", "")
+
+
+def _exif_text(value) -> str:
+    if isinstance(value, bytes):
+        return _decode(value.rstrip(b"\x00"), ["utf-8", "latin-1"])
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,106 @@
+"""Operations on a photo that reach beyond its row: files in two storages, metadata, renditions."""
+
+from collections.abc import Mapping
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from PIL import Image
+
+from .metadata import read_metadata
+from .models import RENDITIONS_FOLDER, Photo
+from .renditions import make_renditions, oriented_size
+from .uploads import open_upload
+
+
+def create_photo_from_upload(
+    *,
+    file: UploadedFile,
+    fields: Mapping[str, str] | None = None,
+    fallbacks: Mapping[str, str] | None = None,
+) -> Photo:
+    """A new library photo from an uploaded file: checked, autofilled, archived, rendered.
+
+    `fields` are the editor's values; the file's metadata fills only what they
+    leave empty, and `fallbacks` (e.g. a credit for a batch) what is still
+    empty after that. A bad file raises ValidationError before anything is
+    written.
+    """
+    image = open_upload(file)
+    photo = Photo(image=file, **(fields or {}))
+    photo.autofilled_fields = photo.fill_blanks(read_metadata(image))
+    photo.fill_blanks({name: value for name, value in (fallbacks or {}).items() if value})
+    return save_photo(photo=photo, image=image)
+
+
+def save_photo(*, photo: Photo, image: Image.Image | None = None) -> Photo:
+    """Validates and saves the photo, and makes its renditions when they are missing.
+
+    `image` is the opened upload, when there is a new one. Either everything
+    lands (row, original, renditions) or nothing does: files written before a
+    failure are deleted again.
+    """
+    photo.full_clean()
+    new_original = image is not None
+    if new_original:
+        photo.width, photo.height = oriented_size(image)
+    try:
+        with transaction.atomic():
+            photo.save()
+            if new_original or not photo.renditions:
+                generate_renditions(photo=photo, image=image)
+    except BaseException:
+        if new_original and photo.image.name:
+            photo.image.storage.delete(photo.image.name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def generate_renditions(*, photo: Photo, image: Image.Image | None = None) -> Photo:
+    """(Re)makes every public file of the photo from its original, and drops the old ones.
+
+    Names come from the content, so an unchanged rendition is not written twice.
+    """
+    if image is None:
+        with photo.image.open("rb") as original:
+            renditions = _render(photo, Image.open(original))
+    else:
+        renditions = _render(photo, image)
+    folder = f"{RENDITIONS_FOLDER}/{photo.pk}"
+    written, entries = [], []
+    try:
+        for rendition in renditions:
+            name = f"{folder}/{rendition.name}"
+            if not default_storage.exists(name):
+                name = default_storage.save(name, ContentFile(rendition.data))
+                written.append(name)
+            entries.append(
+                {
+                    "crop": rendition.crop,
+                    "format": rendition.format,
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "name": name,
+                }
+            )
+        stale = {entry["name"] for entry in photo.renditions} - {e["name"] for e in entries}
+        photo.renditions = entries
+        photo.save(update_fields=["renditions"])
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in stale])
+    return photo
+
+
+def _render(photo: Photo, image: Image.Image):
+    return make_renditions(
+        image,
+        focal_point=(photo.focal_x, photo.focal_y),
+        credit=photo.credit,
+        photographer=photo.photographer,
+        copyright_notice=photo.copyright_notice,
+    )

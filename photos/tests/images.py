@@ -1,0 +1,121 @@
+"""Test photos built in memory, carrying the metadata wire photos and phones carry.
+
+Pillow writes EXIF and XMP itself. It cannot write IPTC, so `with_iptc()`
+builds the APP13 segment by hand: a "Photoshop 3.0" header, one 8BIM image
+resource 0x0404 holding the IPTC-IIM datasets (0x1C, record, dataset, 2-byte
+length, data), inserted right after the JPEG's start-of-image marker.
+"""
+
+import io
+import struct
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import ExifTags, Image, PngImagePlugin
+
+from photos.metadata import IPTC_CHARSET, IPTC_UTF8
+
+# A camera serial, an owner, a phone's make and model and a GPS position: what must never leak.
+CAMERA_SERIAL = "SN-4417-0092"
+CAMERA_OWNER = "Jane Stringer"
+GPS_LATITUDE = (51.0, 30.0, 12.34)
+
+
+def photo_bytes(width=640, height=480, fmt="JPEG", *, exif=None, xmp=None, colour=(90, 120, 150)):
+    image = Image.new("RGB", (width, height), colour)
+    # A red block in the top-left corner shows where "up" is after rotation.
+    image.paste((255, 0, 0), (0, 0, width // 4, height // 4))
+    buffer = io.BytesIO()
+    options = {}
+    if exif is not None:
+        options["exif"] = exif.tobytes() if isinstance(exif, Image.Exif) else exif
+    if xmp is not None and fmt == "PNG":
+        # Pillow's PNG writer has no xmp= option; XMP goes in an iTXt chunk.
+        options["pnginfo"] = PngImagePlugin.PngInfo()
+        options["pnginfo"].add_itxt("XML:com.adobe.xmp", xmp)
+    elif xmp is not None:
+        options["xmp"] = xmp.encode()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def iptc_datasets(fields, *, utf8=None):
+    """IPTC-IIM bytes from {(record, dataset): bytes or [bytes, ...]}; utf8 declares 1:90."""
+    data = b""
+    if utf8:
+        data += _dataset(IPTC_CHARSET, IPTC_UTF8)
+    for key, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            data += _dataset(key, item)
+    return data
+
+
+def _dataset(key, value):
+    record, number = key
+    return struct.pack(">BBBH", 0x1C, record, number, len(value)) + value
+
+
+def with_iptc(jpeg, iptc):
+    """Inserts an APP13 Photoshop segment carrying `iptc` (IIM bytes) into a JPEG."""
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iptc))
+    resource += iptc + (b"\x00" if len(iptc) % 2 else b"")
+    payload = b"Photoshop 3.0\x00" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    assert jpeg[:2] == b"\xff\xd8"
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def xmp_packet(*, description="", creator="", rights="", credit="", headline="", alt_text=""):
+    def alt(text):
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{text}</rdf:li></rdf:Alt>'
+
+    properties = ""
+    if description:
+        properties += f"<dc:description>{alt(description)}</dc:description>"
+    if creator:
+        properties += f"<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>"
+    if rights:
+        properties += f"<dc:rights>{alt(rights)}</dc:rights>"
+    if alt_text:
+        properties += f"<Iptc4xmpCore:AltTextAccessibility>{alt(alt_text)}"
+        properties += "</Iptc4xmpCore:AltTextAccessibility>"
+    attributes = ""
+    if credit:
+        attributes += f' photoshop:Credit="{credit}"'
+    if headline:
+        attributes += f' photoshop:Headline="{headline}"'
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+        'xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"'
+        f"{attributes}>{properties}</rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    )
+
+
+def camera_exif(*, orientation=None, artist="", copyright_notice="", description=""):
+    """EXIF as a phone writes it: make, model, serial, owner, GPS — plus any text given."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phonemaker"
+    exif[ExifTags.Base.Model] = "Pocket 12 Pro"
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    if artist:
+        exif[ExifTags.Base.Artist] = artist
+    if copyright_notice:
+        exif[ExifTags.Base.Copyright] = copyright_notice
+    if description:
+        exif[ExifTags.Base.ImageDescription] = description
+    details = exif.get_ifd(ExifTags.IFD.Exif)
+    details[ExifTags.Base.BodySerialNumber] = CAMERA_SERIAL
+    details[ExifTags.Base.CameraOwnerName] = CAMERA_OWNER
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = GPS_LATITUDE
+    return exif

@@ -1,0 +1,165 @@
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from PIL import ExifTags, Image, ImageCms
+
+from photos.metadata import read_metadata
+from photos.renditions import FORMATS, crop_box
+from photos.services import create_photo_from_upload, generate_renditions
+
+from .images import CAMERA_OWNER, CAMERA_SERIAL, camera_exif, photo_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+CREDIT = "Mara Lindqvist/Northmere Wire"
+COPYRIGHT = "© 2026 Northmere Wire"
+
+
+def wire_photo(width=3000, height=2000, **exif):
+    data = photo_bytes(width, height, exif=camera_exif(**exif))
+    return create_photo_from_upload(
+        file=upload(data),
+        fields={"credit": CREDIT, "photographer": "Mara Lindqvist", "copyright_notice": COPYRIGHT},
+    )
+
+
+def raw(rendition):
+    with default_storage.open(rendition["name"]) as file:
+        return file.read()
+
+
+def opened(rendition):
+    image = Image.open(io.BytesIO(raw(rendition)))
+    image.load()
+    return image
+
+
+@pytest.fixture
+def photo():
+    return wire_photo()
+
+
+def test_full_frame_widths_and_formats_never_upscaled(photo):
+    full = [r for r in photo.renditions if r["crop"] == "full"]
+    assert {(r["width"], r["format"]) for r in full} == {
+        (width, fmt) for width in (480, 800, 1200, 1600, 2400) for fmt in FORMATS
+    }
+    assert "webp" in FORMATS and "jpeg" in FORMATS
+    for rendition in full:
+        image = opened(rendition)
+        assert image.size == (rendition["width"], rendition["height"])
+        assert image.format == rendition["format"].upper()
+        assert rendition["height"] == round(rendition["width"] * 2 / 3)
+
+
+def test_a_small_photo_gets_only_the_widths_it_can_fill():
+    photo = wire_photo(1000, 700)
+    widths = {r["width"] for r in photo.renditions if r["crop"] == "full"}
+    assert widths == {480, 800}
+    tiny = wire_photo(300, 200)
+    assert {r["width"] for r in tiny.renditions if r["crop"] == "full"} == {300}
+
+
+def test_fixed_ratio_crops(photo):
+    for crop, ratio, widths in (("16x9", 16 / 9, {480, 800, 1200}), ("1x1", 1.0, {1200})):
+        chosen = [r for r in photo.renditions if r["crop"] == crop]
+        assert {r["width"] for r in chosen} == widths
+        assert {r["format"] for r in chosen} == set(FORMATS)
+        for rendition in chosen:
+            assert abs(rendition["width"] / rendition["height"] - ratio) < 0.01
+            assert opened(rendition).size == (rendition["width"], rendition["height"])
+
+
+def test_no_rendition_carries_gps_serial_owner_or_device(photo):
+    with photo.image.open("rb") as original:
+        assert CAMERA_SERIAL.encode() in original.read()  # the archive keeps everything
+    assert len(photo.renditions) == len(FORMATS) * (5 + 3 + 1)
+    for rendition in photo.renditions:
+        image = opened(rendition)
+        exif = image.getexif()
+        assert exif.get_ifd(ExifTags.IFD.GPSInfo) == {}
+        assert ExifTags.Base.GPSInfo not in exif
+        details = exif.get_ifd(ExifTags.IFD.Exif)
+        assert ExifTags.Base.BodySerialNumber not in details
+        assert ExifTags.Base.CameraOwnerName not in details
+        assert ExifTags.Base.Make not in exif and ExifTags.Base.Model not in exif
+        for secret in (CAMERA_SERIAL, CAMERA_OWNER, "Phonemaker", "Pocket 12"):
+            assert secret.encode() not in raw(rendition), (rendition["name"], secret)
+
+
+def test_every_rendition_keeps_credit_photographer_and_copyright(photo):
+    for rendition in photo.renditions:
+        image = opened(rendition)
+        exif = image.getexif()
+        assert exif[ExifTags.Base.Artist] == "Mara Lindqvist"
+        assert exif[ExifTags.Base.Copyright] == "(c) 2026 Northmere Wire"
+        assert read_metadata(image) | {"caption": ""} == {
+            "caption": "",
+            "credit": CREDIT,
+            "photographer": "Mara Lindqvist",
+            "copyright_notice": COPYRIGHT,
+        }
+
+
+def test_exif_orientation_is_applied():
+    # Stored 600×400 with "rotate 90° clockwise to view" (6): seen as 400×600.
+    photo = wire_photo(600, 400, orientation=6)
+    assert (photo.width, photo.height) == (400, 600)
+    jpeg = next(r for r in photo.renditions if r["crop"] == "full" and r["format"] == "jpeg")
+    image = opened(jpeg).convert("RGB")
+    assert image.size == (400, 600)
+    # The red block drawn top-left of the stored pixels ends up top-right when upright.
+    red = image.getpixel((image.width - 20, 20))
+    assert red[0] > 200 and red[1] < 60
+    assert image.getpixel((20, 20))[0] < 150
+    assert ExifTags.Base.Orientation not in image.getexif()
+
+
+def test_the_focal_point_keeps_the_subject_in_the_crop():
+    assert crop_box((3000, 2000), 1.0, (0.9, 0.5)) == (1000, 0, 3000, 2000)
+    assert crop_box((3000, 2000), 1.0, (0.1, 0.5)) == (0, 0, 2000, 2000)
+    assert crop_box((3000, 2000), 1.0, (0.5, 0.5)) == (500, 0, 2500, 2000)
+    assert crop_box((2000, 3000), 16 / 9, (0.5, 0.0)) == (0, 0, 2000, 1125)
+
+    photo = wire_photo(3000, 2000)
+    photo.focal_x, photo.focal_y = 0.0, 0.0
+    photo.save()
+    generate_renditions(photo=photo)
+    square = next(r for r in photo.renditions if r["crop"] == "1x1" and r["format"] == "jpeg")
+    # The red block (top-left quarter of the frame) fills the top-left of a square cut at the left.
+    image = opened(square).convert("RGB")
+    assert image.getpixel((100, 100))[0] > 200
+    assert image.getpixel((image.width - 50, image.height - 50))[0] < 150
+
+
+def test_names_come_from_the_content():
+    photo = wire_photo(900, 600)
+    for rendition in photo.renditions:
+        assert rendition["name"].startswith(f"renditions/{photo.pk}/{rendition['crop']}-")
+        assert rendition["name"].endswith(f".{rendition['format']}")
+    assert len({r["name"] for r in photo.renditions}) == len(photo.renditions)
+
+
+def test_rebuild_renditions_remakes_every_photo_with_a_progress_bar(settings):
+    first, second = wire_photo(900, 600), wire_photo(700, 500)
+    first.renditions = []
+    first.save()
+    out = io.StringIO()
+    call_command("rebuild_renditions", stdout=out)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert {r["width"] for r in first.renditions if r["crop"] == "full"} == {480, 800}
+    assert all(default_storage.exists(r["name"]) for r in first.renditions + second.renditions)
+    assert "2/2" in out.getvalue() and "100%" in out.getvalue()
+
+
+def test_the_colour_profile_is_kept():
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = Image.new("RGB", (500, 400), (10, 200, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", icc_profile=profile)
+    photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
+    for rendition in photo.renditions:
+        assert opened(rendition).info.get("icc_profile") == profile, rendition["name"]
