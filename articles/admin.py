@@ -1,10 +1,34 @@
+from functools import partial
+
+import reversion
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from photos.admin import thumbnail
 
 from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
-from .services import publish_article, unpublish_article
+from .previews import preview_path
+from .revisions import compare_versions
+from .services import (
+    can_publish,
+    mark_updated,
+    publish_article,
+    schedule_article,
+    submit_for_review,
+    unpublish_article,
+)
+
+REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 
 @admin.register(Section)
@@ -56,9 +80,18 @@ class CitationInline(admin.StackedInline):
         ("outlet", "published_on", "position"),
         "title",
         ("url", "archive_url"),
+        "link_check",
         "quote",
         "claim",
     ]
+    readonly_fields = ["link_check"]
+
+    @admin.display(description="Link check")
+    def link_check(self, citation):
+        if citation.link_ok is None:
+            return "Not checked yet (manage.py check_citations)."
+        verdict = "Works" if citation.link_ok else "BROKEN"
+        return f"{verdict}: {citation.link_check_result} ({citation.link_checked_at:%d %b %Y})"
 
 
 class CorrectionInline(admin.StackedInline):
@@ -67,24 +100,97 @@ class CorrectionInline(admin.StackedInline):
     fields = [("kind", "published_at"), "text"]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The story form, with the two guards an editing desk needs.
+
+    A reporter may only choose draft or in-review; and a save is refused when
+    someone else saved the story after this form was opened.
+    """
+
+    substantive_update = forms.BooleanField(
+        required=False,
+        label="Substantive update",
+        help_text="Tick when this save changes facts readers should know about; the story "
+        "then shows “Updated” with the current time. Leave it for typo fixes.",
+    )
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets pick the fields shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.modified_at.isoformat()
+        if not can_publish(self.user):
+            status = self.fields["status"]
+            status.choices = [c for c in status.choices if c[0] in REPORTER_STATUSES]
+            status.error_messages["invalid_choice"] = (
+                "Only editors can publish, schedule, unpublish or retract a story. Save it "
+                "as a draft or submit it for review."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = parse_datetime(self.data.get("loaded_version") or "")
+        if self.instance.pk and loaded:
+            current = Article.objects.filter(pk=self.instance.pk).values_list(
+                "modified_at", flat=True
+            )
+            if current and current[0] != loaded:
+                raise ValidationError(
+                    "Someone else saved this story after you opened it "
+                    f"(at {timezone.localtime(current[0]):%H:%M:%S}). Your changes are not "
+                    "saved: open the story again in a new tab, then copy your changes over."
+                )
+        return cleaned
+
+
+class ArticleActionForm(ActionForm):
+    schedule_at = forms.DateTimeField(
+        required=False,
+        label="Schedule for",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "is_live", "section", "publish_at", "featured"]
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    action_form = ArticleActionForm
+    list_display = ["headline", "state", "section", "publish_at", "author_names", "featured"]
     list_filter = ["status", "section", "publish_at", "featured"]
     list_select_related = ["section"]
     search_fields = ["headline", "kicker", "standfirst", "slug"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags"]
-    readonly_fields = ["first_published_at", "created_at", "modified_at"]
+    readonly_fields = ["first_published_at", "created_at", "modified_at", "preview_link"]
     inlines = [BylineInline, PhotoPlacementInline, CitationInline, CorrectionInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "schedule_selected", "unpublish_selected"]
+    change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
         ("Where it appears", {"fields": ["section", "tags", "dateline", "featured"]}),
         (
             "Publication",
-            {"fields": ["status", "publish_at", "updated_at", "first_published_at"]},
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "embargo_until",
+                    "substantive_update",
+                    "updated_at",
+                    "first_published_at",
+                    "preview_link",
+                    "loaded_version",
+                ]
+            },
+        ),
+        (
+            "Retraction",
+            {"classes": ["collapse"], "fields": ["retraction_note", "retraction_hides_body"]},
         ),
         (
             "Discussion",
@@ -100,15 +206,82 @@ class ArticleAdmin(admin.ModelAdmin):
         ("History", {"classes": ["collapse"], "fields": ["created_at", "modified_at"]}),
     ]
 
-    @admin.display(boolean=True, description="Live")
-    def is_live(self, article):
-        return article.is_published
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("bylines__author")
 
-    @admin.action(description="Publish selected stories")
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        """Editors change any story; reporters only their own drafts and stories in review."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_publish(request.user):
+            return True
+        return obj.created_by_id == request.user.pk and obj.status in REPORTER_STATUSES
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_publish(request.user)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if not can_publish(request.user) and obj.status not in REPORTER_STATUSES:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("substantive_update"):
+            mark_updated(article=obj)
+
+    def save_formset(self, request, form, formset, change):
+        saved = formset.save()
+        if formset.model is Correction and saved:
+            # A new correction is news to readers: the story's "Updated" time moves.
+            mark_updated(article=form.instance, at=max(c.published_at for c in saved))
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, article):
+        return article.state_label
+
+    @admin.display(description="By")
+    def author_names(self, article):
+        return ", ".join(b.author.name for b in article.bylines.all())
+
+    @admin.display(description="Preview link")
+    def preview_link(self, article):
+        if not article.pk or article.is_published:
+            return "—"
+        url = preview_path(article)
+        return format_html(
+            '<a href="{}" target="_blank">{}</a><br>Anyone with this link can read the '
+            "story as it will look, for 7 days; no account needed.",
+            url,
+            url,
+        )
+
+    @admin.action(description="Submit selected drafts for review")
+    def submit_selected(self, request, queryset):
+        mine = queryset if can_publish(request.user) else queryset.filter(created_by=request.user)
+        self._apply(request, mine, submit_for_review, "submitted for review")
+
+    @admin.action(description="Publish selected stories now", permissions=["publish"])
     def publish_selected(self, request, queryset):
         self._apply(request, queryset, publish_article, "published")
 
-    @admin.action(description="Unpublish selected stories")
+    @admin.action(description="Schedule selected stories (set the time)", permissions=["publish"])
+    def schedule_selected(self, request, queryset):
+        form = ArticleActionForm(request.POST)
+        at = form.cleaned_data.get("schedule_at") if form.is_valid() else None
+        if at is None:
+            self.message_user(request, "Choose the time to schedule for.", messages.ERROR)
+            return
+        self._apply(request, queryset, partial(schedule_article, at=at), "scheduled")
+
+    @admin.action(description="Unpublish selected stories", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._apply(request, queryset, unpublish_article, "unpublished")
 
@@ -117,7 +290,10 @@ class ArticleAdmin(admin.ModelAdmin):
         succeeded = 0
         for article in queryset:
             try:
-                operation(article=article)
+                with reversion.create_revision():
+                    operation(article=article, by=request.user)
+                    reversion.set_user(request.user)
+                    reversion.set_comment(f"Story {done}.")
             except ValidationError as error:
                 self.message_user(
                     request,
@@ -130,3 +306,57 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(
                 request, f"{succeeded} stor{'y' if succeeded == 1 else 'ies'} {done}."
             )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/restore/<int:version_id>/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def compare_view(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = list(Version.objects.get_for_object(article).select_related("revision__user"))
+        chosen = [v for v in versions if str(v.pk) in request.GET.getlist("version")]
+        chosen.sort(key=lambda v: v.revision.date_created)
+        diffs = compare_versions(*chosen) if len(chosen) == 2 else None
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Compare versions of “{article}”",
+                "article": article,
+                "versions": versions,
+                "chosen": [v.pk for v in chosen],
+                "diffs": diffs,
+                "can_restore": self.has_change_permission(request, article),
+            },
+        )
+
+    def restore_view(self, request, pk, version_id):
+        article = get_object_or_404(Article, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        if not can_publish(request.user) and version.field_dict["status"] not in REPORTER_STATUSES:
+            raise PermissionDenied
+        with reversion.create_revision():
+            version.revision.revert(delete=True)
+            reversion.set_user(request.user)
+            reversion.set_comment(
+                f"Restored the version of {version.revision.date_created:%d %b %Y %H:%M}."
+            )
+        self.message_user(request, "The story is back to the chosen version.")
+        return redirect(reverse("admin:articles_article_change", args=[pk]))

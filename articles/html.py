@@ -4,6 +4,7 @@ The body is sanitized when it is saved, so what the database holds is safe to
 render as it is; templates never clean it again.
 """
 
+import re
 from html.parser import HTMLParser
 
 import nh3
@@ -92,3 +93,30 @@ def split_blocks(html: str) -> list[str]:
     elif blocks:
         blocks[-1] += html[start:]
     return blocks
+
+
+CITATION_MARKER = re.compile(r"\[cite:(\d+)\]")
+
+
+def link_citations(html: str, count: int) -> tuple[str, dict[int, list[str]]]:
+    """Turn [cite:N] markers into numbered links to source N.
+
+    Returns the HTML and, for each source number, the ids of its markers so
+    the Sources list can link back to every place that cites it. Markers
+    naming a source that does not exist are left as typed, for the editor to
+    notice.
+    """
+    backlinks: dict[int, list[str]] = {}
+
+    def link(match):
+        number = int(match.group(1))
+        if not 1 <= number <= count:
+            return match.group(0)
+        anchor = f"cite-{number}-{len(backlinks.setdefault(number, [])) + 1}"
+        backlinks[number].append(anchor)
+        return (
+            f'<sup class="cite" id="{anchor}"><a href="#source-{number}" '
+            f'aria-label="Source {number}">[{number}]</a></sup>'
+        )
+
+    return CITATION_MARKER.sub(link, html), backlinks

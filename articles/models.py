@@ -8,8 +8,27 @@ from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 
-from .html import has_text, sanitize_body, split_blocks
+from .html import has_text, link_citations, sanitize_body, split_blocks
+
+# What the body editor offers; the sanitizer (BODY_TAGS) keeps the same set.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
 
 
 class WebURLField(models.URLField):
@@ -109,12 +128,21 @@ class Author(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def scheduled_or_published(self):
-        """Stories an editor has released, whether or not their time has come."""
-        return self.filter(status=Article.Status.PUBLISHED)
+        """Stories an editor has released (retracted ones stay online), due or not."""
+        return self.filter(status__in=Article.ONLINE_STATUSES)
 
     def published(self):
-        """Stories readers can see right now."""
-        return self.scheduled_or_published().filter(publish_at__lte=timezone.now())
+        """Stories readers can see right now: released, due, and out of embargo."""
+        now = timezone.now()
+        return self.scheduled_or_published().filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now), publish_at__lte=now
+        )
+
+    def corrected(self):
+        """Corrections and updates on the stories readers can see, newest first."""
+        return Correction.objects.filter(article__in=self.published()).order_by(
+            "-published_at", "-id"
+        )
 
     def visible_to(self, user):
         """Published stories, plus every story for staff who can edit them (to preview)."""
@@ -180,6 +208,9 @@ class Article(models.Model):
         IN_REVIEW = "in_review", "In review"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+        RETRACTED = "retracted", "Retracted"
+
+    ONLINE_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
     kicker = models.CharField(
         max_length=60,
@@ -204,11 +235,13 @@ class Article(models.Model):
         help_text="The story's address: /articles/<slug>/. Filled from the headline; "
         "lowercase letters, numbers and hyphens. Do not change it after publication.",
     )
-    body = models.TextField(
+    body = ProseEditorField(
         blank=True,
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitize_body,
         help_text="The story. Only paragraphs, headings, lists, quotes, links and simple "
         "emphasis are kept; anything else (scripts, styles, embedded frames) is removed "
-        "when the story is saved.",
+        "when the story is saved. Type [cite:2] after a claim to point to the second source.",
     )
     section = models.ForeignKey(
         Section,
@@ -235,6 +268,33 @@ class Article(models.Model):
         blank=True,
         help_text="When the story goes live. A time in the future schedules it: it appears "
         "by itself at that time. Left empty, publishing uses the current time.",
+    )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Until this time the story appears nowhere — not on the site, in feeds, "
+        "sitemaps, search or the API — even if it is published. Leave empty for no embargo.",
+    )
+    retraction_note = models.TextField(
+        blank=True,
+        help_text="Required when retracting: why the story was withdrawn. Shown at the top "
+        "of the story.",
+    )
+    retraction_hides_body = models.BooleanField(
+        "hide the body when retracted",
+        default=True,
+        help_text="A retracted story stays online with its notice; untick to keep the text "
+        "readable below the notice.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who started the story. Reporters can edit only their own drafts.",
     )
     first_published_at = models.DateTimeField(
         null=True,
@@ -277,6 +337,9 @@ class Article(models.Model):
 
     class Meta:
         ordering = [F("publish_at").desc(nulls_first=True), "-id"]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and retract stories"),
+        ]
         indexes = [
             models.Index(fields=["status", "publish_at"], name="article_status_publish"),
             models.Index(
@@ -289,7 +352,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body)
-        if self.status == self.Status.PUBLISHED:
+        if self.status in self.ONLINE_STATUSES:
             if self.publish_at is None:
                 self.publish_at = timezone.now()
             if self.first_published_at is None:
@@ -300,7 +363,11 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.status == self.Status.PUBLISHED:
+        if self.status == self.Status.RETRACTED and not self.retraction_note.strip():
+            raise ValidationError(
+                {"retraction_note": "Say why the story is retracted; readers see this note."}
+            )
+        if self.status in self.ONLINE_STATUSES:
             errors = {}
             if self.section_id is None:
                 errors["section"] = "Choose a section before publishing."
@@ -311,11 +378,29 @@ class Article(models.Model):
 
     @property
     def is_published(self):
+        now = timezone.now()
         return (
-            self.status == self.Status.PUBLISHED
+            self.status in self.ONLINE_STATUSES
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.publish_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+    @property
+    def is_retracted(self):
+        return self.status == self.Status.RETRACTED
+
+    @property
+    def shows_body(self):
+        return not (self.is_retracted and self.retraction_hides_body)
+
+    @property
+    def state_label(self):
+        """The status as an editor thinks of it: a published story not yet due is scheduled."""
+        if self.status == self.Status.PUBLISHED and not self.is_published:
+            due = self.publish_at and self.publish_at <= timezone.now()
+            return "Embargoed" if due else "Scheduled"
+        return self.get_status_display()
 
     @property
     def shows_updated(self):
@@ -327,10 +412,22 @@ class Article(models.Model):
             return self.lead_placements[0] if self.lead_placements else None
         return next((p for p in self.photo_placements.all() if p.is_lead), None)
 
-    def body_segments(self):
+    def reading_view(self):
+        """The body as readers get it: citation links, inline photos, and the sources."""
+        citations = list(self.citations.all())
+        body, backlinks = link_citations(self.body, len(citations))
+        return ReadingView(
+            segments=self.body_segments(body),
+            sources=[
+                Source(number, citation, backlinks.get(number, []))
+                for number, citation in enumerate(citations, start=1)
+            ],
+        )
+
+    def body_segments(self, body=None):
         """The body cut into blocks, each with the inline photos placed after it."""
         inline = [p for p in self.photo_placements.all() if not p.is_lead]
-        blocks = split_blocks(self.body)
+        blocks = split_blocks(self.body if body is None else body)
         segments = [BodySegment(html=block) for block in blocks] or [BodySegment(html="")]
         for placement in inline:
             index = min(placement.after_block or len(segments), len(segments)) - 1
@@ -342,6 +439,19 @@ class Article(models.Model):
 class BodySegment:
     html: str
     photos: list = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    number: int
+    citation: "Citation"
+    backlinks: list[str]
+
+
+@dataclass
+class ReadingView:
+    segments: list[BodySegment]
+    sources: list[Source]
 
 
 class Byline(models.Model):
@@ -420,7 +530,7 @@ class PhotoPlacement(models.Model):
         if (
             self.photo_id
             and article is not None
-            and article.status == Article.Status.PUBLISHED
+            and article.status in Article.ONLINE_STATUSES
             and not self.photo.alt_text.strip()
         ):
             errors["photo"] = (
@@ -467,7 +577,18 @@ class Citation(models.Model):
     claim = models.TextField(
         blank=True, help_text="The statement in our story that this source supports."
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Order in the Sources list; the first source is [cite:1] in the body.",
+    )
+    link_ok = models.BooleanField(
+        "link works",
+        null=True,
+        editable=False,
+        help_text="Result of the last link check (manage.py check_citations).",
+    )
+    link_check_result = models.CharField(max_length=200, blank=True, editable=False)
+    link_checked_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,24 +1,27 @@
-"""Operations on a story that touch more than its own row."""
+"""Operations on a story that touch more than its own row, or need a person's rights."""
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article
+from .models import Article, Correction
+
+PUBLISH_PERMISSION = "articles.publish_article"
 
 
-@transaction.atomic
-def publish_article(*, article: Article, at: datetime | None = None) -> Article:
-    """Publish now, or schedule for `at`; refuse with every problem found at once.
+def can_publish(user) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
 
-    Checks the story and each of its photo placements (alt text), so a story is
-    never live with a photo that blind readers cannot follow.
-    """
-    previous = article.status, article.publish_at
-    article.status = Article.Status.PUBLISHED
-    article.publish_at = at or article.publish_at or timezone.now()
+
+def _require_publisher(user) -> None:
+    if not can_publish(user):
+        raise PermissionDenied("Only editors can publish, schedule, unpublish or retract a story.")
+
+
+def validate_for_publication(article: Article) -> None:
+    """Every problem that keeps the story off the site, at once (photos need alt text)."""
     errors = []
     try:
         article.full_clean()
@@ -31,16 +34,82 @@ def publish_article(*, article: Article, at: datetime | None = None) -> Article:
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
-        article.status, article.publish_at = previous
         raise ValidationError(errors)
+
+
+def _release(article: Article, *, status: str, at: datetime | None) -> Article:
+    previous = article.status, article.publish_at
+    article.status = status
+    article.publish_at = at or article.publish_at or timezone.now()
+    try:
+        validate_for_publication(article)
+    except ValidationError:
+        article.status, article.publish_at = previous
+        raise
     article.save()
     return article
 
 
 @transaction.atomic
-def unpublish_article(*, article: Article) -> Article:
+def publish_article(*, article: Article, by, at: datetime | None = None) -> Article:
+    """Publish now (or at `at`, which may be in the past for backdating)."""
+    _require_publisher(by)
+    return _release(article, status=Article.Status.PUBLISHED, at=at)
+
+
+@transaction.atomic
+def schedule_article(*, article: Article, by, at: datetime) -> Article:
+    """Publish at a future time; the story appears by itself then."""
+    _require_publisher(by)
+    if at <= timezone.now():
+        raise ValidationError(
+            f"A story can only be scheduled for a future time; {at:%d %B %Y, %H:%M} has "
+            "passed. Publish it instead, or choose a later time."
+        )
+    return _release(article, status=Article.Status.PUBLISHED, at=at)
+
+
+@transaction.atomic
+def unpublish_article(*, article: Article, by) -> Article:
     """Take a story off the site; it keeps its first-published time for the record."""
+    _require_publisher(by)
     article.status = Article.Status.UNPUBLISHED
     article.full_clean()
     article.save()
     return article
+
+
+@transaction.atomic
+def retract_article(*, article: Article, by, note: str, hide_body: bool = True) -> Article:
+    """Withdraw a story: it stays online under a retraction notice."""
+    _require_publisher(by)
+    article.retraction_note = note
+    article.retraction_hides_body = hide_body
+    return _release(article, status=Article.Status.RETRACTED, at=None)
+
+
+def submit_for_review(*, article: Article, by) -> Article:
+    if article.status != Article.Status.DRAFT:
+        raise ValidationError("Only a draft can be submitted for review.")
+    article.status = Article.Status.IN_REVIEW
+    article.save(update_fields=["status", "modified_at"])
+    return article
+
+
+def mark_updated(*, article: Article, at: datetime | None = None) -> Article:
+    """Record a substantive update: readers see “Updated” with this time."""
+    article.updated_at = at or timezone.now()
+    article.save(update_fields=["updated_at", "modified_at"])
+    return article
+
+
+@transaction.atomic
+def add_correction(*, article: Article, kind: str, text: str, at=None) -> Correction:
+    """Append a correction or update; the story's “Updated” time moves with it."""
+    correction = Correction(
+        article=article, kind=kind, text=text, published_at=at or timezone.now()
+    )
+    correction.full_clean()
+    correction.save()
+    mark_updated(article=article, at=correction.published_at)
+    return correction

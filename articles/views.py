@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
 
 from .models import Article, Author, Section, Tag
+from .previews import article_id_from
 
 HOME_STORIES_PER_SECTION = 4
 
@@ -96,3 +100,28 @@ class ArticleDetailView(DetailView):
             **discussion_context(self.request, article),
             **kwargs,
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class PreviewView(ArticleDetailView):
+    """A story that is not live yet, for whoever holds a valid preview link."""
+
+    def get_object(self, queryset=None):
+        article_id = article_id_from(self.kwargs["token"])
+        if article_id is None:
+            raise Http404("This preview link is not valid or has expired.")
+        return get_object_or_404(Article.objects.for_detail(), pk=article_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+
+class CorrectionsView(ListView):
+    """Every correction and update on live stories, newest first."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.corrected().select_related("article__section")

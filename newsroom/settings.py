@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "reversion",
+    "django_prose_editor",
     "allauth",
     "allauth.account",
     "discussion.apps.ModerationDeskConfig",

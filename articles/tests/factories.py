@@ -4,6 +4,8 @@ import io
 import itertools
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -22,6 +24,16 @@ def jpeg_bytes(width=64, height=40, colour=(120, 80, 40)):
 
 def image_upload(name="photo.jpg", **kwargs):
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def make_staff(role="Editors", **fields):
+    """A desk account in one of the role groups (Editors, Reporters, Moderators)."""
+    number = next(_numbers)
+    user = get_user_model().objects.create_user(
+        f"staff{number}", f"staff{number}@example.org", "desk-password-1", is_staff=True, **fields
+    )
+    user.groups.add(Group.objects.get(name=role))
+    return user
 
 
 def make_section(**fields):
