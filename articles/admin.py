@@ -274,8 +274,10 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description="Schedule selected stories (set the time)", permissions=["publish"])
     def schedule_selected(self, request, queryset):
-        form = ArticleActionForm(request.POST)
-        at = form.cleaned_data.get("schedule_at") if form.is_valid() else None
+        try:
+            at = self.action_form.base_fields["schedule_at"].clean(request.POST.get("schedule_at"))
+        except ValidationError:
+            at = None
         if at is None:
             self.message_user(request, "Choose the time to schedule for.", messages.ERROR)
             return

@@ -27,5 +27,6 @@ def compare_versions(older, newer):
             table = differ.make_table(
                 before, after, "Older", "Newer", context=field == "body", numlines=1
             )
-            changes.append((label, table))
+            # HtmlDiff pins every space with &nbsp;; plain spaces let long paragraphs wrap.
+            changes.append((label, table.replace("&nbsp;", " ")))
     return changes

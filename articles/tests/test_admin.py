@@ -158,3 +158,22 @@ def test_unpublish_action(desk):
     )
     article.refresh_from_db()
     assert article.status == Article.Status.UNPUBLISHED
+
+
+def test_body_uses_the_rich_text_editor_and_is_sanitized_on_save(desk):
+    page = desk.get(reverse("admin:articles_article_add")).content.decode()
+    assert "prose-editor" in page
+    body = (
+        '<h2 onclick="x()">Heading</h2><p style="color:red">Text <a href="javascript:alert(1)">'
+        'bad</a> <a href="https://example.org/">good</a></p><iframe src="https://e.example">'
+        "</iframe><script>steal()</script>"
+    )
+    response = desk.post(
+        reverse("admin:articles_article_add"), article_form(make_section(), body=body)
+    )
+    assert response.status_code == 302
+    saved = Article.objects.get().body
+    assert saved == (
+        '<h2>Heading</h2><p>Text <a rel="noopener noreferrer">bad</a> '
+        '<a href="https://example.org/" rel="noopener noreferrer">good</a></p>'
+    )

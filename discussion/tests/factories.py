@@ -3,7 +3,6 @@
 import itertools
 import re
 import uuid
-from html.parser import HTMLParser
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -11,6 +10,7 @@ from django.contrib.auth.models import Group
 
 from discussion.models import ReaderProfile
 from discussion.services import post_comment
+from newsroom.tests.forms import form_fields
 
 _numbers = itertools.count(1)
 
@@ -50,36 +50,9 @@ def add_comment(article, user, text="A thoughtful comment.", parent=None, follow
     )
 
 
-class _FormFields(HTMLParser):
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.found = form_id, False, False
-        self.fields, self.action = {}, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
-            self.inside = self.found = True
-            self.action = attrs.get("action", "")
-        elif (
-            tag == "input"
-            and self.inside
-            and attrs.get("name")
-            and (attrs.get("type") != "checkbox" or "checked" in attrs)
-        ):
-            self.fields[attrs["name"]] = attrs.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-
-
 def comment_form(html, form_id="comment-form"):
     """The action and hidden fields of the comment form on a page, as a browser would send them."""
-    parser = _FormFields(form_id)
-    parser.feed(html)
-    assert parser.found, f"no form #{form_id} on the page"
-    return parser.action, parser.fields
+    return form_fields(html, form_id)
 
 
 def post_through_form(client, article, text, reply_to=None, follow=False, **extra):

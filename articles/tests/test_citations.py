@@ -1,0 +1,110 @@
+"""Citation marks in the body, the Sources list, and the link checker against a local server."""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+
+from articles.html import link_citations
+
+from .factories import make_article, make_citation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_markers_become_numbered_links_with_their_own_anchors():
+    html, backlinks = link_citations("<p>A[cite:2] and B[cite:1], again A[cite:2].</p>", 2)
+    assert '<sup class="cite" id="cite-2-1"><a href="#source-2"' in html
+    assert 'id="cite-2-2"' in html and 'id="cite-1-1"' in html
+    assert backlinks == {2: ["cite-2-1", "cite-2-2"], 1: ["cite-1-1"]}
+
+
+def test_markers_for_missing_sources_stay_as_typed():
+    html, backlinks = link_citations("<p>See [cite:3] and [cite:0].</p>", 2)
+    assert html == "<p>See [cite:3] and [cite:0].</p>"
+    assert backlinks == {}
+
+
+def test_story_page_numbers_sources_and_links_both_ways(client):
+    story = make_article(body="<p>Night crews were cut[cite:1]. Ships wait[cite:2][cite:1].</p>")
+    make_citation(story, outlet="Calder Courier", position=1)
+    make_citation(story, outlet="Harbour Radio", position=2)
+    make_citation(story, outlet="Uncited Gazette", position=3)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count('<sup class="cite"') == 3
+    assert '<li class="source" id="source-1">' in html
+    assert 'href="#cite-1-1"' in html and 'href="#cite-1-2"' in html
+    assert 'href="#cite-2-1"' in html
+    assert "Uncited Gazette" in html  # listed even without a mark in the body
+
+
+def test_editor_markup_cannot_inject_through_markers(client):
+    story = make_article(
+        body='<p>Claim[cite:1]<script>alert(1)</script><a href="javascript:x">x</a></p>'
+    )
+    make_citation(story)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html and "javascript:x" not in html
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self.answer(head=True)
+
+    def do_GET(self):
+        self.answer(head=False)
+
+    def answer(self, head):
+        if self.path == "/ok":
+            self.send_response(200)
+        elif self.path == "/gone":
+            self.send_response(404)
+        elif self.path == "/no-head" and head:
+            self.send_response(405)
+        elif self.path == "/no-head":
+            self.send_response(200)
+        elif self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+        elif self.path == "/slow":
+            time.sleep(2)
+            self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_check_citations_records_each_result_and_lists_broken_links(server, capsys):
+    story = make_article(headline="Checked story")
+    expected = {
+        "/ok": (True, "200 OK"),
+        "/gone": (False, "404 Not Found"),
+        "/no-head": (True, "200 OK"),
+        "/moved": (True, "200 OK after a redirect"),
+        "/slow": (False, "No answer within 0.5 s"),
+    }
+    citations = {path: make_citation(story, url=server + path) for path in expected}
+    call_command("check_citations", timeout=0.5, workers=3)
+    for path, (ok, result) in expected.items():
+        citation = citations[path]
+        citation.refresh_from_db()
+        assert (citation.link_ok, citation.link_check_result) == (ok, result), path
+        assert citation.link_checked_at is not None
+    out = capsys.readouterr().out
+    assert "5 links checked, 2 broken." in out
+    assert f"BROKEN  {server}/gone  (404 Not Found) cited in “Checked story”" in out
+    assert "[##############################] 5/5" in out

@@ -1,0 +1,338 @@
+"""The editorial workflow through the admin over HTTP: roles, status, time, versions, previews."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from reversion.models import Version
+
+from articles.models import Article
+from articles.previews import preview_path
+from newsroom.tests.forms import form_fields
+
+from .factories import make_article, make_correction, make_section, make_staff
+from .test_admin import article_form
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+
+
+def desk_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def edit_data(client, article, **changes):
+    """The change form's fields as the browser would send them back, with changes."""
+    _, fields = form_fields(client.get(change_url(article)).content.decode(), "article_form")
+    return {**fields, **changes}
+
+
+@pytest.fixture
+def reporter():
+    return make_staff("Reporters")
+
+
+@pytest.fixture
+def editor():
+    return make_staff("Editors")
+
+
+class TestPermissionMatrix:
+    """Each role against each action, through the admin as people use it."""
+
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [("Reporters", 200), ("Editors", 200), ("Moderators", 403)],
+    )
+    def test_open_the_story_list(self, role, expected):
+        assert desk_for(make_staff(role)).get(CHANGELIST).status_code == expected
+
+    @pytest.mark.parametrize(
+        ("role", "status", "created"),
+        [
+            ("Reporters", "draft", True),
+            ("Reporters", "in_review", True),
+            ("Reporters", "published", False),
+            ("Editors", "published", True),
+            ("Moderators", "draft", False),
+        ],
+    )
+    def test_create_a_story(self, role, status, created):
+        client = desk_for(make_staff(role))
+        response = client.post(
+            reverse("admin:articles_article_add"), article_form(make_section(), status=status)
+        )
+        assert Article.objects.filter(slug="ferry-timetable-cut").exists() == created
+        if role == "Reporters" and not created:
+            assert "Only editors can publish" in response.content.decode()
+        if created:
+            assert Article.objects.get().created_by.groups.get().name == role
+
+    def test_reporter_edits_own_draft_but_not_others_or_published(self, reporter):
+        own = make_article(status=Article.Status.DRAFT, created_by=reporter)
+        others = make_article(status=Article.Status.DRAFT, created_by=make_staff("Reporters"))
+        live = make_article(created_by=reporter)
+        client = desk_for(reporter)
+        client.post(change_url(own), edit_data(client, own, headline="Sharper headline"))
+        own.refresh_from_db()
+        assert own.headline == "Sharper headline"
+        for story in (others, live):
+            response = client.post(change_url(story), {"headline": "Defaced"})
+            story.refresh_from_db()
+            assert story.headline != "Defaced"
+            assert response.status_code in (302, 403)
+
+    def test_reporter_cannot_publish_by_crafted_post_to_own_draft(self, reporter):
+        draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
+        client = desk_for(reporter)
+        response = client.post(change_url(draft), edit_data(client, draft, status="published"))
+        assert "Only editors can publish" in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.status == Article.Status.DRAFT
+
+    @pytest.mark.parametrize("action", ["publish_selected", "unpublish_selected"])
+    def test_reporter_cannot_use_publishing_actions(self, reporter, action):
+        draft = make_article(status=Article.Status.IN_REVIEW, created_by=reporter)
+        live = make_article()
+        client = desk_for(reporter)
+        assert action not in client.get(CHANGELIST).content.decode()
+        client.post(CHANGELIST, {"action": action, "_selected_action": [draft.pk, live.pk]})
+        draft.refresh_from_db()
+        live.refresh_from_db()
+        assert draft.status == Article.Status.IN_REVIEW
+        assert live.status == Article.Status.PUBLISHED
+
+    def test_reporter_submits_for_review(self, reporter):
+        draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
+        desk_for(reporter).post(
+            CHANGELIST, {"action": "submit_selected", "_selected_action": [draft.pk]}
+        )
+        draft.refresh_from_db()
+        assert draft.status == Article.Status.IN_REVIEW
+
+    def test_editor_publishes_and_unpublishes(self, editor):
+        story = make_article(status=Article.Status.IN_REVIEW)
+        client = desk_for(editor)
+        client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [story.pk]})
+        story.refresh_from_db()
+        assert story.is_published
+        client.post(CHANGELIST, {"action": "unpublish_selected", "_selected_action": [story.pk]})
+        story.refresh_from_db()
+        assert story.status == Article.Status.UNPUBLISHED
+
+    @pytest.mark.parametrize(
+        ("role", "allowed"), [("Reporters", False), ("Editors", True), ("Moderators", False)]
+    )
+    def test_sections_are_for_editors(self, role, allowed):
+        section = make_section(name="World")
+        client = desk_for(make_staff(role))
+        response = client.post(
+            reverse("admin:articles_section_change", args=[section.pk]),
+            {"name": "Planet", "slug": section.slug, "position": 0, "description": ""},
+        )
+        section.refresh_from_db()
+        assert (section.name == "Planet") == allowed
+        assert response.status_code == (302 if allowed else 403)
+
+    @pytest.mark.parametrize(
+        ("role", "allowed"), [("Reporters", False), ("Editors", False), ("Moderators", True)]
+    )
+    def test_only_moderators_moderate(self, role, allowed):
+        queue = reverse("admin:django_comments_xtd_xtdcomment_changelist")
+        assert (desk_for(make_staff(role)).get(queue).status_code == 200) == allowed
+
+
+class TestTime:
+    def test_scheduled_story_appears_by_itself_everywhere(self, client, editor):
+        section = make_section(slug="world")
+        start = timezone.now()
+        story = make_article(section=section, publish_at=start + timedelta(hours=2))
+        pages = ["/", "/section/world/", "/sitemap.xml"]
+        with time_machine.travel(start + timedelta(hours=1)):
+            assert client.get(story.get_absolute_url()).status_code == 404
+            for url in pages:
+                assert story.slug not in client.get(url).content.decode()
+        with time_machine.travel(start + timedelta(hours=3)):
+            assert client.get(story.get_absolute_url()).status_code == 200
+            for url in pages:
+                assert story.slug in client.get(url).content.decode()
+
+    def test_embargo_keeps_a_published_story_out_until_it_lifts(self, client):
+        section = make_section(slug="world")
+        start = timezone.now()
+        story = make_article(section=section, embargo_until=start + timedelta(hours=6))
+        with time_machine.travel(start + timedelta(hours=5)):
+            assert client.get(story.get_absolute_url()).status_code == 404
+            for url in ["/", "/section/world/", "/sitemap.xml"]:
+                assert story.slug not in client.get(url).content.decode()
+        with time_machine.travel(start + timedelta(hours=7)):
+            assert client.get(story.get_absolute_url()).status_code == 200
+            assert story.slug in client.get("/sitemap.xml").content.decode()
+
+    def test_schedule_action_refuses_a_past_time(self, editor):
+        story = make_article(status=Article.Status.IN_REVIEW)
+        client = desk_for(editor)
+        past = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        response = client.post(
+            CHANGELIST,
+            {"action": "schedule_selected", "schedule_at": past, "_selected_action": [story.pk]},
+            follow=True,
+        )
+        assert "only be scheduled for a future time" in response.content.decode()
+        story.refresh_from_db()
+        assert story.status == Article.Status.IN_REVIEW
+
+    def test_schedule_action_schedules_a_future_time(self, editor):
+        story = make_article(status=Article.Status.IN_REVIEW)
+        future = timezone.localtime() + timedelta(days=1)
+        desk_for(editor).post(
+            CHANGELIST,
+            {
+                "action": "schedule_selected",
+                "schedule_at": future.strftime("%Y-%m-%dT%H:%M"),
+                "_selected_action": [story.pk],
+            },
+        )
+        story.refresh_from_db()
+        assert story.state_label == "Scheduled"
+        assert story.publish_at.replace(second=0, microsecond=0) == future.replace(
+            second=0, microsecond=0
+        )
+
+    def test_updated_shows_only_for_a_substantive_update(self, client, editor):
+        story = make_article()
+        desk = desk_for(editor)
+        desk.post(change_url(story), edit_data(desk, story, standfirst="Typo fixed."))
+        assert "Updated" not in client.get(story.get_absolute_url()).content.decode()
+        desk.post(
+            change_url(story),
+            edit_data(desk, story, standfirst="New facts.", substantive_update="on"),
+        )
+        story.refresh_from_db()
+        assert story.updated_at and story.shows_updated
+        assert "Updated" in client.get(story.get_absolute_url()).content.decode()
+
+
+class TestRetraction:
+    def test_retracted_story_stays_online_under_a_notice(self, client):
+        story = make_article(
+            body="<p>The claim we retract.</p>",
+            status=Article.Status.RETRACTED,
+            retraction_note="The main source withdrew the report.",
+        )
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert "Retracted." in html and "The main source withdrew the report." in html
+        assert "The claim we retract." not in html
+        story.retraction_hides_body = False
+        story.save()
+        assert "The claim we retract." in client.get(story.get_absolute_url()).content.decode()
+
+    def test_retracting_needs_a_note(self):
+        story = make_article()
+        story.status = Article.Status.RETRACTED
+        with pytest.raises(Exception, match="Say why the story is retracted"):
+            story.full_clean()
+
+
+class TestRevisions:
+    def test_each_admin_save_keeps_a_version_and_two_can_be_compared_and_restored(self, editor):
+        story = make_article(headline="First headline", body="<p>Old paragraph.</p>")
+        desk = desk_for(editor)
+        desk.post(change_url(story), edit_data(desk, story, headline="Second headline"))
+        desk.post(
+            change_url(story),
+            edit_data(desk, story, headline="Third headline", body="<p>New paragraph.</p>"),
+        )
+        versions = list(Version.objects.get_for_object(story))
+        assert len(versions) == 2
+        compare = reverse("admin:articles_article_compare", args=[story.pk])
+        page = desk.get(compare, {"version": [v.pk for v in versions]}).content.decode()
+        text = strip_tags(page)
+        assert "Second headline" in text and "Third headline" in text
+        assert "Old paragraph." in text and "New paragraph." in text
+        assert '<span class="diff_chg">Old</span>' in page
+        older = versions[-1]
+        desk.post(reverse("admin:articles_article_restore", args=[story.pk, older.pk]))
+        story.refresh_from_db()
+        assert story.headline == "Second headline"
+        assert story.body == "<p>Old paragraph.</p>"
+
+    def test_second_editor_is_told_the_story_changed_underneath(self, editor):
+        story = make_article(headline="Original")
+        first, second = desk_for(editor), desk_for(make_staff("Editors"))
+        first_form = edit_data(first, story, headline="First editor's headline")
+        second_form = edit_data(second, story, headline="Second editor's headline")
+        assert first.post(change_url(story), first_form).status_code == 302
+        response = second.post(change_url(story), second_form)
+        assert "Someone else saved this story after you opened it" in response.content.decode()
+        story.refresh_from_db()
+        assert story.headline == "First editor's headline"
+
+
+class TestPreview:
+    def test_preview_link_shows_a_draft_marked_preview_without_an_account(self, editor):
+        draft = make_article(status=Article.Status.DRAFT, headline="Not yet out")
+        path = preview_path(draft)
+        assert (
+            f'href="/preview/{draft.pk}:'
+            in desk_for(editor).get(change_url(draft)).content.decode()
+        )
+        response = Client().get(path)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Not yet out" in html and "<strong>Preview.</strong>" in html
+        assert "no-cache" in response["Cache-Control"]
+
+    def test_tampered_or_expired_preview_link_is_not_found(self):
+        draft = make_article(status=Article.Status.DRAFT)
+        path = preview_path(draft)
+        assert Client().get(path[:-3] + "abc/").status_code == 404
+        other = make_article(status=Article.Status.DRAFT)
+        forged = path.replace(f"/{draft.pk}:", f"/{other.pk}:")
+        assert Client().get(forged).status_code == 404
+        with time_machine.travel(timezone.now() + timedelta(days=8)):
+            assert Client().get(path).status_code == 404
+
+
+class TestCorrections:
+    def test_corrections_page_lists_live_corrections_newest_first(self, client):
+        now = timezone.now()
+        live = make_article(headline="Live story")
+        gone = make_article(headline="Gone story", status=Article.Status.UNPUBLISHED)
+        make_correction(live, text="Older fix.", published_at=now - timedelta(days=2))
+        make_correction(live, text="Newer fix.", published_at=now - timedelta(days=1))
+        make_correction(gone, text="Hidden fix.")
+        html = client.get(reverse("articles:corrections")).content.decode()
+        assert html.index("Newer fix.") < html.index("Older fix.")
+        assert "Hidden fix." not in html
+
+    def test_adding_a_correction_in_the_admin_moves_the_updated_time(self, client, editor):
+        story = make_article()
+        desk = desk_for(editor)
+        data = edit_data(
+            desk,
+            story,
+            **{
+                "corrections-TOTAL_FORMS": "1",
+                "corrections-0-kind": "correction",
+                "corrections-0-text": "The vote was on 3 March, not 4 March.",
+                "corrections-0-published_at_0": timezone.localtime().strftime("%Y-%m-%d"),
+                "corrections-0-published_at_1": timezone.localtime().strftime("%H:%M:%S"),
+            },
+        )
+        assert desk.post(change_url(story), data).status_code == 302
+        story.refresh_from_db()
+        assert story.shows_updated
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert "The vote was on 3 March" in html and "Updated" in html
