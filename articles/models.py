@@ -50,7 +50,7 @@ class Section(models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
-        help_text="The section's address: /section/<slug>/. Lowercase letters, numbers "
+        help_text="The section's address, e.g. /section/world/. Lowercase letters, numbers "
         "and hyphens. Changing it breaks links people have shared.",
     )
     description = models.TextField(
@@ -95,7 +95,9 @@ class Author(models.Model):
 
     name = models.CharField(max_length=120, validators=[validate_not_blank])
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="The author page's address: /authors/<slug>/."
+        max_length=120,
+        unique=True,
+        help_text="The author page's address, e.g. /authors/ines-okafor/.",
     )
     job_title = models.CharField(
         max_length=120,
@@ -232,8 +234,8 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The story's address: /articles/<slug>/. Filled from the headline; "
-        "lowercase letters, numbers and hyphens. Do not change it after publication.",
+        help_text="The story's address, e.g. /articles/ferry-timetable-cut/. Filled from the "
+        "headline; lowercase letters, numbers and hyphens. Do not change it after publication.",
     )
     body = ProseEditorField(
         blank=True,
