@@ -1,4 +1,8 @@
-"""Operations on a story that touch more than its own row, or need a person's rights."""
+"""Operations on a story that touch more than its own row, or need a person's rights.
+
+Retracting is done on the story form (status Retracted with a note), which
+Article.clean() checks and only editors can choose.
+"""
 
 from datetime import datetime
 
@@ -6,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, Correction
+from .models import Article
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -79,15 +83,6 @@ def unpublish_article(*, article: Article, by) -> Article:
     return article
 
 
-@transaction.atomic
-def retract_article(*, article: Article, by, note: str, hide_body: bool = True) -> Article:
-    """Withdraw a story: it stays online under a retraction notice."""
-    _require_publisher(by)
-    article.retraction_note = note
-    article.retraction_hides_body = hide_body
-    return _release(article, status=Article.Status.RETRACTED, at=None)
-
-
 def submit_for_review(*, article: Article, by) -> Article:
     if article.status != Article.Status.DRAFT:
         raise ValidationError("Only a draft can be submitted for review.")
@@ -101,15 +96,3 @@ def mark_updated(*, article: Article, at: datetime | None = None) -> Article:
     article.updated_at = at or timezone.now()
     article.save(update_fields=["updated_at", "modified_at"])
     return article
-
-
-@transaction.atomic
-def add_correction(*, article: Article, kind: str, text: str, at=None) -> Correction:
-    """Append a correction or update; the story's “Updated” time moves with it."""
-    correction = Correction(
-        article=article, kind=kind, text=text, published_at=at or timezone.now()
-    )
-    correction.full_clean()
-    correction.save()
-    mark_updated(article=article, at=correction.published_at)
-    return correction

@@ -336,3 +336,10 @@ class TestCorrections:
         assert story.shows_updated
         html = client.get(story.get_absolute_url()).content.decode()
         assert "The vote was on 3 March" in html and "Updated" in html
+
+
+def test_retracted_story_is_labelled_in_lists(client):
+    make_section(slug="world")
+    make_article(headline="Withdrawn report", status=Article.Status.RETRACTED, retraction_note="x")
+    html = client.get("/").content.decode()
+    assert '<p class="kicker">Retracted</p>' in html
