@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
@@ -54,7 +55,21 @@ class StoriesOfView(ArticleListView):
         return getattr(super().get_queryset(), self.narrow_by)(self.parent)
 
     def get_context_data(self, **kwargs):
-        kwargs[self.parent_model._meta.model_name] = self.parent
+        name = self.parent_model._meta.model_name
+        kwargs[name] = self.parent
+        slug = {"slug": self.parent.slug}
+        kwargs["extra_feeds"] = [
+            {
+                "type": "application/rss+xml",
+                "title": f"{self.parent} (RSS)",
+                "url": reverse(f"articles:{name}-feed-rss", kwargs=slug),
+            },
+            {
+                "type": "application/atom+xml",
+                "title": f"{self.parent} (Atom)",
+                "url": reverse(f"articles:{name}-feed-atom", kwargs=slug),
+            },
+        ]
         return super().get_context_data(**kwargs)
 
 
