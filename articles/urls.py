@@ -10,6 +10,7 @@ urlpatterns = [
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.StoriesFeed(), name="feed-rss"),
     path("feed/atom/", feeds.AtomStoriesFeed(), name="feed-atom"),
     path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed-rss"),

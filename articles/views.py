@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
 
+from . import search
 from .models import Article, Author, Section, Tag
 
 HOME_STORIES_PER_SECTION = 4
@@ -111,3 +112,22 @@ class ArticleDetailView(DetailView):
             **discussion_context(self.request, article),
             **kwargs,
         )
+
+
+class SearchView(ArticleListView):
+    """Published stories matching ?q=, best match first, each with a highlighted excerpt."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        if not self.query:
+            return Article.objects.none()
+        return Article.objects.published().search(self.query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        for article in context["articles"]:
+            article.snippet = search.snippet(article, self.query)
+        return context
+

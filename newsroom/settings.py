@@ -241,6 +241,9 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
     }
 }
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# PostgreSQL text search configuration (stemming and stop words) for site search.
+# Changing it needs the stored vectors recomputed: Article.objects.refresh_search_vectors().
+NEWSROOM_SEARCH_CONFIG = env.str("NEWSROOM_SEARCH_CONFIG", default="english")
 
 LOGGING = {
     "version": 1,

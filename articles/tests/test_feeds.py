@@ -109,7 +109,7 @@ class AlternateLinks(HTMLParser):
 
 
 def test_every_page_links_the_site_feeds(client, story):
-    for url in ["/", story.get_absolute_url()]:
+    for url in ["/", story.get_absolute_url(), reverse("articles:search")]:
         links = AlternateLinks(client.get(url).content.decode()).links
         assert ("application/rss+xml", reverse("articles:feed-rss")) in links
         assert ("application/atom+xml", reverse("articles:feed-atom")) in links
