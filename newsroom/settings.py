@@ -192,6 +192,8 @@ NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
 # The public host name, used in links inside emails (reply notifications).
 NEWSROOM_SITE_DOMAIN = env.str("NEWSROOM_SITE_DOMAIN", default=ALLOWED_HOSTS[0])
 SITE_ID = 1
+# The publisher's logo in structured data (a static file; Google asks for at most 600×60).
+NEWSROOM_PUBLISHER_LOGO = env.str("NEWSROOM_PUBLISHER_LOGO", default="img/publisher-logo.png")
 
 # Reader accounts (django-allauth): email and password, verified email required.
 ACCOUNT_LOGIN_METHODS = {"email"}
