@@ -287,6 +287,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    ninjs_uri = models.CharField(
+        "ninjs URI",
+        max_length=500,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The wire item this story was imported from (python manage.py import_ninjs); "
+        "importing the same item again updates this story instead of adding a copy.",
+    )
     search_vector = SearchVectorField(
         null=True,
         editable=False,

@@ -19,4 +19,5 @@ urlpatterns = [
     path("authors/<slug:slug>/feed/atom/", feeds.AtomAuthorFeed(), name="author-feed-atom"),
     path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed-rss"),
     path("tags/<slug:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag-feed-atom"),
+    path("articles/<slug:slug>/ninjs.json", views.ArticleNinjsView.as_view(), name="ninjs"),
 ]

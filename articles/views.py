@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
 
-from . import search
+from . import ninjs, search
 from .models import Article, Author, Section, Tag
 
 HOME_STORIES_PER_SECTION = 4
@@ -131,3 +132,15 @@ class SearchView(ArticleListView):
             article.snippet = search.snippet(article, self.query)
         return context
 
+
+class ArticleNinjsView(DetailView):
+    """The story as an IPTC ninjs 3 document, for partner newsrooms and aggregators."""
+
+    def get_queryset(self):
+        return Article.objects.published().for_detail()
+
+    def render_to_response(self, context, **response_kwargs):
+        document = ninjs.export_article(self.object, absolute=self.request.build_absolute_uri)
+        return JsonResponse(
+            document, json_dumps_params={"ensure_ascii": False}, content_type="application/json"
+        )

@@ -246,6 +246,9 @@ NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
 # PostgreSQL text search configuration (stemming and stop words) for site search.
 # Changing it needs the stored vectors recomputed: Article.objects.refresh_search_vectors().
 NEWSROOM_SEARCH_CONFIG = env.str("NEWSROOM_SEARCH_CONFIG", default="english")
+# python manage.py import_ninjs: seconds to wait for a picture from an http(s) address
+# (its size is capped by PHOTO_MAX_UPLOAD_BYTES, like an upload).
+NEWSROOM_NINJS_FETCH_TIMEOUT = env.int("NEWSROOM_NINJS_FETCH_TIMEOUT", default=20)
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from articles.models import Tag
+from articles.models import Article, Tag
 
 from .factories import (
     image_upload,
@@ -137,6 +137,16 @@ def test_article_page_has_open_graph_twitter_and_canonical(client, story):
     assert "/16x9-1200w-" in head.meta["twitter:image"]
 
 
+def test_article_page_links_its_ninjs_document(client, story):
+    head = head_of(client, story.get_absolute_url())
+    assert {
+        "rel": "alternate",
+        "type": "application/json",
+        "title": "ninjs",
+        "href": f"/articles/{story.slug}/ninjs.json",
+    } in head.links
+
+
 def test_story_without_photo_or_bylines_leaves_those_fields_out(client):
     story = make_article(standfirst="")
     data = head_of(client, story.get_absolute_url()).of_type("NewsArticle")
@@ -159,3 +169,9 @@ def test_section_page_has_breadcrumbs(client):
         "http://testserver/",
         "http://testserver/section/politics/",
     ]
+
+
+def test_staff_preview_of_a_draft_does_not_link_a_ninjs_document(admin_client):
+    draft = make_article(status=Article.Status.DRAFT)
+    head = head_of(admin_client, draft.get_absolute_url())
+    assert not [link for link in head.links if link.get("type") == "application/json"]
