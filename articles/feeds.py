@@ -39,10 +39,9 @@ def lead_image(article, build_absolute_uri) -> FeedImage | None:
     placement = article.lead_placement
     if placement is None:
         return None
-    jpegs = [r for r in placement.photo.renditions if r["crop"] == "full" and r["format"] == "jpeg"]
-    if not jpegs:
+    chosen = placement.photo.rendition_near(FEED_IMAGE_WIDTH)
+    if chosen is None:
         return None
-    chosen = min(jpegs, key=lambda r: abs(r["width"] - FEED_IMAGE_WIDTH))
     return FeedImage(
         url=build_absolute_uri(default_storage.url(chosen["name"])),
         width=chosen["width"],

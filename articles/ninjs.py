@@ -227,7 +227,9 @@ def import_item(
     try:
         with transaction.atomic():
             created = existing is None
-            article = existing or Article(ninjs_uri=uri, slug=_free_slug(headline))
+            article = existing or Article(
+                ninjs_uri=uri, slug=_free_slug(Article, headline, "wire-story")
+            )
             article.headline = headline[: Article._meta.get_field("headline").max_length]
             article.standfirst = _sub_headline(item)
             article.body = body
@@ -369,10 +371,12 @@ def _section_from_genres(item) -> Section | None:
     return Section.objects.filter(name__in=[n for n in names if n]).first()
 
 
-def _free_slug(headline: str) -> str:
-    base = slugify(headline)[:190] or "wire-story"
+def _free_slug(model, text: str, fallback: str) -> str:
+    """A slug from the text that no row of the model has yet (numbered from -2 on)."""
+    # Room for the number within the field's length.
+    base = slugify(text)[: model._meta.get_field("slug").max_length - 10] or fallback
     slug, number = base, 1
-    while Article.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -390,17 +394,8 @@ def _author(name: str) -> Author:
     name = name[: Author._meta.get_field("name").max_length]
     author = Author.objects.filter(name=name).first()
     if author is None:
-        author = Author.objects.create(name=name, slug=_free_author_slug(name))
+        author = Author.objects.create(name=name, slug=_free_slug(Author, name, "author"))
     return author
-
-
-def _free_author_slug(name):
-    base = slugify(name)[:110] or "author"
-    slug, number = base, 1
-    while Author.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 def _tags(subjects) -> list[Tag]:

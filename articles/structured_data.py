@@ -35,13 +35,8 @@ def publisher(absolute) -> dict:
 
 def photo_images(photo, absolute) -> list[str]:
     """The photo's JPEG nearest 1200 pixels wide, in each crop it has."""
-    urls = []
-    for crop in IMAGE_CROPS:
-        jpegs = [r for r in photo.renditions if r["crop"] == crop and r["format"] == "jpeg"]
-        if jpegs:
-            chosen = min(jpegs, key=lambda r: abs(r["width"] - IMAGE_WIDTH))
-            urls.append(absolute(default_storage.url(chosen["name"])))
-    return urls
+    chosen = (photo.rendition_near(IMAGE_WIDTH, crop) for crop in IMAGE_CROPS)
+    return [absolute(default_storage.url(r["name"])) for r in chosen if r]
 
 
 def news_article(article, absolute) -> dict:
