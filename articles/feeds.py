@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds of the published stories: site-wide, and per section, author or tag."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,7 +33,7 @@ class FeedScope:
     the request's address travels here rather than on the instance."""
 
     parent: models.Model | None
-    build_absolute_uri: object
+    build_absolute_uri: Callable[[str], str]
 
 
 def lead_image(article, build_absolute_uri) -> FeedImage | None:
