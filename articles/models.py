@@ -1,6 +1,8 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
+from . import search as searching
 from .html import has_text, link_citations, sanitize_body, split_blocks
 
 # What the body editor offers; the sanitizer (BODY_TAGS) keeps the same set.
@@ -186,6 +189,18 @@ class ArticleQuerySet(models.QuerySet):
             "corrections",
         )
 
+    def search(self, text):
+        """The stories matching a reader's query, best match first (see articles/search.py)."""
+        text = searching.clean_query(text)
+        if searching.uses_full_text_search():
+            return searching.full_text_search(self, text)
+        return searching.substring_search(self, text, PhotoPlacement)
+
+    def refresh_search_vectors(self):
+        """Recomputes the stored search document; PostgreSQL only (SQLite searches live)."""
+        if searching.uses_full_text_search():
+            self.update(search_vector=searching.search_vector(PhotoPlacement))
+
     def lead_story(self):
         """The story that opens the home page: the newest featured one, else the newest."""
         return self.order_by("-featured", "-publish_at", "-id").first()
@@ -334,6 +349,22 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    ninjs_uri = models.CharField(
+        "ninjs URI",
+        max_length=500,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The wire item this story was imported from (python manage.py import_ninjs); "
+        "importing the same item again updates this story instead of adding a copy.",
+    )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="The words of the headline, standfirst, body and photo captions, weighted "
+        "for site search; recomputed on every save. Used on PostgreSQL only.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -347,6 +378,8 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "publish_at"], name="article_section_publish"
             ),
+            # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
+            GinIndex(fields=["search_vector"], name="article_search_vector"),
         ]
 
     def __str__(self):
@@ -360,6 +393,9 @@ class Article(models.Model):
             if self.first_published_at is None:
                 self.first_published_at = self.publish_at
         super().save(*args, **kwargs)
+        # The vector includes captions from other tables, so the database computes it
+        # from the saved rows rather than this instance.
+        Article.objects.filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -521,6 +557,16 @@ class PhotoPlacement(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.photo}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The story's search document holds its captions.
+        Article.objects.filter(pk=self.article_id).refresh_search_vectors()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Article.objects.filter(pk=self.article_id).refresh_search_vectors()
+        return result
 
     def clean(self):
         errors = {}

@@ -1,12 +1,14 @@
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
 
+from . import ninjs, search
 from .models import Article, Author, Section, Tag
 from .previews import article_id_from
 
@@ -58,7 +60,21 @@ class StoriesOfView(ArticleListView):
         return getattr(super().get_queryset(), self.narrow_by)(self.parent)
 
     def get_context_data(self, **kwargs):
-        kwargs[self.parent_model._meta.model_name] = self.parent
+        name = self.parent_model._meta.model_name
+        kwargs[name] = self.parent
+        slug = {"slug": self.parent.slug}
+        kwargs["extra_feeds"] = [
+            {
+                "type": "application/rss+xml",
+                "title": f"{self.parent} (RSS)",
+                "url": reverse(f"articles:{name}-feed-rss", kwargs=slug),
+            },
+            {
+                "type": "application/atom+xml",
+                "title": f"{self.parent} (Atom)",
+                "url": reverse(f"articles:{name}-feed-atom", kwargs=slug),
+            },
+        ]
         return super().get_context_data(**kwargs)
 
 
@@ -125,3 +141,34 @@ class CorrectionsView(ListView):
 
     def get_queryset(self):
         return Article.objects.corrected().select_related("article__section")
+
+
+class SearchView(ArticleListView):
+    """Published stories matching ?q=, best match first, each with a highlighted excerpt."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        if not self.query:
+            return Article.objects.none()
+        return Article.objects.published().search(self.query).for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        for article in context["articles"]:
+            article.snippet = search.snippet(article, self.query)
+        return context
+
+
+class ArticleNinjsView(DetailView):
+    """The story as an IPTC ninjs 3 document, for partner newsrooms and aggregators."""
+
+    def get_queryset(self):
+        return Article.objects.published().for_detail()
+
+    def render_to_response(self, context, **response_kwargs):
+        document = ninjs.export_article(self.object, absolute=self.request.build_absolute_uri)
+        return JsonResponse(
+            document, json_dumps_params={"ensure_ascii": False}, content_type="application/json"
+        )

@@ -194,6 +194,8 @@ NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
 # The public host name, used in links inside emails (reply notifications).
 NEWSROOM_SITE_DOMAIN = env.str("NEWSROOM_SITE_DOMAIN", default=ALLOWED_HOSTS[0])
 SITE_ID = 1
+# The publisher's logo in structured data (a static file; Google asks for at most 600×60).
+NEWSROOM_PUBLISHER_LOGO = env.str("NEWSROOM_PUBLISHER_LOGO", default="img/publisher-logo.png")
 
 # Reader accounts (django-allauth): email and password, verified email required.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -243,6 +245,12 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
     }
 }
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# PostgreSQL text search configuration (stemming and stop words) for site search.
+# Changing it needs the stored vectors recomputed: Article.objects.refresh_search_vectors().
+NEWSROOM_SEARCH_CONFIG = env.str("NEWSROOM_SEARCH_CONFIG", default="english")
+# python manage.py import_ninjs: seconds to wait for a picture from an http(s) address
+# (its size is capped by PHOTO_MAX_UPLOAD_BYTES, like an upload).
+NEWSROOM_NINJS_FETCH_TIMEOUT = env.int("NEWSROOM_NINJS_FETCH_TIMEOUT", default=20)
 
 LOGGING = {
     "version": 1,

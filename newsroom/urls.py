@@ -2,11 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.contenttypes.views import shortcut
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django_comments_xtd.views import mute
 
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import sitemap_index, sitemap_section
+from newsroom.views import robots_txt
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition
 
@@ -16,12 +16,12 @@ admin.site.index_title = "Stories, photos and people"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
+    # Django's sitemap index links its parts by this name.
     path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": {"articles": ArticleSitemap}},
-        name="django.contrib.sitemaps.views.sitemap",
+        "sitemap-<slug:section>.xml", sitemap_section, name="django.contrib.sitemaps.views.sitemap"
     ),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("allauth.urls")),
     # Two django-comments-xtd views the reply emails link to; posting,
     # flagging and moderating go through the discussion app instead.

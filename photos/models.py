@@ -138,9 +138,7 @@ class Photo(models.Model):
             )
             for fmt in FORMATS
         }
-        fallback = min(
-            (r for r in chosen if r["format"] == "jpeg"), key=lambda r: abs(r["width"] - 1200)
-        )
+        fallback = self.rendition_near(1200, crop)
         return {
             # Made with a format this Pillow lacks (or not yet made in a new one): skipped.
             "sources": [
@@ -153,6 +151,11 @@ class Photo(models.Model):
             "width": largest["width"],
             "height": largest["height"],
         }
+
+    def rendition_near(self, width, crop="full", fmt="jpeg"):
+        """The rendition of that crop and format closest to the width (a dict), or None."""
+        chosen = [r for r in self.renditions if r["crop"] == crop and r["format"] == fmt]
+        return min(chosen, key=lambda r: abs(r["width"] - width)) if chosen else None
 
     def smallest_rendition_url(self):
         """A light preview for the desk (the original may be tens of megabytes)."""

@@ -104,3 +104,12 @@ def _render(photo: Photo, image: Image.Image):
         photographer=photo.photographer,
         copyright_notice=photo.copyright_notice,
     )
+
+
+def delete_photo_files(*, photo: Photo) -> None:
+    """Deletes the photo's original and renditions, e.g. when the row it was made for is
+    rolled back: files are outside the transaction."""
+    if photo.image.name:
+        photo.image.storage.delete(photo.image.name)
+    for rendition in photo.renditions:
+        default_storage.delete(rendition["name"])

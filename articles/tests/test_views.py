@@ -291,7 +291,9 @@ def test_sitemap_lists_exactly_the_published_stories(client):
     make_article(status=Article.Status.DRAFT)
     make_article(status=Article.Status.UNPUBLISHED)
     make_article(publish_at=timezone.now() + timedelta(hours=2))
-    response = client.get(reverse("django.contrib.sitemaps.views.sitemap"))
+    response = client.get(
+        reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": "articles"})
+    )
     assert response.status_code == 200
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     root = ET.fromstring(response.content)

@@ -158,7 +158,7 @@ class TestTime:
         section = make_section(slug="world")
         start = timezone.now()
         story = make_article(section=section, publish_at=start + timedelta(hours=2))
-        pages = ["/", "/section/world/", "/sitemap.xml"]
+        pages = ["/", "/section/world/", "/sitemap-articles.xml", "/feed/", "/feed/atom/"]
         with time_machine.travel(start + timedelta(hours=1)):
             assert client.get(story.get_absolute_url()).status_code == 404
             for url in pages:
@@ -174,11 +174,12 @@ class TestTime:
         story = make_article(section=section, embargo_until=start + timedelta(hours=6))
         with time_machine.travel(start + timedelta(hours=5)):
             assert client.get(story.get_absolute_url()).status_code == 404
-            for url in ["/", "/section/world/", "/sitemap.xml"]:
+            for url in ["/", "/section/world/", "/sitemap-articles.xml", "/feed/", "/search/?q=Body"]:
                 assert story.slug not in client.get(url).content.decode()
         with time_machine.travel(start + timedelta(hours=7)):
             assert client.get(story.get_absolute_url()).status_code == 200
-            assert story.slug in client.get("/sitemap.xml").content.decode()
+            assert story.slug in client.get("/sitemap-articles.xml").content.decode()
+            assert story.slug in client.get("/feed/").content.decode()
 
     def test_schedule_action_refuses_a_past_time(self, editor):
         story = make_article(status=Article.Status.IN_REVIEW)

@@ -1,4 +1,4 @@
-"""Reaching the real components (Redis, Chromium) that some tests need."""
+"""Reaching the real components (Redis, Chromium, shared files) that some tests need."""
 
 import os
 import socket
@@ -23,3 +23,9 @@ def require_service(name, host, port):
 def require_program(path, install_hint):
     if not os.access(path, os.X_OK):
         _missing(f"{path} is not installed ({install_hint})")
+
+
+def require_path(path, what):
+    """A file or folder outside the repository that a test reads (e.g. ../shared/ninjs)."""
+    if not os.path.exists(path):
+        _missing(f"{path} is not there ({what})")

@@ -221,6 +221,8 @@ class Command(BaseCommand):
                     for n in batch
                 )
                 self.attach_synthetic_relations(created, authors, photos)
+                # bulk_create skips save(), which keeps the search document current.
+                Article.objects.filter(pk__in=[a.pk for a in created]).refresh_search_vectors()
             self.stdout.write(f"  {start + len(batch):,} of {len(missing):,} synthetic stories")
         return len(missing)
 

@@ -1,0 +1,131 @@
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import feedparser
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Tag
+
+from .factories import make_article, make_author, make_section, place_photo
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    return response, feed
+
+
+@pytest.fixture
+def story():
+    section = make_section(name="Politics", slug="politics")
+    author = make_author(name="Lin Mei", slug="lin-mei")
+    article = make_article(
+        headline="Assembly passes the harbour bill",
+        standfirst="The vote ends a year of wrangling.",
+        section=section,
+        authors=[author, make_author(name="Tom Hale")],
+        updated_at=timezone.now() - timedelta(minutes=5),
+    )
+    article.tags.add(Tag.objects.create(name="Harbour", slug="harbour"))
+    place_photo(article, role="lead")
+    return article
+
+
+@pytest.mark.parametrize("name", ["articles:feed-rss", "articles:feed-atom"])
+def test_site_feed_items_carry_the_story(client, story, name):
+    _, feed = parse(client, reverse(name))
+    [entry] = feed.entries
+    assert entry.title == "Assembly passes the harbour bill"
+    assert entry.summary == "The vote ends a year of wrangling."
+    assert entry.link == f"http://testserver{story.get_absolute_url()}"
+    assert entry.author == "Lin Mei, Tom Hale"
+    assert {tag.term for tag in entry.tags} == {"Politics", "Harbour"}
+    assert entry.published_parsed[:5] == story.publish_at.utctimetuple()[:5]
+    [enclosure] = entry.enclosures
+    assert enclosure.type == "image/jpeg"
+    assert enclosure.href.startswith("http://testserver/media/renditions/")
+    assert int(enclosure.length) > 0
+
+
+def test_atom_entries_carry_the_update_time(client, story):
+    _, feed = parse(client, reverse("articles:feed-atom"))
+    assert feed.entries[0].updated_parsed[:5] == story.updated_at.utctimetuple()[:5]
+
+
+def test_rss_items_have_a_media_content_image(client, story):
+    _, feed = parse(client, reverse("articles:feed-rss"))
+    [media] = feed.entries[0].media_content
+    assert media["medium"] == "image"
+    assert media["url"] == feed.entries[0].enclosures[0].href
+    assert int(media["width"]) > 0
+
+
+def test_feeds_list_only_published_stories(client, story):
+    make_article(status=Article.Status.DRAFT)
+    make_article(publish_at=timezone.now() + timedelta(hours=3))
+    make_article(status=Article.Status.UNPUBLISHED)
+    _, feed = parse(client, reverse("articles:feed-rss"))
+    assert [entry.title for entry in feed.entries] == [story.headline]
+
+
+@pytest.mark.parametrize("kind", ["section", "author", "tag"])
+@pytest.mark.parametrize("flavour", ["rss", "atom"])
+def test_section_author_and_tag_feeds_hold_only_their_stories(client, story, kind, flavour):
+    make_article(headline="Elsewhere")
+    slug = {"section": "politics", "author": "lin-mei", "tag": "harbour"}[kind]
+    _, feed = parse(client, reverse(f"articles:{kind}-feed-{flavour}", kwargs={"slug": slug}))
+    assert [entry.title for entry in feed.entries] == [story.headline]
+
+
+def test_feed_of_an_unknown_section_is_not_found(client):
+    assert (
+        client.get(reverse("articles:section-feed-rss", kwargs={"slug": "nope"})).status_code == 404
+    )
+
+
+def test_feed_query_count_does_not_grow_with_stories(client, django_assert_max_num_queries):
+    for _ in range(5):
+        place_photo(make_article(authors=[make_author()]), role="lead")
+    with django_assert_max_num_queries(6):
+        parse(client, reverse("articles:feed-atom"))
+
+
+class AlternateLinks(HTMLParser):
+    def __init__(self, html):
+        super().__init__()
+        self.links = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") == "alternate":
+            self.links.append((attrs["type"], attrs["href"]))
+
+
+def test_every_page_links_the_site_feeds(client, story):
+    for url in ["/", story.get_absolute_url(), reverse("articles:search")]:
+        links = AlternateLinks(client.get(url).content.decode()).links
+        assert ("application/rss+xml", reverse("articles:feed-rss")) in links
+        assert ("application/atom+xml", reverse("articles:feed-atom")) in links
+
+
+@pytest.mark.parametrize(
+    ("page", "slug"), [("section", "politics"), ("author", "lin-mei"), ("tag", "harbour")]
+)
+def test_section_author_and_tag_pages_link_their_own_feeds(client, story, page, slug):
+    html = client.get(reverse(f"articles:{page}", kwargs={"slug": slug})).content.decode()
+    links = AlternateLinks(html).links
+    assert (
+        "application/rss+xml",
+        reverse(f"articles:{page}-feed-rss", kwargs={"slug": slug}),
+    ) in links
+    assert (
+        "application/atom+xml",
+        reverse(f"articles:{page}-feed-atom", kwargs={"slug": slug}),
+    ) in links

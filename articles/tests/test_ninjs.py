@@ -1,0 +1,641 @@
+"""ninjs export (against IPTC's 3.1 schema) and import_ninjs (2.x/3.x, pictures, bad input).
+
+IPTC's schemas and agency examples are read from ../shared/ninjs beside the
+repository; they are not copied in (see require_path).
+"""
+
+import copy
+import functools
+import http.server
+import io
+import json
+import threading
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Article, Author, Citation, PhotoPlacement, Tag
+from newsroom.tests.services import require_path
+from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
+from photos.models import Photo
+from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
+
+from .factories import (
+    make_article,
+    make_author,
+    make_citation,
+    make_photo,
+    make_section,
+    place_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+SHARED_NINJS = Path(settings.BASE_DIR).parent / "shared" / "ninjs"
+
+
+def shared(name):
+    path = SHARED_NINJS / name
+    require_path(
+        path, "IPTC's ninjs schemas and examples; CI keeps a copy of shared/ beside the clone"
+    )
+    return json.loads(path.read_text())
+
+
+def validate(document, schema_name):
+    schema = shared(schema_name)
+    jsonschema.validators.validator_for(schema)(schema).validate(document)
+
+
+def run_import(*paths, publish=False, section=None):
+    """Runs the command; returns (stdout lines, stderr, CommandError or None)."""
+    out, err = io.StringIO(), io.StringIO()
+    args = [str(path) for path in paths]
+    if publish:
+        args.append("--publish")
+    if section:
+        args += ["--section", section]
+    try:
+        call_command("import_ninjs", *args, stdout=out, stderr=err)
+        failure = None
+    except CommandError as error:
+        failure = error
+    return out.getvalue().splitlines(), err.getvalue(), failure
+
+
+def write(folder, name, document):
+    path = Path(folder) / name
+    path.write_text(json.dumps(document) if not isinstance(document, str) else document)
+    return path
+
+
+def stored_files():
+    """Every file in the test's media and originals folders."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PHOTO_ORIGINALS_ROOT)]
+    return sorted(p for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def section():
+    return make_section(name="World", slug="world")
+
+
+@pytest.fixture
+def story():
+    article = make_article(
+        headline="Ferry line reopens after storm",
+        standfirst="The crossing resumes on Monday.",
+        body="<p>The first paragraph.</p><h2>Timetable</h2><p>Boats run <em>hourly</em>.</p>",
+        authors=[make_author(name="Lin Mei"), make_author(name="Tom Hale")],
+    )
+    article.tags.add(Tag.objects.create(name="Transport", slug="transport"))
+    lead = make_photo(
+        caption="The ferry leaves the quay.",
+        credit="Jo Example/Test Wire",
+        photographer="Jo Example",
+        copyright_notice="© 2026 Test Wire",
+    )
+    place_photo(article, lead, role="lead")
+    place_photo(article, make_photo(caption="Passengers queue."), after_block=1)
+    make_citation(
+        article, outlet="Harbour Gazette", title="Storm report", url="https://g.example/s"
+    )
+    return article
+
+
+def exported(client, article):
+    response = client.get(reverse("articles:ninjs", kwargs={"slug": article.slug}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+# Export
+
+
+def test_export_validates_against_the_ninjs_3_1_schema(client, story):
+    validate(exported(client, story), "ninjs-schema_3.1.json")
+
+
+def test_export_carries_the_story(client, story):
+    document = exported(client, story)
+    assert document["uri"] == f"http://testserver{story.get_absolute_url()}"
+    assert document["type"] == "text"
+    assert document["pubStatus"] == "usable"
+    assert document["language"] == settings.LANGUAGE_CODE
+    assert document["firstCreated"] == story.publish_at.isoformat()
+    assert document["versionCreated"] == story.publish_at.isoformat()
+    assert document["headlines"] == [
+        {"role": "main", "value": story.headline, "contentType": "text/plain"},
+        {"role": "sub", "value": story.standfirst, "contentType": "text/plain"},
+    ]
+    assert document["by"] == "Lin Mei and Tom Hale"
+    assert document["bodies"] == [{"role": "main", "contentType": "text/html", "value": story.body}]
+    assert [s["name"] for s in document["subjects"]] == ["Transport"]
+    assert document["infoSources"] == [
+        {
+            "name": "Harbour Gazette",
+            "literal": "Storm report",
+            "uri": "https://g.example/s",
+            "role": "cited",
+        }
+    ]
+
+
+def test_export_associates_the_photos_with_caption_credit_and_renditions(client, story):
+    lead, inline = exported(client, story)["associations"]
+    assert (lead["name"], inline["name"]) == ("lead", "inline1")
+    assert lead["type"] == "picture"
+    assert {"role": "caption", "value": "The ferry leaves the quay."} in lead["descriptions"]
+    assert {"role": "creditline", "value": "Jo Example/Test Wire"} in lead["descriptions"]
+    assert lead["by"] == "Jo Example"
+    assert lead["copyrightNotice"] == "© 2026 Test Wire"
+    rendition = lead["renditions"][0]
+    assert rendition["href"].startswith("http://testserver/media/renditions/")
+    assert {"width", "height", "contentType", "name"} <= rendition.keys()
+
+
+def test_unpublished_stories_have_no_ninjs_document(client):
+    for status in [Article.Status.DRAFT, Article.Status.UNPUBLISHED]:
+        draft = make_article(status=status)
+        url = reverse("articles:ninjs", kwargs={"slug": draft.slug})
+        assert client.get(url).status_code == 404
+
+
+def test_export_query_count_is_constant(client, story, django_assert_max_num_queries):
+    with django_assert_max_num_queries(7):
+        exported(client, story)
+
+
+# Import: documents written here
+
+
+def picture_file(folder, name="ferry.jpg", iptc=None):
+    data = photo_bytes(320, 200)
+    if iptc:
+        data = with_iptc(data, iptc_datasets(iptc))
+    path = Path(folder) / name
+    path.write_bytes(data)
+    return path
+
+
+def ninjs3(**overrides):
+    document = {
+        "uri": "urn:example:wire:1001",
+        "type": "text",
+        "version": "1",
+        "firstCreated": "2026-11-20T08:00:00Z",
+        "versionCreated": "2026-11-20T09:30:00Z",
+        "pubStatus": "usable",
+        "language": "en",
+        "headlines": [
+            {"role": "main", "value": "Port strike ends"},
+            {"role": "sub", "value": "Dockers accept the offer."},
+        ],
+        "by": "Ana Costa and Ben Ode",
+        "located": "LISBON",
+        "bodies": [
+            {
+                "role": "main",
+                "contentType": "text/html",
+                "value": '<p>Work resumed.</p><script>alert(1)</script><p onclick="x()">Ships '
+                "<b>queue</b>.</p>",
+            }
+        ],
+        "subjects": [{"name": "Labour", "uri": "http://cv.example/labour"}],
+        "infoSources": [
+            {"name": "Port Authority", "literal": "Statement", "uri": "https://port.example/s"},
+            {"name": "Example Wire", "role": "source"},
+        ],
+        "associations": [
+            {
+                "name": "photo1",
+                "type": "picture",
+                "by": "Rui Lopes",
+                "copyrightNotice": "© Example Wire",
+                "descriptions": [
+                    {"role": "caption", "value": "Cranes at the container terminal."},
+                    {"role": "creditline", "value": "Rui Lopes/Example Wire"},
+                ],
+                "renditions": [
+                    {"name": "thumb", "href": "missing-thumbnail.jpg", "width": 100, "height": 60},
+                    {
+                        "name": "highres",
+                        "href": "ferry.jpg",
+                        "contentType": "image/jpeg",
+                        "width": 320,
+                        "height": 200,
+                    },
+                ],
+            }
+        ],
+    }
+    document.update(overrides)
+    return document
+
+
+def ninjs2():
+    """The same item in ninjs 2.x spelling: property names in lower case."""
+    return {
+        "uri": "urn:example:wire:2002",
+        "type": "text",
+        "versioncreated": "2026-11-21T10:00:00Z",
+        "pubstatus": "usable",
+        "headlines": [{"role": "main", "value": "Bridge tolls frozen"}],
+        "by": "Ana Costa",
+        "bodies": [
+            {
+                "contenttype": "text/plain",
+                "value": "The council froze tolls.\n\nDrivers welcomed it.",
+            }
+        ],
+        "infosources": [{"name": "Council", "uri": "https://council.example/tolls"}],
+        "associations": [
+            {
+                "name": "main",
+                "uri": "urn:example:picture:2002",
+                "type": "picture",
+                "renditions": [
+                    {"name": "original", "href": "bridge.jpg", "contenttype": "image/jpeg"}
+                ],
+            }
+        ],
+    }
+
+
+def test_import_ninjs3_with_a_local_picture(tmp_path, section):
+    picture_file(tmp_path)
+    lines, _, failure = run_import(
+        write(tmp_path, "item.json", ninjs3()), publish=True, section="world"
+    )
+    assert failure is None
+    article = Article.objects.get()
+    assert lines == [f"{tmp_path / 'item.json'}: created (published) {article.get_absolute_url()}"]
+    assert article.is_published
+    assert article.headline == "Port strike ends"
+    assert article.standfirst == "Dockers accept the offer."
+    assert article.body == "<p>Work resumed.</p><p>Ships <b>queue</b>.</p>"
+    assert article.dateline == "LISBON"
+    assert article.section == section
+    assert article.publish_at.isoformat() == "2026-11-20T08:00:00+00:00"
+    assert article.updated_at.isoformat() == "2026-11-20T09:30:00+00:00"
+    assert [b.author.name for b in article.bylines.all()] == ["Ana Costa", "Ben Ode"]
+    assert [t.name for t in article.tags.all()] == ["Labour"]
+    [citation] = article.citations.all()
+    assert (citation.outlet, citation.title, citation.url) == (
+        "Port Authority",
+        "Statement",
+        "https://port.example/s",
+    )
+    placement = article.photo_placements.get()
+    assert placement.role == PhotoPlacement.Role.LEAD
+    photo = placement.photo
+    assert photo.caption == "Cranes at the container terminal."
+    assert photo.credit == "Rui Lopes/Example Wire"
+    assert photo.photographer == "Rui Lopes"
+    assert photo.copyright_notice == "© Example Wire"
+    assert photo.alt_text == "Cranes at the container terminal."
+    assert (photo.width, photo.height) == (320, 200)
+    assert photo.renditions
+
+
+def test_import_ninjs2_plain_text_and_picture_metadata_from_iptc(tmp_path):
+    validate(ninjs2(), "ninjs-schema_2.1.json")
+    picture_file(
+        tmp_path,
+        "bridge.jpg",
+        iptc={
+            IPTC_CAPTION: b"Traffic on the toll bridge.",
+            IPTC_CREDIT: b"Mo Ali/Bridge Wire",
+            IPTC_BYLINE: b"Mo Ali",
+        },
+    )
+    lines, _, failure = run_import(write(tmp_path, "item.json", ninjs2()))
+    assert failure is None, lines
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.body == "<p>The council froze tolls.</p><p>Drivers welcomed it.</p>"
+    assert article.citations.get().url == "https://council.example/tolls"
+    photo = article.photo_placements.get().photo
+    assert (photo.caption, photo.credit, photo.photographer) == (
+        "Traffic on the toll bridge.",
+        "Mo Ali/Bridge Wire",
+        "Mo Ali",
+    )
+    assert "(draft)" in lines[0]
+
+
+def test_import_ninjs1_snake_case(tmp_path):
+    document = {
+        "uri": "urn:example:wire:3003",
+        "type": "text",
+        "version_created": "2026-11-22T10:00:00Z",
+        "headline": "Old wire format still arrives",
+        "body_text": "Line one.\nLine two.",
+        "associations": {
+            "main": {
+                "type": "picture",
+                "by": "Old Wire",
+                "description_text": "A ferry in fog.",
+                "renditions": [{"href": picture_file(tmp_path).as_uri(), "width": 320}],
+            }
+        },
+    }
+    lines, _, failure = run_import(write(tmp_path, "old.json", document))
+    assert failure is None, lines
+    article = Article.objects.get()
+    assert article.headline == "Old wire format still arrives"
+    assert article.body == "<p>Line one.</p><p>Line two.</p>"
+    photo = article.photo_placements.get().photo
+    # No credit line in the document or the file: the picture's byline stands in.
+    assert (photo.caption, photo.credit) == ("A ferry in fog.", "Old Wire")
+
+
+def test_reimporting_the_same_uri_updates_the_story(
+    tmp_path, section, django_capture_on_commit_callbacks
+):
+    picture_file(tmp_path)
+    path = write(tmp_path, "item.json", ninjs3())
+    run_import(path, publish=True, section="world")
+    first = Article.objects.get()
+    revised = ninjs3(headlines=[{"role": "main", "value": "Port strike ends after talks"}])
+    with django_capture_on_commit_callbacks(execute=True):
+        lines, _, failure = run_import(write(tmp_path, "item.json", revised), publish=True)
+    assert failure is None
+    updated = Article.objects.get()
+    assert updated.pk == first.pk
+    assert updated.slug == first.slug
+    assert updated.headline == "Port strike ends after talks"
+    photo = updated.photo_placements.get().photo
+    # The previous import's copy of the picture is gone, row and files.
+    assert Photo.objects.get() == photo
+    assert len(stored_files()) == 1 + len(photo.renditions)
+    assert Author.objects.count() == 2
+    assert Citation.objects.count() == 1
+    assert "updated (published)" in lines[0]
+
+
+def test_embargoed_item_stays_hidden_until_the_embargo(tmp_path, section):
+    picture_file(tmp_path)
+    document = ninjs3(embargoedUntil="2999-01-01T00:00:00Z")
+    run_import(write(tmp_path, "item.json", document), publish=True, section="world")
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.publish_at.year == 2999
+    assert not Article.objects.published().exists()
+
+
+def test_progress_bar_for_many_files(tmp_path, section):
+    picture_file(tmp_path)
+    paths = [
+        write(tmp_path, f"item{n}.json", ninjs3(uri=f"urn:example:wire:{n}")) for n in range(6)
+    ]
+    lines, progress, failure = run_import(*paths, publish=True, section="world")
+    assert failure is None
+    assert len(lines) == 6
+    assert progress.endswith("] 6/6 files\n")
+    assert Article.objects.count() == 6
+
+
+# Pictures over http(s): a server on 127.0.0.1 started by the test
+
+
+class WireHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder; under /stream/ it sends the file with no Content-Length."""
+
+    def do_GET(self):
+        if self.path.startswith("/stream/"):
+            data = (Path(self.directory) / self.path.removeprefix("/stream/")).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def wire_server(tmp_path):
+    """(folder, base URL) of an HTTP server on 127.0.0.1 serving the folder."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    handler = functools.partial(WireHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def with_picture_href(document, href):
+    document = copy.deepcopy(document)
+    for rendition in document["associations"][0]["renditions"]:
+        rendition["href"] = href
+    return document
+
+
+def test_import_downloads_an_http_picture(tmp_path, wire_server):
+    folder, base = wire_server
+    picture_file(folder)
+    document = with_picture_href(ninjs3(), f"{base}/ferry.jpg")
+    lines, _, failure = run_import(write(tmp_path, "item.json", document))
+    assert failure is None, lines
+    assert Article.objects.get().photo_placements.get().photo.credit == "Rui Lopes/Example Wire"
+
+
+def test_round_trip_export_import_export(client, story, tmp_path, wire_server, settings):
+    folder, base = wire_server
+    from articles.ninjs import export_article
+
+    def absolute(path):
+        return f"{base}{path}"
+
+    first = export_article(Article.objects.for_detail().get(pk=story.pk), absolute=absolute)
+    (folder / "media").symlink_to(settings.MEDIA_ROOT)
+    source = write(tmp_path, "story.json", first)
+    # An empty site: no stories, photos, people or topics (sections stay: they are the site's).
+    section_slug = story.section.slug
+    Article.objects.all().delete()
+    Photo.objects.all().delete()
+    Author.objects.all().delete()
+    Tag.objects.all().delete()
+
+    lines, _, failure = run_import(source, publish=True, section=section_slug)
+    assert failure is None, lines
+    second = export_article(Article.objects.for_detail().get(), absolute=absolute)
+
+    for key in ["headlines", "bodies", "by", "infoSources", "language", "firstCreated"]:
+        assert second[key] == first[key], key
+    assert [s["name"] for s in second["subjects"]] == [s["name"] for s in first["subjects"]]
+    assert [a["descriptions"] for a in second["associations"]] == [
+        a["descriptions"] for a in first["associations"]
+    ]
+    assert [a["name"] for a in second["associations"]] == ["lead", "inline1"]
+
+
+# Bad input: one line per item, the others still imported, nothing half-made
+
+
+def noisy_jpeg():
+    """A JPEG of noise: unlike flat test colours, it does not compress below the limit."""
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 100).convert("RGB").save(buffer, "JPEG", quality=95)
+    assert len(buffer.getvalue()) > 40_000
+    return buffer.getvalue()
+
+
+def test_each_bad_item_gets_one_line_and_the_good_one_is_imported(
+    tmp_path, wire_server, section, settings
+):
+    folder, base = wire_server
+    picture_file(tmp_path)
+    picture_file(folder)
+    (folder / "big.jpg").write_bytes(noisy_jpeg())
+    (tmp_path / "notes.jpg").write_text("Not a picture at all, just words.")
+    settings.PHOTO_MAX_UPLOAD_BYTES = 20_000
+    bad = {
+        "malformed.json": '{"uri": "urn:x", "headlines": [',
+        "picture.json": {"uri": "urn:example:pic", "type": "picture"},
+        "nouri.json": {"type": "text", "headlines": [{"value": "No id"}]},
+        "empty.json": ninjs3(uri="urn:example:empty", bodies=[]),
+        "missing.json": with_picture_href(ninjs3(uri="urn:example:m"), "gone.jpg"),
+        "http404.json": with_picture_href(ninjs3(uri="urn:example:h"), f"{base}/gone.jpg"),
+        "notimage.json": with_picture_href(ninjs3(uri="urn:example:n"), "notes.jpg"),
+        "oversized.json": with_picture_href(ninjs3(uri="urn:example:o"), f"{base}/big.jpg"),
+        "unsized.json": with_picture_href(ninjs3(uri="urn:example:u"), f"{base}/stream/big.jpg"),
+        "ftp.json": with_picture_href(ninjs3(uri="urn:example:f"), "ftp://example.org/x.jpg"),
+    }
+    paths = [write(tmp_path, name, document) for name, document in bad.items()]
+    good = write(tmp_path, "good.json", ninjs3())
+    lines, _, failure = run_import(*paths[:5], good, *paths[5:], publish=True, section="world")
+
+    assert str(failure) == f"{len(bad)} of {len(bad) + 1} items were not imported.", lines
+    assert len(lines) == len(bad) + 1
+    by_file = {Path(line.split(":", 1)[0]).name: line.split(": ", 1)[1] for line in lines}
+    assert by_file["good.json"].startswith("created (published) /articles/port-strike-ends/")
+    expected = {
+        "malformed.json": "error: not valid JSON",
+        "picture.json": "error: a ninjs picture item, not a text item",
+        "nouri.json": "error: not a ninjs item: it has no uri",
+        "empty.json": "error: the item has no body",
+        "missing.json": "error: picture photo1: cannot read gone.jpg",
+        "http404.json": "error: picture photo1: http://127.0.0.1",
+        "notimage.json": "error: picture photo1: This file is not an image",
+        "oversized.json": "error: picture photo1: http://127.0.0.1",
+        "unsized.json": "error: picture photo1: http://127.0.0.1",
+        "ftp.json": "error: picture photo1: cannot fetch ftp: addresses",
+    }
+    for name, start in expected.items():
+        assert by_file[name].startswith(start), (name, by_file[name])
+    assert "HTTP 404" in by_file["http404.json"]
+    assert "is larger than" in by_file["oversized.json"]
+    assert "is larger than" in by_file["unsized.json"]
+    assert all("\n" not in line for line in lines)
+
+    article = Article.objects.get()
+    photo = Photo.objects.get()
+    assert article.photo_placements.get().photo == photo
+    kept = {Path(photo.image.path)} | {
+        Path(settings.MEDIA_ROOT) / rendition["name"] for rendition in photo.renditions
+    }
+    assert set(stored_files()) == kept
+
+
+def test_a_bad_second_picture_leaves_no_story_photo_or_file(tmp_path, section):
+    picture_file(tmp_path)
+    (tmp_path / "notes.jpg").write_text("Not a picture.")
+    document = ninjs3()
+    second = copy.deepcopy(document["associations"][0])
+    second["name"] = "photo2"
+    second["renditions"] = [{"name": "x", "href": "notes.jpg"}]
+    document["associations"].append(second)
+    lines, _, failure = run_import(write(tmp_path, "item.json", document))
+    assert failure is not None
+    assert "picture photo2: This file is not an image" in lines[0]
+    assert not Article.objects.exists()
+    assert not Photo.objects.exists()
+    assert stored_files() == []
+
+
+def test_publishing_without_a_section_is_refused(tmp_path):
+    picture_file(tmp_path)
+    lines, _, failure = run_import(write(tmp_path, "item.json", ninjs3()), publish=True)
+    assert failure is not None
+    assert lines[0].endswith("error: no section to publish in: pass --section SLUG")
+    assert not Photo.objects.exists()
+
+
+def test_unknown_section_stops_the_command(tmp_path):
+    with pytest.raises(CommandError, match="No section with the slug “nope”"):
+        call_command("import_ninjs", str(write(tmp_path, "x.json", ninjs3())), section="nope")
+
+
+# IPTC's own examples (read from ../shared/ninjs, never copied into the repository)
+
+
+def shared_path(name):
+    path = SHARED_NINJS / name
+    require_path(path, "IPTC's ninjs examples; CI keeps a copy of shared/ beside the clone")
+    return path
+
+
+def test_import_iptc_complex_text_example(section):
+    lines, _, failure = run_import(shared_path("005_complex_text_article.json"))
+    assert failure is None, lines
+    article = Article.objects.get()
+    assert article.headline == "Captain of wrecked cruise ship on trial in Italy"
+    assert article.body.startswith("<p>GROSSETO, Italy (AP) -- The trial")
+    assert article.body.count("<p>") == 4
+    assert article.dateline == "Grossetto, Italy"
+    assert [b.author.name for b in article.bylines.all()] == [
+        "Paulo Santalucia",
+        "Frances d'Emilio",
+    ]
+
+
+def test_import_dpa_example_without_a_type(section):
+    lines, _, failure = run_import(shared_path("dpa_text.json"), publish=True, section="world")
+    assert failure is None, lines
+    article = Article.objects.get()
+    assert article.headline == "Faktencheck Derby-Elfmeter: Hat Schiedsrichter Zwayer recht?"
+    assert article.is_published
+
+
+def test_import_tt_example_with_its_picture_served_locally(tmp_path):
+    document = json.loads(shared_path("tt_text_image_3.json").read_text())
+    picture_file(tmp_path, "a001.jpg")
+    lines, _, failure = run_import(
+        write(tmp_path, "tt.json", with_picture_href(document, "a001.jpg"))
+    )
+    assert failure is None, lines
+    article = Article.objects.get()
+    assert article.headline == "Militärövning i jätteformat hålls 2023"
+    # The page's <title>, its <h1> repeating the headline and its <figure> are dropped.
+    assert "<p>Pandemin satte stopp" in article.body
+    assert article.headline not in article.body
+    assert "Karl Melander" not in article.body
+    assert "<blockquote>" in article.body
+    photo = article.photo_placements.get().photo
+    assert photo.caption.startswith("En stor internationell försvarsövning")
+    assert photo.credit == photo.photographer == "Karl Melander/TT"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("003_associations_example.json", "composite"), ("ap_image.json", "picture")]
+)
+def test_iptc_examples_that_are_not_text_items_are_refused(name, kind):
+    lines, _, failure = run_import(shared_path(name))
+    assert failure is not None
+    assert lines == [f"{shared_path(name)}: error: a ninjs {kind} item, not a text item"]
+    assert not Article.objects.exists()

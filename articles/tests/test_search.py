@@ -1,0 +1,162 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.demo.stories import STORIES
+from articles.models import Article
+
+from .factories import make_article, make_photo, place_photo
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL full-text search (websearch syntax, stored vector); set DATABASE_URL",
+)
+
+
+def search(client, q, **params):
+    response = client.get(reverse("articles:search"), {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+def headlines(response):
+    return [article.headline for article in response.context["articles"]]
+
+
+def test_headline_match_beats_standfirst_beats_body_beats_caption(client):
+    in_caption = make_article(headline="Fourth")
+    place_photo(in_caption, make_photo(caption="A lighthouse at dusk."))
+    make_article(headline="Third", body="<p>The lighthouse keeper retired.</p>")
+    make_article(headline="Second", standfirst="A lighthouse sale.")
+    make_article(headline="Lighthouse sold to the town")
+    make_article(headline="Unrelated", body="<p>Nothing about it.</p>")
+    assert headlines(search(client, "lighthouse")) == [
+        "Lighthouse sold to the town",
+        "Second",
+        "Third",
+        "Fourth",
+    ]
+
+
+def test_only_published_stories_are_found(client):
+    live = make_article(headline="Harbour toll rises")
+    make_article(headline="Harbour draft", status=Article.Status.DRAFT)
+    make_article(headline="Harbour pulled", status=Article.Status.UNPUBLISHED)
+    make_article(headline="Harbour embargoed", publish_at=timezone.now() + timedelta(hours=1))
+    assert headlines(search(client, "harbour")) == [live.headline]
+
+
+def test_every_word_must_match(client):
+    make_article(headline="Harbour toll rises")
+    make_article(headline="Harbour ferry strike")
+    assert headlines(search(client, "harbour ferry")) == ["Harbour ferry strike"]
+
+
+def test_snippet_highlights_the_words_and_escapes_the_story_text(client):
+    make_article(
+        headline="Budget",
+        body="<p>Opening words.</p><p>The council&#39;s &lt;b&gt;budget&lt;/b&gt; rises by 4%.</p>",
+    )
+    response = search(client, "budget")
+    html = response.content.decode()
+    assert "<mark>budget</mark>" in html.lower()
+    assert "&lt;b&gt;" in html
+    assert "<b>" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"harbour',
+        '"harbour toll"',
+        "harbour OR ferry",
+        "-harbour",
+        "harbour & | ! ( ) : * <->",
+        "'; DROP TABLE articles_article; --",
+        "1' OR '1'='1",
+        "%_\\",
+        "x" * 1000,
+        "harbour " * 200,
+        "nul\x00byte",
+        "   ",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_odd_queries_give_results_or_an_empty_page_never_an_error(client, query):
+    make_article(headline="Harbour toll rises")
+    response = search(client, query)
+    assert "<script>alert(1)" not in response.content.decode()
+    assert Article.objects.count() == 1
+
+
+def test_empty_query_shows_the_form_without_results(client):
+    make_article(headline="Harbour toll rises")
+    response = search(client, "")
+    assert headlines(response) == []
+    assert b'name="q"' in response.content
+
+
+def test_results_are_paginated_and_pages_keep_the_query(client, settings):
+    for number in range(settings.NEWSROOM_PAGE_SIZE + 1):
+        make_article(headline=f"Harbour story {number}")
+    first = search(client, "harbour")
+    assert len(headlines(first)) == settings.NEWSROOM_PAGE_SIZE
+    assert 'href="?q=harbour&amp;page=2"' in first.content.decode()
+    assert len(headlines(search(client, "harbour", page=2))) == 1
+
+
+def test_search_page_query_count_is_constant(client, django_assert_max_num_queries):
+    for number in range(5):
+        place_photo(make_article(headline=f"Harbour story {number}"), role="lead")
+    with django_assert_max_num_queries(8):
+        search(client, "harbour")
+
+
+@on_postgresql
+def test_postgresql_websearch_syntax(client):
+    make_article(headline="Harbour toll rises")
+    make_article(headline="Toll on the harbour road")
+    make_article(headline="Ferry strike")
+    assert headlines(search(client, '"harbour toll"')) == ["Harbour toll rises"]
+    assert sorted(headlines(search(client, "harbour -road"))) == ["Harbour toll rises"]
+    assert len(headlines(search(client, "strike or toll"))) == 3
+
+
+@on_postgresql
+def test_postgresql_stems_words(client):
+    make_article(headline="Councils vote on budgets")
+    assert headlines(search(client, "council budget")) == ["Councils vote on budgets"]
+
+
+@on_postgresql
+def test_postgresql_stored_vector_follows_the_story_and_its_captions(client):
+    story = make_article(headline="Quiet day")
+    assert headlines(search(client, "lighthouse")) == []
+    placement = place_photo(story, make_photo(caption="The old lighthouse."))
+    assert headlines(search(client, "lighthouse")) == ["Quiet day"]
+    placement.delete()
+    assert headlines(search(client, "lighthouse")) == []
+    story.headline = "Lighthouse reopens"
+    story.save()
+    assert headlines(search(client, "lighthouse")) == ["Lighthouse reopens"]
+
+
+@on_postgresql
+def test_postgresql_search_uses_the_gin_index():
+    with connection.cursor() as cursor:
+        cursor.execute("select indexdef from pg_indexes where indexname = 'article_search_vector'")
+        [(definition,)] = cursor.fetchall()
+    assert "USING gin (search_vector)" in definition
+
+
+def test_stories_made_in_bulk_by_seed_demo_are_found(client):
+    # bulk_create skips save(): on PostgreSQL the command fills the vectors itself.
+    call_command("seed_demo", articles=len(STORIES) + 2, verbosity=0)
+    found = headlines(search(client, "synthetic demo set"))
+    assert len(found) == 2
