@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
+from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
 from .models import Article, Author, Section, Tag
@@ -147,6 +148,13 @@ class SearchView(ArticleListView):
     """Published stories matching ?q=, best match first, each with a highlighted excerpt."""
 
     template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("q") and exceeded(
+            request, "search", settings.NEWSROOM_RATE_LIMITS["search"]
+        ):
+            return too_many_requests(request, "searches")
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))

@@ -10,6 +10,7 @@ from django.views.generic import FormView, ListView, UpdateView
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from newsroom.ratelimit import exceeded, too_many_requests
 
 from .forms import CommentForm, DisplayNameForm, ReportForm
 from .models import CommentModeration, ModerationPolicy, ReaderProfile
@@ -68,6 +69,8 @@ class PostCommentView(LoginRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, slug):
+        if exceeded(request, "comment", settings.NEWSROOM_RATE_LIMITS["comment"]):
+            return too_many_requests(request, "comments")
         article = get_object_or_404(
             Article.objects.published().select_related("section"), slug=slug
         )
@@ -160,6 +163,11 @@ class ReportCommentView(LoginRequiredMixin, FormView):
             if self.comment.user_id == request.user.pk:
                 raise Http404("Readers cannot report their own comments.")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if exceeded(request, "report", settings.NEWSROOM_RATE_LIMITS["report"]):
+            return too_many_requests(request, "reports")
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(comment=self.comment, article=self.article, **kwargs)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "reversion",
     "django_prose_editor",
+    "csp",
     "allauth",
     "allauth.account",
     "discussion.apps.ModerationDeskConfig",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsroom.middleware.PermissionsPolicyMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -189,6 +192,37 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy for the public site: scripts only from our own
+# origin and no inline scripts (public pages have none; JSON-LD blocks are
+# data, not scripts). The admin is left out: its widgets (the rich-text
+# editor, the focal-point picker) bring their own scripts.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *env.list("NEWSROOM_CSP_IMAGE_ORIGINS", default=[])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PERMISSIONS_POLICY_DENY = [
+    "camera", "microphone", "geolocation", "payment", "usb", "interest-cohort",
+]  # fmt: skip
+
+# How often readers may act, per signed-in account and per address:
+# (key kind, number of requests, window in seconds).
+NEWSROOM_RATE_LIMITS = {
+    "comment": [("user", 5, 60), ("user", 30, 3600), ("ip", 20, 60)],
+    "report": [("user", 10, 600), ("ip", 30, 600)],
+    "search": [("ip", 30, 60)],
+}
 
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
 # The public host name, used in links inside emails (reply notifications).

@@ -174,7 +174,13 @@ class TestTime:
         story = make_article(section=section, embargo_until=start + timedelta(hours=6))
         with time_machine.travel(start + timedelta(hours=5)):
             assert client.get(story.get_absolute_url()).status_code == 404
-            for url in ["/", "/section/world/", "/sitemap-articles.xml", "/feed/", "/search/?q=Body"]:
+            for url in [
+                "/",
+                "/section/world/",
+                "/sitemap-articles.xml",
+                "/feed/",
+                "/search/?q=Body",
+            ]:
                 assert story.slug not in client.get(url).content.decode()
         with time_machine.travel(start + timedelta(hours=7)):
             assert client.get(story.get_absolute_url()).status_code == 200
