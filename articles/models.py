@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import F, Min, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -139,6 +139,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.scheduled_or_published().filter(
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now), publish_at__lte=now
         )
+
+    def next_release(self):
+        """When the next scheduled story goes live or embargo lifts (None if nothing waits)."""
+        now = timezone.now()
+        due = self.scheduled_or_published().aggregate(
+            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
+            lift=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+        )
+        return min(filter(None, due.values()), default=None)
 
     def corrected(self):
         """Corrections and updates on the stories readers can see, newest first."""

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django_comments_xtd.views import mute
 
 from articles.sitemaps import ArticleSitemap
+from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition
 
@@ -18,7 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        cached_for_readers(sitemap, params={"p": page_number}),
         {"sitemaps": {"articles": ArticleSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
