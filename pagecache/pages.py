@@ -105,7 +105,10 @@ def cached_for_readers(view=None, *, params=None):
                 "Last-Modified": http_date(generation.changed_at.timestamp()),
             }
             response = get_conditional_response(
-                request, etag=validators["ETag"], last_modified=generation.changed_at.timestamp()
+                # Whole seconds, as HTTP dates have; the ETag tells finer changes apart.
+                request,
+                etag=validators["ETag"],
+                last_modified=int(generation.changed_at.timestamp()),
             )
             if response is None:
                 response = _cached_or_rendered(
