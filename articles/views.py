@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from discussion.views import discussion_context
 
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, Section, Tag, prefetch_for_listing
 from .previews import article_id_from
 
 HOME_STORIES_PER_SECTION = 4
@@ -26,16 +26,26 @@ class ArticleListView(ListView):
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
+    def get_queryset(self):
+        # Prefetched below together with the lead and the section blocks.
+        return Article.objects.published().newest_first().select_related("section")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        latest = context["articles"] = list(context["articles"])
+        shown = list(latest)
         if context["page_obj"].number == 1:
-            published = Article.objects.published().for_listing()
+            published = Article.objects.published().select_related("section")
             lead = published.lead_story()
-            latest = published.latest_per_section(HOME_STORIES_PER_SECTION)
+            blocks = published.latest_per_section(HOME_STORIES_PER_SECTION)
             if lead:
-                latest = latest.exclude(pk=lead.pk)
+                blocks = blocks.exclude(pk=lead.pk)
+                shown.append(lead)
+            blocks = list(blocks)
+            shown.extend(blocks)
             context["lead"] = lead
-            context["section_blocks"] = _group_by_section(latest)
+            context["section_blocks"] = _group_by_section(blocks)
+        prefetch_for_listing(shown)
         return context
 
 
