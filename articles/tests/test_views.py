@@ -204,7 +204,7 @@ class TestArticlePage:
             place_photo(story, after_block=n + 1)
             make_citation(story)
             make_correction(story)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(12):
             client.get(story.get_absolute_url())
 
 
@@ -282,7 +282,7 @@ class TestListPages:
         section = make_section(slug="s")
         for _ in range(20):
             place_photo(make_article(section=section, authors=[make_author()]), role="lead")
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):
             client.get(url)
 
 
