@@ -52,8 +52,15 @@ def thread_rows(*, first_id: int, size: int, rng: random.Random) -> list[Row]:
     for index in range(1, size):
         can_take_reply = [row for row in rows if row.level < 2]
         parent = rows[0] if rng.random() < REPLY_SHARE else rng.choice(can_take_reply)
-        rows.append(Row(id=first_id + index, parent_id=parent.id, thread_id=first_id,
-                        level=parent.level + 1, order=0))  # fmt: skip
+        rows.append(
+            Row(
+                id=first_id + index,
+                parent_id=parent.id,
+                thread_id=first_id,
+                level=parent.level + 1,
+                order=0,
+            )
+        )
     replies = {}
     for row in rows[1:]:
         replies.setdefault(row.parent_id, []).append(row)
@@ -129,8 +136,9 @@ def _insert(pending, content_type, site, readers, now, rng) -> int:
                 is_removed=False,
             )
         )
-        threading.append((row.id, row.thread_id, row.parent_id, row.level, row.order,
-                          False, row.nested_count))  # fmt: skip
+        threading.append(
+            (row.id, row.thread_id, row.parent_id, row.level, row.order, False, row.nested_count)
+        )
         moderation.append(
             CommentModeration(
                 comment_id=row.id,
@@ -142,8 +150,15 @@ def _insert(pending, content_type, site, readers, now, rng) -> int:
         )
     Comment.objects.bulk_create(comments)
     quote = connection.ops.quote_name
-    columns = ["comment_ptr_id", "thread_id", "parent_id", "level", "order", "followup",
-               "nested_count"]  # fmt: skip
+    columns = [
+        "comment_ptr_id",
+        "thread_id",
+        "parent_id",
+        "level",
+        "order",
+        "followup",
+        "nested_count",
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(XtdComment._meta.db_table)} "
