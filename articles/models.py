@@ -192,9 +192,16 @@ class ArticleQuerySet(models.QuerySet):
         """The story that opens the home page: the newest featured one, else the newest."""
         return self.order_by("-featured", "-publish_at", "-id").first()
 
-    def latest_per_section(self, per_section):
-        """The newest `per_section` stories of every section, in one query."""
-        ranked = self.filter(section__isnull=False).annotate(
+    def latest_per_section(self, per_section, *, among=None):
+        """The newest `per_section` stories of every section, in one query.
+
+        `among` limits the ranking to that many newest stories overall, so the
+        window function sorts a few hundred rows instead of the whole archive.
+        """
+        stories = self.filter(section__isnull=False)
+        if among:
+            stories = stories.filter(pk__in=stories.newest_first().values("pk")[:among])
+        ranked = stories.annotate(
             rank_in_section=Window(
                 RowNumber(),
                 partition_by=F("section_id"),
@@ -369,6 +376,11 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "publish_at"], name="article_section_publish"
             ),
+            # Newest first, in index order: lists stop after a page of rows
+            # instead of sorting every published story (100k in the benchmark).
+            models.Index(fields=["-publish_at", "-id"], name="article_newest"),
+            models.Index(fields=["section", "-publish_at", "-id"], name="article_section_newest"),
+            models.Index(fields=["-featured", "-publish_at", "-id"], name="article_lead"),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
@@ -11,12 +13,30 @@ from .models import Article, Author, Section, Tag, prefetch_for_listing
 from .previews import article_id_from
 
 HOME_STORIES_PER_SECTION = 4
+# Section blocks come from this many newest stories: a section with nothing
+# among them has gone quiet and leaves the home page until its next story.
+HOME_RECENT_STORIES = 500
+
+
+class RecentPaginator(Paginator):
+    """Pages through the newest NEWSROOM_MAX_LIST_PAGES pages of stories only.
+
+    Counting every published story costs a scan of the archive on each list
+    request (tens of ms at 100k stories); counting at most this many rows
+    stays cheap however large the archive grows. Older stories are reached
+    through search and the sitemap; asking for a later page is a 404.
+    """
+
+    @cached_property
+    def count(self):
+        return self.object_list[: settings.NEWSROOM_MAX_LIST_PAGES * self.per_page].count()
 
 
 class ArticleListView(ListView):
     """A paginated list of published stories, newest first."""
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = RecentPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -37,7 +57,9 @@ class HomeView(ArticleListView):
         if context["page_obj"].number == 1:
             published = Article.objects.published().select_related("section")
             lead = published.lead_story()
-            blocks = published.latest_per_section(HOME_STORIES_PER_SECTION)
+            blocks = published.latest_per_section(
+                HOME_STORIES_PER_SECTION, among=HOME_RECENT_STORIES
+            )
             if lead:
                 blocks = blocks.exclude(pk=lead.pk)
                 shown.append(lead)

@@ -195,6 +195,10 @@ def prepare(env, articles, comments, static_root):
     started = time.monotonic()
     manage(env, "seed_demo", "--articles", str(articles), "--comments", str(comments))
     seeded = time.monotonic() - started
+    # Bulk inserts leave the planner's statistics behind until autovacuum
+    # catches up; a site that grew over months would have them.
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
     slug, section = manage(
         env, "shell", "--no-imports", "-c", PREPARE.format(busy=BUSY_STORY_COMMENTS), capture=True
     ).split()

@@ -262,6 +262,8 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
     }
 }
 NEWSROOM_PAGE_SIZE = env.int("NEWSROOM_PAGE_SIZE", default=20)
+# List pages go back this many pages (counting more would scan the archive).
+NEWSROOM_MAX_LIST_PAGES = env.int("NEWSROOM_MAX_LIST_PAGES", default=100)
 
 LOGGING = {
     "version": 1,

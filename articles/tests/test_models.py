@@ -127,6 +127,16 @@ class TestArticleQuerySet:
         result = list(Article.objects.published().latest_per_section(3))
         assert result == [*world_stories[:3], science_story]
 
+    def test_latest_per_section_among_the_newest_leaves_quiet_sections_out(self):
+        now = timezone.now()
+        busy, quiet = make_section(position=0), make_section(position=1)
+        make_article(section=quiet, publish_at=now - timedelta(days=30))
+        recent = [
+            make_article(section=busy, publish_at=now - timedelta(hours=h)) for h in range(1, 4)
+        ]
+        result = list(Article.objects.published().latest_per_section(2, among=3))
+        assert result == recent[:2]
+
     def test_by_author_and_tagged(self):
         author = make_author()
         story = make_article(authors=[author])

@@ -243,6 +243,19 @@ class TestListPages:
         page(client, section.get_absolute_url() + "?page=99999999999", status=404)
         page(client, "/?page=abc", status=404)
 
+    def test_lists_go_back_a_bounded_number_of_pages(self, client, settings):
+        settings.NEWSROOM_MAX_LIST_PAGES = 2
+        section = make_section()
+        for _ in range(45):
+            make_article(section=section)
+        assert (
+            "Page 2 of 2"
+            in page(client, section.get_absolute_url() + "?page=2").by_class("pagination")[0][
+                "text"
+            ]
+        )
+        page(client, section.get_absolute_url() + "?page=3", status=404)
+
     def test_section_page_lists_its_own_stories(self, client):
         science = make_section(name="Science", slug="science", description="Research news.")
         mine = make_article(section=science)
