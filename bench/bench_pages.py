@@ -275,7 +275,7 @@ def report(rows, scales, args, seeded):
         f"workers; Python client with {args.concurrency} threads, at most {args.requests} "
         f"requests or {args.seconds} s per case.",
         "",
-        "Seeding: "
+        "seed_demo this run (it adds only what is missing): "
         + "; ".join(
             f"{s[0]} ({s[1]:,} stories, {s[2]:,} comments) {seeded[s[0]]:.0f} s" for s in scales
         ),
