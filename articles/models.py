@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Min, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -142,12 +142,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_release(self):
         """When the next scheduled story goes live or embargo lifts (None if nothing waits)."""
-        now = timezone.now()
-        due = self.scheduled_or_published().aggregate(
-            publish=Min("publish_at", filter=Q(publish_at__gt=now)),
-            lift=Min("embargo_until", filter=Q(embargo_until__gt=now)),
-        )
-        return min(filter(None, due.values()), default=None)
+        # Two index range scans that stop at the first row; one aggregate
+        # over both columns scanned every online story (66 ms at 100k), and
+        # this runs on every write that changes a page.
+        now, online = timezone.now(), self.scheduled_or_published()
+        due = [
+            online.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True)[:1]
+            for field in ("publish_at", "embargo_until")
+        ]
+        return min((time for query in due for time in query), default=None)
 
     def corrected(self):
         """Corrections and updates on the stories readers can see, newest first."""
@@ -381,6 +384,12 @@ class Article(models.Model):
             models.Index(fields=["-publish_at", "-id"], name="article_newest"),
             models.Index(fields=["section", "-publish_at", "-id"], name="article_section_newest"),
             models.Index(fields=["-featured", "-publish_at", "-id"], name="article_lead"),
+            # The next embargo to lift (the page cache expires then).
+            models.Index(
+                fields=["embargo_until"],
+                condition=Q(embargo_until__isnull=False),
+                name="article_embargo",
+            ),
         ]
 
     def __str__(self):
