@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 ADDRESS ?= 127.0.0.1:8000
-WORKERS ?= 3
+# gunicorn's rule of thumb for sync workers: two per core, plus one.
+WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format serve superuser clean bench-photos
+.PHONY: run test lint format serve superuser clean bench-photos bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +41,11 @@ $(VENV)/.installed-bench: $(VENV)/.installed requirements-bench.txt
 COUNT ?= 5
 bench-photos: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.bench_photos --count $(COUNT)
+
+## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer (QUICK=1: CI smoke)
+ARTICLES ?= 100000
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.bench_pages $(if $(QUICK),--quick,--articles $(ARTICLES))
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

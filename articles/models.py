@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -143,6 +143,18 @@ class ArticleQuerySet(models.QuerySet):
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now), publish_at__lte=now
         )
 
+    def next_release(self):
+        """When the next scheduled story goes live or embargo lifts (None if nothing waits)."""
+        # Two index range scans that stop at the first row; one aggregate
+        # over both columns scanned every online story (66 ms at 100k), and
+        # this runs on every write that changes a page.
+        now, online = timezone.now(), self.scheduled_or_published()
+        due = [
+            online.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True)[:1]
+            for field in ("publish_at", "embargo_until")
+        ]
+        return min((time for query in due for time in query), default=None)
+
     def corrected(self):
         """Corrections and updates on the stories readers can see, newest first."""
         return Correction.objects.filter(article__in=self.published()).order_by(
@@ -170,14 +182,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a story card needs (section, bylines, lead photo) in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            Prefetch(
-                "photo_placements",
-                queryset=PhotoPlacement.objects.lead().select_related("photo"),
-                to_attr="lead_placements",
-            ),
-        )
+        return self.select_related("section").prefetch_related(*_listing_prefetches())
 
     def for_detail(self):
         """Everything the story page shows, in a fixed number of queries."""
@@ -205,9 +210,16 @@ class ArticleQuerySet(models.QuerySet):
         """The story that opens the home page: the newest featured one, else the newest."""
         return self.order_by("-featured", "-publish_at", "-id").first()
 
-    def latest_per_section(self, per_section):
-        """The newest `per_section` stories of every section, in one query."""
-        ranked = self.filter(section__isnull=False).annotate(
+    def latest_per_section(self, per_section, *, among=None):
+        """The newest `per_section` stories of every section, in one query.
+
+        `among` limits the ranking to that many newest stories overall, so the
+        window function sorts a few hundred rows instead of the whole archive.
+        """
+        stories = self.filter(section__isnull=False)
+        if among:
+            stories = stories.filter(pk__in=stories.newest_first().values("pk")[:among])
+        ranked = stories.annotate(
             rank_in_section=Window(
                 RowNumber(),
                 partition_by=F("section_id"),
@@ -217,6 +229,26 @@ class ArticleQuerySet(models.QuerySet):
         return ranked.filter(rank_in_section__lte=per_section).order_by(
             "section__position", "section__name", "rank_in_section"
         )
+
+
+def _listing_prefetches():
+    return [
+        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        Prefetch(
+            "photo_placements",
+            queryset=PhotoPlacement.objects.lead().select_related("photo"),
+            to_attr="lead_placements",
+        ),
+    ]
+
+
+def prefetch_for_listing(articles):
+    """for_listing()'s prefetches for stories fetched by several queries, in one go.
+
+    The home page shows three lists (lead, section blocks, latest); prefetching
+    them together costs two queries instead of six.
+    """
+    prefetch_related_objects(list(articles), *_listing_prefetches())
 
 
 class Article(models.Model):
@@ -380,6 +412,17 @@ class Article(models.Model):
             ),
             # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
             GinIndex(fields=["search_vector"], name="article_search_vector"),
+            # Newest first, in index order: lists stop after a page of rows
+            # instead of sorting every published story (100k in the benchmark).
+            models.Index(fields=["-publish_at", "-id"], name="article_newest"),
+            models.Index(fields=["section", "-publish_at", "-id"], name="article_section_newest"),
+            models.Index(fields=["-featured", "-publish_at", "-id"], name="article_lead"),
+            # The next embargo to lift (the page cache expires then).
+            models.Index(
+                fields=["embargo_until"],
+                condition=Q(embargo_until__isnull=False),
+                name="article_embargo",
+            ),
         ]
 
     def __str__(self):

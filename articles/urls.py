@@ -1,25 +1,54 @@
 from django.urls import path
 
+from discussion.threads import ORDERS
+from pagecache.pages import cached_for_readers, one_of, page_number
+
 from . import feeds, views
+
+# The query parameters a story page reads for anonymous readers (reply_to
+# only matters to a logged-in reader, whose pages are never cached).
+STORY_PARAMS = {"cpage": page_number, "comments": one_of(*ORDERS)}
+
+
+def cached_feed(feed):
+    return cached_for_readers(feed, params={})
+
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("authors/<slug:slug>/", views.AuthorView.as_view(), name="author"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("", cached_for_readers(views.HomeView.as_view()), name="home"),
+    path(
+        "articles/<slug:slug>/",
+        cached_for_readers(views.ArticleDetailView.as_view(), params=STORY_PARAMS),
+        name="detail",
+    ),
+    path("section/<slug:slug>/", cached_for_readers(views.SectionView.as_view()), name="section"),
+    path("authors/<slug:slug>/", cached_for_readers(views.AuthorView.as_view()), name="author"),
+    path("tags/<slug:slug>/", cached_for_readers(views.TagView.as_view()), name="tag"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
-    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/", cached_for_readers(views.CorrectionsView.as_view()), name="corrections"),
+    # Search results are not cached: each query is its own page, and it is rate limited.
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.StoriesFeed(), name="feed-rss"),
-    path("feed/atom/", feeds.AtomStoriesFeed(), name="feed-atom"),
-    path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed-rss"),
-    path("section/<slug:slug>/feed/atom/", feeds.AtomSectionFeed(), name="section-feed-atom"),
-    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed-rss"),
-    path("authors/<slug:slug>/feed/atom/", feeds.AtomAuthorFeed(), name="author-feed-atom"),
-    path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag-feed-rss"),
-    path("tags/<slug:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag-feed-atom"),
-    path("articles/<slug:slug>/ninjs.json", views.ArticleNinjsView.as_view(), name="ninjs"),
+    path("feed/", cached_feed(feeds.StoriesFeed()), name="feed-rss"),
+    path("feed/atom/", cached_feed(feeds.AtomStoriesFeed()), name="feed-atom"),
+    path("section/<slug:slug>/feed/", cached_feed(feeds.SectionFeed()), name="section-feed-rss"),
+    path(
+        "section/<slug:slug>/feed/atom/",
+        cached_feed(feeds.AtomSectionFeed()),
+        name="section-feed-atom",
+    ),
+    path("authors/<slug:slug>/feed/", cached_feed(feeds.AuthorFeed()), name="author-feed-rss"),
+    path(
+        "authors/<slug:slug>/feed/atom/",
+        cached_feed(feeds.AtomAuthorFeed()),
+        name="author-feed-atom",
+    ),
+    path("tags/<slug:slug>/feed/", cached_feed(feeds.TagFeed()), name="tag-feed-rss"),
+    path("tags/<slug:slug>/feed/atom/", cached_feed(feeds.AtomTagFeed()), name="tag-feed-atom"),
+    path(
+        "articles/<slug:slug>/ninjs.json",
+        cached_for_readers(views.ArticleNinjsView.as_view(), params={}),
+        name="ninjs",
+    ),
 ]

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
@@ -10,16 +12,34 @@ from discussion.views import discussion_context
 from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, Section, Tag, prefetch_for_listing
 from .previews import article_id_from
 
 HOME_STORIES_PER_SECTION = 4
+# Section blocks come from this many newest stories: a section with nothing
+# among them has gone quiet and leaves the home page until its next story.
+HOME_RECENT_STORIES = 500
+
+
+class RecentPaginator(Paginator):
+    """Pages through the newest NEWSROOM_MAX_LIST_PAGES pages of stories only.
+
+    Counting every published story costs a scan of the archive on each list
+    request (tens of ms at 100k stories); counting at most this many rows
+    stays cheap however large the archive grows. Older stories are reached
+    through search and the sitemap; asking for a later page is a 404.
+    """
+
+    @cached_property
+    def count(self):
+        return self.object_list[: settings.NEWSROOM_MAX_LIST_PAGES * self.per_page].count()
 
 
 class ArticleListView(ListView):
     """A paginated list of published stories, newest first."""
 
     paginate_by = settings.NEWSROOM_PAGE_SIZE
+    paginator_class = RecentPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -29,16 +49,28 @@ class ArticleListView(ListView):
 class HomeView(ArticleListView):
     template_name = "articles/home.html"
 
+    def get_queryset(self):
+        # Prefetched below together with the lead and the section blocks.
+        return Article.objects.published().newest_first().select_related("section")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        latest = context["articles"] = list(context["articles"])
+        shown = list(latest)
         if context["page_obj"].number == 1:
-            published = Article.objects.published().for_listing()
+            published = Article.objects.published().select_related("section")
             lead = published.lead_story()
-            latest = published.latest_per_section(HOME_STORIES_PER_SECTION)
+            blocks = published.latest_per_section(
+                HOME_STORIES_PER_SECTION, among=HOME_RECENT_STORIES
+            )
             if lead:
-                latest = latest.exclude(pk=lead.pk)
+                blocks = blocks.exclude(pk=lead.pk)
+                shown.append(lead)
+            blocks = list(blocks)
+            shown.extend(blocks)
             context["lead"] = lead
-            context["section_blocks"] = _group_by_section(latest)
+            context["section_blocks"] = _group_by_section(blocks)
+        prefetch_for_listing(shown)
         return context
 
 

@@ -9,8 +9,9 @@ depth, so the template renders them in one loop with no include per comment.
 from dataclasses import dataclass
 from itertools import islice
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
+from django.http import Http404
 
 from .models import CommentModeration
 from .services import comments_on
@@ -47,7 +48,11 @@ def discussion_page(*, article, user, order: str = "oldest", page=1):
         .values_list("thread_id", flat=True)
         .distinct()
     )
-    page_obj = Paginator(thread_ids, THREADS_PER_PAGE).get_page(page)
+    try:
+        page_obj = Paginator(thread_ids, THREADS_PER_PAGE).page(page)
+    except InvalidPage as error:
+        # Not the nearest page: every distinct ?cpage= would be another cached copy.
+        raise Http404("No such page of comments.") from error
     rows = list(
         comments.filter(thread_id__in=list(page_obj.object_list))
         .select_related("user__reader", "moderation")

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_comments",
     "photos",
     "articles",
+    "pagecache",
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
 ]
@@ -128,14 +129,32 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: CACHE_URL (any django-environ cache URL) or REDIS_URL; otherwise
-# local memory, which is per process and only suits a single process.
+# Cache: CACHE_URL (any django-environ cache URL) or REDIS_URL (django-redis);
+# otherwise local memory, one per process. Cached pages stay exact either way
+# (see pagecache/pages.py); a shared cache just means fewer renders.
+REDIS_URL = env.str("REDIS_URL", default="")
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache("CACHE_URL")}
-elif env.str("REDIS_URL", default=""):
-    CACHES = {"default": env.cache("REDIS_URL")}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # Redis down: cache reads miss and writes are skipped, so pages
+                # are rendered from the database instead of failing; short
+                # timeouts keep a dead or stalled Redis from holding requests.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a cached page may live at most; edits replace it at once anyway.
+PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 
 # Email: console in development, SMTP on localhost in production unless
 # EMAIL_URL says otherwise (smtp+tls://user:password@smtp.example.org:587).
@@ -285,6 +304,8 @@ NEWSROOM_SEARCH_CONFIG = env.str("NEWSROOM_SEARCH_CONFIG", default="english")
 # python manage.py import_ninjs: seconds to wait for a picture from an http(s) address
 # (its size is capped by PHOTO_MAX_UPLOAD_BYTES, like an upload).
 NEWSROOM_NINJS_FETCH_TIMEOUT = env.int("NEWSROOM_NINJS_FETCH_TIMEOUT", default=20)
+# List pages go back this many pages (counting more would scan the archive).
+NEWSROOM_MAX_LIST_PAGES = env.int("NEWSROOM_MAX_LIST_PAGES", default=100)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from django_comments_xtd.views import mute
 
 from articles.sitemaps import sitemap_index, sitemap_section
 from newsroom.views import robots_txt
+from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition
 
@@ -16,10 +17,12 @@ admin.site.index_title = "Stories, photos and people"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap_index, name="sitemap-index"),
+    path("sitemap.xml", cached_for_readers(sitemap_index, params={}), name="sitemap-index"),
     # Django's sitemap index links its parts by this name.
     path(
-        "sitemap-<slug:section>.xml", sitemap_section, name="django.contrib.sitemaps.views.sitemap"
+        "sitemap-<slug:section>.xml",
+        cached_for_readers(sitemap_section, params={"p": page_number}),
+        name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("allauth.urls")),

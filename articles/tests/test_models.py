@@ -127,6 +127,25 @@ class TestArticleQuerySet:
         result = list(Article.objects.published().latest_per_section(3))
         assert result == [*world_stories[:3], science_story]
 
+    def test_next_release_is_the_next_scheduled_story_or_embargo_lift(self):
+        now = timezone.now()
+        assert Article.objects.next_release() is None
+        make_article(status=Article.Status.DRAFT, publish_at=now + timedelta(minutes=5))
+        make_article(publish_at=now + timedelta(hours=3))
+        assert Article.objects.next_release() == now + timedelta(hours=3)
+        make_article(embargo_until=now + timedelta(hours=1))
+        assert Article.objects.next_release() == now + timedelta(hours=1)
+
+    def test_latest_per_section_among_the_newest_leaves_quiet_sections_out(self):
+        now = timezone.now()
+        busy, quiet = make_section(position=0), make_section(position=1)
+        make_article(section=quiet, publish_at=now - timedelta(days=30))
+        recent = [
+            make_article(section=busy, publish_at=now - timedelta(hours=h)) for h in range(1, 4)
+        ]
+        result = list(Article.objects.published().latest_per_section(2, among=3))
+        assert result == recent[:2]
+
     def test_by_author_and_tagged(self):
         author = make_author()
         story = make_article(authors=[author])

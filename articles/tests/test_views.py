@@ -204,7 +204,7 @@ class TestArticlePage:
             place_photo(story, after_block=n + 1)
             make_citation(story)
             make_correction(story)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(12):
             client.get(story.get_absolute_url())
 
 
@@ -242,6 +242,19 @@ class TestListPages:
         page(client, section.get_absolute_url() + "?page=3", status=404)
         page(client, section.get_absolute_url() + "?page=99999999999", status=404)
         page(client, "/?page=abc", status=404)
+
+    def test_lists_go_back_a_bounded_number_of_pages(self, client, settings):
+        settings.NEWSROOM_MAX_LIST_PAGES = 2
+        section = make_section()
+        for _ in range(45):
+            make_article(section=section)
+        assert (
+            "Page 2 of 2"
+            in page(client, section.get_absolute_url() + "?page=2").by_class("pagination")[0][
+                "text"
+            ]
+        )
+        page(client, section.get_absolute_url() + "?page=3", status=404)
 
     def test_section_page_lists_its_own_stories(self, client):
         science = make_section(name="Science", slug="science", description="Research news.")
@@ -282,7 +295,7 @@ class TestListPages:
         section = make_section(slug="s")
         for _ in range(20):
             place_photo(make_article(section=section, authors=[make_author()]), role="lead")
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):
             client.get(url)
 
 

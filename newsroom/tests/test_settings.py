@@ -5,6 +5,7 @@ subprocess with exactly the environment under test.
 """
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -95,6 +96,22 @@ def test_redis_url_gives_a_shared_redis_cache_that_works():
         REDIS_URL="redis://127.0.0.1:6379/15",
     )
     assert out == "RedisCache shared"
+
+
+def test_redis_down_means_cache_misses_not_errors():
+    """REDIS_URL at a closed port: reads miss and writes are dropped, nothing raises."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    out = django_shell(
+        "from django.core.cache import caches; cache = caches['default']; "
+        "cache.set('settings-test', 'lost', 30); "
+        "print(type(cache).__module__, cache.get('settings-test'))",
+        DJANGO_DEBUG="1",
+        DJANGO_LOG_LEVEL="CRITICAL",
+        REDIS_URL=f"redis://127.0.0.1:{closed}/14",
+    )
+    assert out == "django_redis.cache None"
 
 
 def test_without_a_cache_url_the_cache_is_local_memory():

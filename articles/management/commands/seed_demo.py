@@ -23,7 +23,8 @@ from articles.models import (
     Section,
     Tag,
 )
-from discussion.models import ReaderProfile
+from discussion.bulk import SYNTHETIC_REASON, add_published_comments, skewed_counts
+from discussion.models import CommentModeration, ReaderProfile
 from discussion.services import comments_on, post_comment
 from photos.models import Photo
 from photos.services import create_photo_from_upload
@@ -31,6 +32,7 @@ from photos.services import create_photo_from_upload
 SYNTHETIC_BATCH = 2000
 SYNTHETIC_SLUG = "synthetic-story-{:06d}"
 SYNTHETIC_SPACING = timedelta(minutes=20)
+SYNTHETIC_READERS = 2000
 
 SUBJECTS = ["Council", "Port authority", "Ferry operator", "University", "Union", "Library",
             "Fishing fleet", "Assembly", "Hospital board", "Market traders"]  # fmt: skip
@@ -54,9 +56,18 @@ class Command(BaseCommand):
             "any more are synthetic, for load tests and benchmarks.",
         )
 
-    def handle(self, *args, articles, **options):
-        if articles < 0:
-            raise CommandError("--articles must be zero or more.")
+        parser.add_argument(
+            "--comments",
+            type=int,
+            default=0,
+            help="Total number of synthetic published comments, spread over the published "
+            "stories with a news site's skew (a few stories get most of them). For "
+            "benchmarks; bulk-inserted without the moderation rules.",
+        )
+
+    def handle(self, *args, articles, comments, **options):
+        if articles < 0 or comments < 0:
+            raise CommandError("--articles and --comments must be zero or more.")
         with transaction.atomic():
             sections = self.seed_sections()
             authors = self.seed_authors()
@@ -68,11 +79,13 @@ class Command(BaseCommand):
             max(0, articles - len(STORIES)), list(sections.values()), list(authors.values()),
             list(photos.values()),
         )  # fmt: skip
+        comments_added = self.seed_synthetic_comments(comments)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {len(sections)} sections, {len(authors)} authors, "
                 f"{len(photos)} photos; {written} hand-written and {synthetic} synthetic "
-                f"stories added ({Article.objects.count()} stories in all)."
+                f"stories added ({Article.objects.count()} stories in all); {comments_added} "
+                "synthetic comments added."
             )
         )
 
@@ -225,6 +238,34 @@ class Command(BaseCommand):
                 Article.objects.filter(pk__in=[a.pk for a in created]).refresh_search_vectors()
             self.stdout.write(f"  {start + len(batch):,} of {len(missing):,} synthetic stories")
         return len(missing)
+
+    def seed_synthetic_comments(self, total):
+        """Bulk-insert the synthetic comments still missing, from a pool of synthetic readers."""
+        missing = total - CommentModeration.objects.filter(reason=SYNTHETIC_REASON).count()
+        if missing <= 0:
+            return 0
+        rng = random.Random(total)
+        User = get_user_model()
+        wanted = [f"synthetic-reader-{n:04d}" for n in range(SYNTHETIC_READERS)]
+        have = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+        users = User.objects.bulk_create(
+            User(username=name, email=f"{name}@example.org", password="!")
+            for name in wanted
+            if name not in have
+        )
+        ReaderProfile.objects.bulk_create(
+            ReaderProfile(user=user, display_name=user.username.replace("-", " ").title())
+            for user in users
+        )
+        readers = list(ReaderProfile.objects.filter(user__username__in=wanted))
+        stories = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
+        counts = skewed_counts(articles=len(stories), total=missing, rng=rng)
+        return add_published_comments(
+            counts=dict(zip(stories, counts, strict=True)),
+            readers=readers,
+            now=timezone.now(),
+            rng=rng,
+        )
 
     @staticmethod
     def synthetic_article(number, sections, publish_at):

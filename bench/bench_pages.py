@@ -1,0 +1,366 @@
+"""`make bench`: page speed at scale, cached and uncached, against two ceilings/peers.
+
+Run from the project folder: `python -m bench.bench_pages [--quick]`. It
+seeds two PostgreSQL databases with seed_demo (a small one and a large one:
+1k and 100k stories by default, ten comments per story on average with a
+news site's skew), adds one story with exactly 500 comments to each, starts
+gunicorn three ways and measures with a bounded load loop on 127.0.0.1:
+
+- "cached": the normal site (Redis page cache when Redis is up, else local
+  memory): a static file through whitenoise (the ceiling), a cached story,
+  the cached home page;
+- "uncached": the same code with a dummy cache, so every request renders:
+  the 500-comment story, home, a section;
+- "xtd peer": uncached, with the discussion rendered by django-comments-xtd's
+  stock `render_xtdcomment_tree` (bench/peer_settings.py), same story.
+
+Every figure is also given as a ratio to the static ceiling, and p95 of the
+uncached pages is compared between the small and the large database. The
+client is Python (threads, keep-alive where the server allows it), so the
+ceiling is partly the client's own; each case stops after --requests or
+--seconds, whichever comes first. Databases are kept between runs (seeding
+only adds what is missing) except with --quick, which starts fresh.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"  # the load loop never leaves this machine
+PG = {"host": HOST, "port": 5432, "user": "postgres"}
+COMMENTS_PER_STORY = 10
+BUSY_STORY_COMMENTS = 500
+
+PREPARE = """
+import random
+from django.utils import timezone
+from articles.models import Article, Section
+from discussion.bulk import add_published_comments
+from discussion.models import ReaderProfile
+story = Article.objects.published().filter(comment_count={busy}).first()
+if story is None:
+    story = Article.objects.published().filter(comment_count=0).order_by("-pk").first()
+    readers = list(ReaderProfile.objects.all()[:200])
+    add_published_comments(counts={{story.pk: {busy}}}, readers=readers,
+                           now=timezone.now(), rng=random.Random(500))
+print(story.slug, story.section.slug)
+"""
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+    return result.stdout
+
+
+def fresh_database(name, *, drop):
+    with psycopg.connect(**PG, dbname="postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if exists and drop:
+            connection.execute(f'DROP DATABASE "{name}"')
+        if drop or not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return f"postgres://{PG['user']}@{HOST}:{PG['port']}/{name}"
+
+
+def redis_up():
+    try:
+        socket.create_connection((HOST, 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn on a free loopback port with one configuration."""
+
+    def __init__(self, env, workers):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "newsroom.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if fetch(self.port, "/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def fetch(port, path):
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def load(port, path, *, requests, seconds, concurrency):
+    """GET path until `requests` are done or `seconds` pass; requests/s, p50 and p95 in ms."""
+    latencies, failures, lock = [], [], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker():
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                if len(latencies) + len(failures) >= requests:
+                    break
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.will_close:
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+            elapsed = time.perf_counter() - started
+            with lock:
+                (latencies if ok else failures).append(elapsed)
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    if failures or not latencies:
+        raise RuntimeError(f"{path}: {len(failures)} failed requests")
+    cut = statistics.quantiles(latencies, n=100)
+    return {
+        "rps": len(latencies) / wall,
+        "p50": cut[49] * 1000,
+        "p95": cut[94] * 1000,
+        "n": len(latencies),
+    }
+
+
+def prepare(env, articles, comments, static_root):
+    manage(env, "migrate", "--no-input", "-v0")
+    started = time.monotonic()
+    manage(env, "seed_demo", "--articles", str(articles), "--comments", str(comments))
+    seeded = time.monotonic() - started
+    # Bulk inserts leave the planner's statistics behind until autovacuum
+    # catches up; a site that grew over months would have them.
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    slug, section = manage(
+        env, "shell", "--no-imports", "-c", PREPARE.format(busy=BUSY_STORY_COMMENTS), capture=True
+    ).split()
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    return {
+        "story": f"/articles/{slug}/",
+        "section": f"/section/{section}/",
+        "static": "/static/" + manifest["paths"]["css/site.css"],
+        "seeded": seeded,
+    }
+
+
+def measure(base_env, paths, args, scale_label):
+    cached_env = dict(base_env)
+    if redis_up():
+        cached_env["REDIS_URL"] = f"redis://{HOST}:6379/13"
+    uncached_env = {**base_env, "CACHE_URL": "dummycache://"}
+    peer_env = {**uncached_env, "DJANGO_SETTINGS_MODULE": "bench.peer_settings"}
+    run = {"requests": args.requests, "seconds": args.seconds, "concurrency": args.concurrency}
+    rows = []
+    for label, env, cases in [
+        (
+            "cached",
+            cached_env,
+            [
+                ("static file (ceiling)", "static"),
+                ("story, cached", "story"),
+                ("home, cached", "/"),
+            ],
+        ),
+        (
+            "uncached",
+            uncached_env,
+            [("story with 500 comments", "story"), ("home", "/"), ("section", "section")],
+        ),
+        ("xtd peer", peer_env, [("story with 500 comments", "story")]),
+    ]:
+        server = Server(env, args.workers)
+        try:
+            if label == "cached":
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        "import django; django.setup(); "
+                        "from django.core.cache import cache; cache.clear()",
+                    ],
+                    cwd=ROOT,
+                    env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+                    check=True,
+                )
+            for name, key in cases:
+                path = paths.get(key, key)
+                fetch(server.port, path)  # warm: the cached cases start from a stored page
+                result = load(server.port, path, **run)
+                rows.append({"scale": scale_label, "server": label, "page": name, **result})
+                print(
+                    f"  {scale_label:>6} {label:<9} {name:<26} {result['rps']:8.1f} req/s "
+                    f"p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms",
+                    flush=True,
+                )
+        finally:
+            server.stop()
+    return rows
+
+
+def report(rows, scales, args, seeded):
+    large = scales[-1][0]
+    at = {(r["scale"], r["server"], r["page"]): r for r in rows}
+    ceiling = at[large, "cached", "static file (ceiling)"]["rps"]
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, PostgreSQL on 127.0.0.1; gunicorn {args.workers} sync "
+        f"workers; Python client with {args.concurrency} threads, at most {args.requests} "
+        f"requests or {args.seconds} s per case.",
+        "",
+        "seed_demo this run (it adds only what is missing): "
+        + "; ".join(
+            f"{s[0]} ({s[1]:,} stories, {s[2]:,} comments) {seeded[s[0]]:.0f} s" for s in scales
+        ),
+        "",
+        f"At {large} stories:",
+        "",
+        "| Page | Server | req/s | p50 ms | p95 ms | × static |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        if r["scale"] == large:
+            lines.append(
+                f"| {r['page']} | {r['server']} | {r['rps']:.0f} | {r['p50']:.1f} | "
+                f"{r['p95']:.1f} | {r['rps'] / ceiling:.2f} |"
+            )
+    ours = at[large, "uncached", "story with 500 comments"]
+    peer = at[large, "xtd peer", "story with 500 comments"]
+    cached = at[large, "cached", "story, cached"]
+    lines += [
+        "",
+        f"- Cached story vs static ceiling: {cached['rps'] / ceiling:.2f}× (target ≥ 0.8×).",
+        f"- Uncached 500-comment story vs stock render_xtdcomment_tree: "
+        f"{ours['rps'] / peer['rps']:.1f}× the requests/s, p50 {peer['p50'] / ours['p50']:.1f}× "
+        "lower (target ≥ 3×).",
+    ]
+    if len(scales) > 1:
+        small = scales[0][0]
+        lines += [
+            "",
+            f"Growth, p95 of uncached pages at {small} vs {large} stories (target ≤ 1.5×):",
+            "",
+            f"| Page | p95 @ {small} | p95 @ {large} | ratio |",
+            "|---|---:|---:|---:|",
+        ]
+        for page in ("story with 500 comments", "home", "section"):
+            a, b = at[small, "uncached", page]["p95"], at[large, "uncached", page]["p95"]
+            lines.append(f"| {page} | {a:.1f} | {b:.1f} | {b / a:.2f} |")
+    print("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="CI smoke: tiny scales, short runs")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000, help="stories in the small database")
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if args.quick:
+        args.articles, args.small, args.requests, args.seconds = 200, 50, 100, 2
+    work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    prefix = "newsroom_bench_quick" if args.quick else "newsroom_bench"
+    scales = [
+        (f"{n // 1000}k" if n >= 1000 else str(n), n, n * COMMENTS_PER_STORY)
+        for n in (args.small, args.articles)
+    ]
+    base = {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL"))
+        },
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "DJANGO_MEDIA_ROOT": str(work / "media"),
+        "PHOTO_ORIGINALS_ROOT": str(work / "originals"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    try:
+        manage(base, "collectstatic", "--no-input", "-v0")
+        rows, seeded = [], {}
+        for label, articles, comments in scales:
+            env = {**base, "DATABASE_URL": fresh_database(f"{prefix}_{label}", drop=args.quick)}
+            print(f"Seeding {label}: {articles:,} stories, {comments:,} comments", flush=True)
+            paths = prepare(env, articles, comments, work / "static")
+            seeded[label] = paths.pop("seeded")
+            rows += measure(env, paths, args, label)
+        print()
+        report(rows, scales, args, seeded)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
