@@ -187,7 +187,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_detail(self):
         """Everything the story page shows, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            _bylines_prefetch(),
             Prefetch("photo_placements", queryset=PhotoPlacement.objects.select_related("photo")),
             "tags",
             "citations",
@@ -231,9 +231,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def _bylines_prefetch():
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
 def _listing_prefetches():
     return [
-        Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+        _bylines_prefetch(),
         Prefetch(
             "photo_placements",
             queryset=PhotoPlacement.objects.lead().select_related("photo"),

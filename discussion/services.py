@@ -62,6 +62,7 @@ def post_comment(
     follow: bool,
     submission_key: uuid.UUID,
     ip_address: str | None,
+    policy: ModerationPolicy | None = None,
 ) -> XtdComment:
     """Store a reader's comment as the moderation policy decides (see comment.moderation).
 
@@ -71,7 +72,7 @@ def post_comment(
     existing = CommentModeration.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing.comment
-    policy = ModerationPolicy.current()
+    policy = policy or ModerationPolicy.current()
     has_approved = CommentModeration.objects.filter(
         comment__user=reader.user,
         state=CommentModeration.State.PUBLISHED,

@@ -80,7 +80,10 @@ class PostCommentView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.problem(article, form)
         try:
-            reader = refuse_unless_reader_may_comment(user=request.user, article=article)
+            policy = ModerationPolicy.current()
+            reader = refuse_unless_reader_may_comment(
+                user=request.user, article=article, policy=policy
+            )
             parent = self.parent_for(article, form.cleaned_data["reply_to"])
         except CommentRefused as refusal:
             return self.problem(article, form, refusal=str(refusal), status=403)
@@ -92,6 +95,7 @@ class PostCommentView(LoginRequiredMixin, View):
             follow=form.cleaned_data["followup"],
             submission_key=form.cleaned_data["submission_key"],
             ip_address=request.META.get("REMOTE_ADDR"),
+            policy=policy,
         )
         state = comment.moderation.state
         if state == CommentModeration.State.PENDING:
