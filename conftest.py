@@ -1,6 +1,20 @@
 """Fixtures shared by every app's tests."""
 
+from pathlib import Path
+
 import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +44,31 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def artifacts():
+    """Folder for screenshots and reports a test leaves behind (kept by CI, ignored by git)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium driven by Playwright; tests using it are marked `browser`."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from newsroom.tests.services import require_program
+
+    require_program(CHROMIUM, "apt-get install -y chromium")
+    # Playwright's synchronous API runs an event loop in this thread; the ORM
+    # calls a test makes between browser steps are still plain sync code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+        # Database connections opened while Playwright's loop runs belong to
+        # its context; close them here or they outlive the test database.
+        connections.close_all()

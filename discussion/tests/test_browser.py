@@ -1,29 +1,14 @@
 """The reader and moderator journey in a real browser (Debian's Chromium, driven by Playwright)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.tests.factories import make_article
-from newsroom.tests.services import require_program
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,23 +18,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    require_program(CHROMIUM, "apt-get install -y chromium")
-    # Playwright's synchronous API runs an event loop in this thread; the ORM
-    # calls this test makes between browser steps are still plain sync code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-        # Database connections opened while Playwright's loop runs belong to
-        # its context; close them here or they outlive the test database.
-        connections.close_all()
-
-
-def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server, artifacts):
     article = make_article(headline="Port Calder stoppage enters second day")
     story_url = live_server.url + article.get_absolute_url()
     moderator = get_user_model().objects.create_user(
@@ -79,7 +48,7 @@ def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server)
     reader.get_by_label("Your comment").fill("Four people on a night lift is not enough.")
     reader.get_by_role("button", name="Post comment").click()
     expect(reader.locator(".messages")).to_contain_text("waiting for a moderator")
-    reader.screenshot(path=ARTIFACTS / "comment-held.png", full_page=True)
+    reader.screenshot(path=artifacts / "comment-held.png", full_page=True)
 
     desk = browser.new_page()
     desk.goto(live_server.url + "/admin/login/")
@@ -88,7 +57,7 @@ def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server)
     desk.get_by_role("button", name="Log in").click()
     desk.goto(live_server.url + "/admin/django_comments_xtd/xtdcomment/")
     expect(desk.locator("#result_list")).to_contain_text("Four people on a night lift")
-    desk.screenshot(path=ARTIFACTS / "moderation-queue.png", full_page=True)
+    desk.screenshot(path=artifacts / "moderation-queue.png", full_page=True)
     desk.get_by_role("button", name="Approve").click()
     expect(desk.locator(".messagelist")).to_contain_text("it is on the story now")
 
@@ -104,4 +73,4 @@ def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server)
     expect(reader.locator(".comment").last).to_contain_text("Thanks for covering")
     anonymous.reload()
     expect(anonymous.locator(".comments")).to_contain_text("Thanks for covering the night shifts.")
-    anonymous.screenshot(path=ARTIFACTS / "article-with-comments.png", full_page=True)
+    anonymous.screenshot(path=artifacts / "article-with-comments.png", full_page=True)
