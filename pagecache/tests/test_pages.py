@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, override_settings
+from django.urls import path
 from django.utils import timezone
 
 from articles.models import Article
@@ -22,6 +22,14 @@ from newsroom.tests.services import require_service
 from pagecache.pages import cached_for_readers
 
 pytestmark = pytest.mark.django_db
+
+
+@cached_for_readers
+def form_page(request):
+    return HttpResponse(f"<input value='{get_token(request)}'>")
+
+
+urlpatterns = [path("form/", form_page)]
 
 
 @pytest.fixture
@@ -48,6 +56,20 @@ class TestCachedResponses:
             "must-revalidate",
         }
         assert "Cookie" in second["Vary"]
+
+    def test_a_hit_sends_the_headers_a_render_sends(self, story):
+        first, _ = get(story.get_absolute_url())
+        second, _ = get(story.get_absolute_url())
+        for header in [
+            "Content-Security-Policy",
+            "Permissions-Policy",
+            "Referrer-Policy",
+            "X-Content-Type-Options",
+            "X-Frame-Options",
+            "Content-Type",
+        ]:
+            assert second[header] == first[header], header
+        assert not second.cookies
 
     @pytest.mark.parametrize("url", ["/", "/section/world/", "/corrections/", "/sitemap.xml"])
     def test_lists_and_sitemap_are_cached(self, story, url):
@@ -213,19 +235,12 @@ class TestNothingPersonalIsShared:
             assert "csrfmiddlewaretoken" not in html
             assert not response.cookies
 
+    @pytest.mark.urls(__name__)
     def test_a_page_that_uses_a_csrf_token_is_never_stored(self):
-        @cached_for_readers
-        def form_page(request):
-            return HttpResponse(f"<input value='{get_token(request)}'>")
-
-        factory = RequestFactory()
-        responses = []
-        for _ in range(2):
-            request = factory.get("/form/")
-            request.user = AnonymousUser()
-            responses.append(form_page(request))
+        responses = [get("/form/")[0] for _ in range(2)]
         assert [r["X-Page-Cache"] for r in responses] == ["bypass", "bypass"]
         assert "no-store" in responses[1]["Cache-Control"]
+        assert responses[0].cookies["csrftoken"].value != responses[1].cookies["csrftoken"].value
 
     def test_a_reader_with_a_message_waiting_gets_a_fresh_page(self, story, client):
         get(story.get_absolute_url())
