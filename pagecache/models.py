@@ -1,8 +1,10 @@
 from datetime import UTC
 
-from django.db import connections, models
+from django.db import connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from . import mirror
 
 
 class GenerationManager(models.Manager):
@@ -11,14 +13,25 @@ class GenerationManager(models.Manager):
     def current(self):
         """The site's generation, moved on first if a scheduled story or embargo fell due.
 
-        A story going live at its publish time, or an embargo lifting, changes
-        pages without any write; the first read after that moment moves the
-        generation on (once, whichever process gets there first).
+        Read from the Redis copy when there is one (pagecache/mirror.py),
+        otherwise from the row. A story going live at its publish time, or an
+        embargo lifting, changes pages without any write; the first read after
+        that moment moves the generation on (once, whichever process gets
+        there first).
         """
+        copy = mirror.read()
+        if copy is not None:
+            number, changed_at, expires_at = copy
+            generation = self.model(
+                pk=self.ROW, number=number, changed_at=changed_at, expires_at=expires_at
+            )
+            if not generation.is_due():
+                return generation
         generation = self._read() or self.get_or_create(pk=self.ROW)[0]
-        if generation.expires_at and generation.expires_at <= timezone.now():
+        if generation.is_due():
             self.bump(expected=generation.number)
             generation = self.get(pk=self.ROW)
+        self._publish(generation)
         return generation
 
     def _read(self):
@@ -49,6 +62,12 @@ class GenerationManager(models.Manager):
             changed_at=timezone.now(),
             expires_at=Article.objects.next_release(),
         )
+        transaction.on_commit(lambda: self._publish(self._read()), using=self.db)
+
+    @staticmethod
+    def _publish(generation):
+        if generation is not None:
+            mirror.publish(generation.number, generation.changed_at, generation.expires_at)
 
 
 def _aware(moment):
@@ -77,6 +96,10 @@ class Generation(models.Model):
 
     def __str__(self):
         return f"Generation {self.number} since {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+    def is_due(self):
+        """A scheduled story or embargo lift this generation waits for has come."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def tag(self):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, override_settings
@@ -19,6 +20,8 @@ from articles.tests.factories import make_article, make_photo, make_section, mak
 from discussion.services import approve_comment, reject_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.services import require_service
+from pagecache import mirror
+from pagecache.models import Generation
 from pagecache.pages import cached_for_readers
 
 pytestmark = pytest.mark.django_db
@@ -269,18 +272,68 @@ def redis_cache(url):
     }
 
 
-class TestRedis:
-    def test_pages_are_cached_in_redis(self, story):
-        require_service("Redis", "127.0.0.1", 6379)
-        with override_settings(CACHES=redis_cache("redis://127.0.0.1:6379/14")):
-            cache.clear()
-            assert get(story.get_absolute_url())[0]["X-Page-Cache"] == "miss"
-            assert get(story.get_absolute_url())[0]["X-Page-Cache"] == "hit"
-            story.headline = "Edited while Redis holds the page"
-            story.save()
-            assert "Edited while Redis holds the page" in get(story.get_absolute_url())[1]
-            cache.clear()
+@pytest.fixture
+def redis_pages():
+    require_service("Redis", "127.0.0.1", 6379)
+    with override_settings(CACHES=redis_cache("redis://127.0.0.1:6379/14")):
+        cache.clear()
+        yield
+        cache.clear()
 
+
+# Real commits: the generation reaches Redis only once the writer's transaction commits.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("redis_pages")
+class TestRedisCopyOfTheGeneration:
+    def test_pages_are_cached_in_redis(self, story):
+        assert get(story.get_absolute_url())[0]["X-Page-Cache"] == "miss"
+        assert get(story.get_absolute_url())[0]["X-Page-Cache"] == "hit"
+        story.headline = "Edited while Redis holds the page"
+        story.save()
+        assert "Edited while Redis holds the page" in get(story.get_absolute_url())[1]
+
+    def test_a_hit_reads_nothing_from_the_database(self, story, django_assert_num_queries):
+        get(story.get_absolute_url())
+        with django_assert_num_queries(0):
+            response, html = get(story.get_absolute_url())
+        assert response["X-Page-Cache"] == "hit" and "Ferry timetable cut" in html
+
+    def test_an_edit_reaches_readers_when_it_commits_not_before(self, story):
+        get(story.get_absolute_url())
+        before = mirror.read()
+        with transaction.atomic():
+            story.headline = "Ferry timetable restored"
+            story.save()
+            # Readers still get the committed page meanwhile, under the old key.
+            assert mirror.read() == before
+            assert "Ferry timetable cut" in get(story.get_absolute_url())[1]
+        assert mirror.read()[0] == before[0] + 1
+        response, html = get(story.get_absolute_url())
+        assert "Ferry timetable restored" in html and response["X-Page-Cache"] == "miss"
+
+    def test_an_older_generation_never_replaces_a_newer_one(self, story):
+        get(story.get_absolute_url())
+        number, changed_at, expires_at = mirror.read()
+        mirror.publish(number + 3, changed_at, expires_at)
+        mirror.publish(number, changed_at, expires_at)  # a reader holding an older row
+        assert mirror.read()[0] == number + 3
+
+    def test_the_copy_gives_back_the_exact_generation(self, story):
+        get(story.get_absolute_url())
+        number, changed_at, _ = mirror.read()
+        row = Generation.objects.get()
+        assert (number, changed_at) == (row.number, row.changed_at)
+
+    def test_a_scheduled_story_appears_at_its_time(self, story):
+        due = timezone.now() + timedelta(minutes=30)
+        make_article(section=story.section, headline="Budget announced", publish_at=due)
+        get("/")
+        assert get("/")[0]["X-Page-Cache"] == "hit"
+        with time_machine.travel(due + timedelta(seconds=1)):
+            assert "Budget announced" in get("/")[1]
+
+
+class TestRedisDown:
     def test_pages_are_served_uncached_when_redis_is_down(self, story):
         with override_settings(CACHES=redis_cache(f"redis://127.0.0.1:{closed_port()}/14")):
             for _ in range(2):

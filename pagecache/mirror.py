@@ -1,0 +1,77 @@
+"""A copy of the current generation in Redis, so a cached hit needs no database at all.
+
+Only with the shared django-redis cache: local memory is per process, so
+there every hit reads the row. The row stays the truth. A writer publishes
+the new generation after its transaction commits (never before, or a reader
+could render old content under the new key), and a reader that finds no copy
+publishes the one it read. Publishing keeps the larger generation number, so
+neither a slow writer nor a reader holding an older row can put the past
+back. The copy lives a minute: if a writer dies between its commit and its
+publish, or Redis drops a write, pages are stale for at most that long.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import caches
+from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
+
+KEY = "pagecache:generation"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+LIFETIME = 60
+# Compare-and-set in one step on the server, so two publishers cannot interleave.
+SET_IF_NEWER = """
+local held = redis.call('GET', KEYS[1])
+if held and tonumber(string.match(held, '^%d+')) > tonumber(ARGV[1]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
+
+logger = logging.getLogger(__name__)
+
+
+def _redis():
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None, None
+    return cache.client.get_client(write=True), cache.make_key(KEY)
+
+
+def read():
+    """(number, changed_at, expires_at) from the copy, or None if there is none or no Redis."""
+    client, key = _redis()
+    if client is None:
+        return None
+    try:
+        value = client.get(key)
+    except (RedisError, OSError):
+        return None
+    if value is None:
+        return None
+    number, changed, expires = value.decode().split("|")
+    return int(number), _moment(changed), _moment(expires) if expires else None
+
+
+def publish(number, changed_at, expires_at):
+    client, key = _redis()
+    if client is None:
+        return
+    expires = _microseconds(expires_at) if expires_at else ""
+    value = f"{number}|{_microseconds(changed_at)}|{expires}"
+    try:
+        client.eval(SET_IF_NEWER, 1, key, number, value, LIFETIME)
+    except (RedisError, OSError):
+        logger.warning("Could not publish page-cache generation %s to Redis", number)
+
+
+# Whole microseconds, not float seconds: the copy must give back the exact
+# time, or its tag (and so every page key and ETag) would differ from the row's.
+def _microseconds(moment):
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _moment(microseconds):
+    return EPOCH + timedelta(microseconds=int(microseconds))
