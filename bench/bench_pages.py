@@ -184,6 +184,10 @@ def load(port, path, *, requests, seconds, concurrency):
     wall = time.perf_counter() - started
     if failures or not latencies:
         raise RuntimeError(f"{path}: {len(failures)} failed requests")
+    return latencies, wall
+
+
+def summary(latencies, wall):
     cut = statistics.quantiles(latencies, n=100)
     return {
         "rps": len(latencies) / wall,
@@ -220,7 +224,6 @@ def measure(base_env, paths, args, scale_label):
         cached_env["REDIS_URL"] = f"redis://{HOST}:6379/13"
     uncached_env = {**base_env, "CACHE_URL": "dummycache://"}
     peer_env = {**uncached_env, "DJANGO_SETTINGS_MODULE": "bench.peer_settings"}
-    run = {"requests": args.requests, "seconds": args.seconds, "concurrency": args.concurrency}
     rows = []
     for label, env, cases in [
         (
@@ -254,10 +257,23 @@ def measure(base_env, paths, args, scale_label):
                     env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
                     check=True,
                 )
-            for name, key in cases:
-                path = paths.get(key, key)
-                fetch(server.port, path)  # warm: the cached cases start from a stored page
-                result = load(server.port, path, **run)
+            for _, key in cases:
+                fetch(server.port, paths.get(key, key))  # warm: cached cases start stored
+            # The cases take turns in short rounds, so a busy moment on the
+            # machine falls on all of them rather than on one.
+            taken = {name: ([], 0.0) for name, _ in cases}
+            for _ in range(args.rounds):
+                for name, key in cases:
+                    latencies, wall = load(
+                        server.port,
+                        paths.get(key, key),
+                        requests=args.requests // args.rounds,
+                        seconds=args.seconds / args.rounds,
+                        concurrency=args.concurrency,
+                    )
+                    taken[name] = (taken[name][0] + latencies, taken[name][1] + wall)
+            for name, _ in cases:
+                result = summary(*taken[name])
                 rows.append({"scale": scale_label, "server": label, "page": name, **result})
                 print(
                     f"  {scale_label:>6} {label:<9} {name:<26} {result['rps']:8.1f} req/s "
@@ -285,7 +301,8 @@ def report(rows, scales, args, seeded):
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, PostgreSQL on 127.0.0.1; gunicorn {args.workers} sync "
         f"workers; Python client with {args.concurrency} threads, at most {args.requests} "
-        f"requests or {args.seconds} s per case.",
+        f"requests or {args.seconds} s per case, taken in {args.rounds} interleaved rounds; "
+        f"load average at the end {os.getloadavg()[0]:.1f}.",
         "",
         "seed_demo this run (it adds only what is missing): "
         + "; ".join(
@@ -337,9 +354,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5, help="turns each case takes")
     args = parser.parse_args()
     if args.quick:
-        args.articles, args.small, args.requests, args.seconds = 200, 50, 100, 2
+        args.articles, args.small, args.requests, args.seconds, args.rounds = 200, 50, 100, 2, 1
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     prefix = "newsroom_bench_quick" if args.quick else "newsroom_bench"
     scales = [

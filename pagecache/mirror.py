@@ -40,27 +40,50 @@ def _redis():
     return cache.client.get_client(write=True), cache.make_key(KEY)
 
 
-def read():
-    """(number, changed_at, expires_at) from the copy, or None if there is none or no Redis."""
+# The copy and the page stored under its tag, in one round trip: a cached hit
+# then costs a single Redis call.
+READ_WITH_PAGE = """
+local copy = redis.call('GET', KEYS[1])
+if not copy then
+  return {}
+end
+local tag = string.match(copy, '([^|]*)$')
+return {copy, redis.call('GET', ARGV[1] .. tag .. ARGV[2])}
+"""
+
+
+def read(page_key=None):
+    """The copy as (number, changed_at, expires_at), or None if there is none or no Redis.
+
+    With `page_key` (a function of a generation tag), also the page stored
+    under the copy's tag, or None: ((number, changed_at, expires_at), page).
+    """
     client, key = _redis()
-    if client is None:
-        return None
-    try:
-        value = client.get(key)
-    except (RedisError, OSError):
-        return None
-    if value is None:
-        return None
-    number, changed, expires = value.decode().split("|")
-    return int(number), _moment(changed), _moment(expires) if expires else None
+    copy = page = None
+    if client is not None:
+        try:
+            if page_key is None:
+                copy = client.get(key)
+            else:
+                prefix, suffix = caches["default"].make_key(page_key("\0")).split("\0")
+                reply = client.eval(READ_WITH_PAGE, 1, key, prefix, suffix)
+                copy, page = reply or (None, None)
+        except (RedisError, OSError):
+            copy = page = None
+    if copy is not None:
+        number, changed, expires, _ = copy.decode().split("|")
+        copy = int(number), _moment(changed), _moment(expires) if expires else None
+    if page is not None:
+        page = caches["default"].client.decode(page)
+    return copy if page_key is None else (copy, page)
 
 
-def publish(number, changed_at, expires_at):
+def publish(number, changed_at, expires_at, tag):
     client, key = _redis()
     if client is None:
         return
     expires = _microseconds(expires_at) if expires_at else ""
-    value = f"{number}|{_microseconds(changed_at)}|{expires}"
+    value = f"{number}|{_microseconds(changed_at)}|{expires}|{tag}"
     try:
         client.eval(SET_IF_NEWER, 1, key, number, value, LIFETIME)
     except (RedisError, OSError):

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from . import mirror
 
+NOT_LOOKED_UP = object()
+
 
 class GenerationManager(models.Manager):
     ROW = 1
@@ -19,12 +21,25 @@ class GenerationManager(models.Manager):
         that moment moves the generation on (once, whichever process gets
         there first).
         """
-        copy = mirror.read()
+        return self._current(mirror.read())
+
+    def current_and_page(self, page_key):
+        """The current generation, and the page stored under it when Redis can tell at once.
+
+        The page is NOT_LOOKED_UP when the generation did not come from the
+        Redis copy; then the caller looks it up under the generation's tag.
+        """
+        copy, page = mirror.read(page_key)
+        generation = self._current(copy)
+        return generation, page if generation.from_copy else NOT_LOOKED_UP
+
+    def _current(self, copy):
         if copy is not None:
             number, changed_at, expires_at = copy
             generation = self.model(
                 pk=self.ROW, number=number, changed_at=changed_at, expires_at=expires_at
             )
+            generation.from_copy = True
             if not generation.is_due():
                 return generation
         generation = self._read() or self.get_or_create(pk=self.ROW)[0]
@@ -67,7 +82,9 @@ class GenerationManager(models.Manager):
     @staticmethod
     def _publish(generation):
         if generation is not None:
-            mirror.publish(generation.number, generation.changed_at, generation.expires_at)
+            mirror.publish(
+                generation.number, generation.changed_at, generation.expires_at, generation.tag
+            )
 
 
 def _aware(moment):
@@ -93,6 +110,7 @@ class Generation(models.Model):
     )
 
     objects = GenerationManager()
+    from_copy = False  # read from the Redis copy rather than the row
 
     def __str__(self):
         return f"Generation {self.number} since {self.changed_at:%Y-%m-%d %H:%M:%S}"

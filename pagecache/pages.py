@@ -11,12 +11,14 @@ process). Browsers revalidate every time (max-age=0) and get a 304 while the
 generation has not moved.
 """
 
+import gzip
 import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import QueryDict
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
@@ -26,8 +28,9 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 from django.utils.http import http_date
+from django.utils.text import compress_string
 
-from .models import Generation
+from .models import NOT_LOOKED_UP, Generation
 
 
 def page_number(value):
@@ -76,6 +79,8 @@ def _keep_only(request, params):
 def _storable(request, response):
     return (
         response.status_code == 200
+        and not response.streaming
+        and not response.has_header("Content-Encoding")
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not response.has_header("Cache-Control")
@@ -131,13 +136,23 @@ class PageCacheMiddleware:
         if params is None:
             return self.get_response(request)
         _keep_only(request, params)
-        generation = Generation.objects.current()
-        etag = f'"{generation.tag}"'
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+
+        def page_key(tag):
+            return f"page:{tag}:{digest}"
+
+        generation, stored = Generation.objects.current_and_page(page_key)
+        # Weak: the gzipped and the plain copy are the same page.
+        etag = f'W/"{generation.tag}"'
         # Whole seconds, as HTTP dates have; the ETag tells finer changes apart.
         changed = int(generation.changed_at.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=changed)
         if response is None:
-            response = self._cached_or_rendered(request, generation)
+            key = page_key(generation.tag)
+            if stored is NOT_LOOKED_UP:
+                stored = cache.get(key)
+            response = self._stored_or_rendered(request, generation, key, stored)
         if response.status_code in (200, 304) and response.get("X-Page-Cache") != "bypass":
             response["ETag"] = etag
             response["Last-Modified"] = http_date(changed)
@@ -155,18 +170,36 @@ class PageCacheMiddleware:
             return None
         return getattr(match.func, "page_cache_params", None)
 
-    def _cached_or_rendered(self, request, generation):
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        key = f"page:{generation.tag}:{hashlib.sha256(address.encode()).hexdigest()}"
-        response = cache.get(key)
+    def _stored_or_rendered(self, request, generation, key, response):
         if response is not None:
             response["X-Page-Cache"] = "hit"
-            return response
-        request.page_cache_key = key
-        response = self.get_response(request)
-        if _storable(request, response):
+        else:
+            request.page_cache_key = key
+            response = self.get_response(request)
+            if not _storable(request, response):
+                if response.status_code == 200:
+                    response["X-Page-Cache"] = "bypass"
+                return response
+            _gzip(response)
             cache.set(key, response, _timeout(generation))
             response["X-Page-Cache"] = "miss"
-        elif response.status_code == 200:
-            response["X-Page-Cache"] = "bypass"
+        if not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+            _gunzip(response)
         return response
+
+
+# Stored pages are compressed once, when stored: every hit then moves a fifth
+# of the bytes through the cache and the network. Safe from BREACH-style
+# attacks because a stored page holds no secret (no CSRF token, nothing
+# personal); pages rendered for signed-in readers are never compressed.
+def _gzip(response):
+    response.content = compress_string(response.content)
+    response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(response.content))
+    patch_vary_headers(response, ["Accept-Encoding"])
+
+
+def _gunzip(response):
+    response.content = gzip.decompress(response.content)
+    del response["Content-Encoding"]
+    response["Content-Length"] = str(len(response.content))

@@ -1,5 +1,6 @@
 """The anonymous page cache: hits, validators, exact invalidation, and no leaks."""
 
+import gzip
 import socket
 from datetime import timedelta
 
@@ -73,6 +74,25 @@ class TestCachedResponses:
         ]:
             assert second[header] == first[header], header
         assert not second.cookies
+
+    def test_stored_pages_go_out_gzipped_to_browsers_that_accept_it(self, story):
+        plain_miss, html = get(story.get_absolute_url())
+        plain_hit, _ = get(story.get_absolute_url())
+        gzipped = Client().get(story.get_absolute_url(), headers={"accept-encoding": "gzip, br"})
+        assert gzipped["Content-Encoding"] == "gzip"
+        assert gzip.decompress(gzipped.content).decode() == html
+        assert int(gzipped["Content-Length"]) == len(gzipped.content) < len(html) / 2
+        for response in (plain_miss, plain_hit):
+            assert "Content-Encoding" not in response
+            assert int(response["Content-Length"]) == len(html.encode())
+        assert "Accept-Encoding" in gzipped["Vary"] and "Cookie" in gzipped["Vary"]
+        assert gzipped["ETag"] == plain_hit["ETag"]
+
+    def test_signed_in_pages_are_not_compressed(self, story, client):
+        client.force_login(make_reader())
+        response = client.get(story.get_absolute_url(), headers={"accept-encoding": "gzip"})
+        assert "Content-Encoding" not in response
+        assert "csrfmiddlewaretoken" in response.content.decode()
 
     @pytest.mark.parametrize("url", ["/", "/section/world/", "/corrections/", "/sitemap.xml"])
     def test_lists_and_sitemap_are_cached(self, story, url):
@@ -314,8 +334,8 @@ class TestRedisCopyOfTheGeneration:
     def test_an_older_generation_never_replaces_a_newer_one(self, story):
         get(story.get_absolute_url())
         number, changed_at, expires_at = mirror.read()
-        mirror.publish(number + 3, changed_at, expires_at)
-        mirror.publish(number, changed_at, expires_at)  # a reader holding an older row
+        mirror.publish(number + 3, changed_at, expires_at, "newer")
+        mirror.publish(number, changed_at, expires_at, "older")  # a reader holding an older row
         assert mirror.read()[0] == number + 3
 
     def test_the_copy_gives_back_the_exact_generation(self, story):
