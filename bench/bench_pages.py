@@ -137,6 +137,20 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def cpu_seconds(self):
+        """CPU time the workers have used so far (Linux /proc; the master only supervises).
+
+        Unlike requests/s, this does not move when other work on the machine
+        takes the cores, so it is the steadier measure of what a page costs.
+        """
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        ticks = 0
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
 
 def fetch(port, path):
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -261,9 +275,10 @@ def measure(base_env, paths, args, scale_label):
                 fetch(server.port, paths.get(key, key))  # warm: cached cases start stored
             # The cases take turns in short rounds, so a busy moment on the
             # machine falls on all of them rather than on one.
-            taken = {name: ([], 0.0) for name, _ in cases}
+            taken = {name: ([], 0.0, 0.0) for name, _ in cases}
             for _ in range(args.rounds):
                 for name, key in cases:
+                    cpu_before = server.cpu_seconds()
                     latencies, wall = load(
                         server.port,
                         paths.get(key, key),
@@ -271,13 +286,17 @@ def measure(base_env, paths, args, scale_label):
                         seconds=args.seconds / args.rounds,
                         concurrency=args.concurrency,
                     )
-                    taken[name] = (taken[name][0] + latencies, taken[name][1] + wall)
+                    cpu = server.cpu_seconds() - cpu_before
+                    done, spent, used = taken[name]
+                    taken[name] = (done + latencies, spent + wall, used + cpu)
             for name, _ in cases:
-                result = summary(*taken[name])
+                done, spent, used = taken[name]
+                result = {**summary(done, spent), "cpu": used / len(done) * 1000}
                 rows.append({"scale": scale_label, "server": label, "page": name, **result})
                 print(
                     f"  {scale_label:>6} {label:<9} {name:<26} {result['rps']:8.1f} req/s "
-                    f"p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms",
+                    f"p50 {result['p50']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
+                    f"CPU {result['cpu']:6.2f} ms/req",
                     flush=True,
                 )
         finally:
@@ -297,6 +316,7 @@ def report(rows, scales, args, seeded):
     large = scales[-1][0]
     at = {(r["scale"], r["server"], r["page"]): r for r in rows}
     ceiling = at[large, "cached", "static file (ceiling)"]["rps"]
+    ceiling_cpu = at[large, "cached", "static file (ceiling)"]["cpu"]
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, PostgreSQL on 127.0.0.1; gunicorn {args.workers} sync "
@@ -311,21 +331,23 @@ def report(rows, scales, args, seeded):
         "",
         f"At {large} stories:",
         "",
-        "| Page | Server | req/s | p50 ms | p95 ms | × static |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Page | Server | req/s | p50 ms | p95 ms | × static | server CPU ms/req | × static CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if r["scale"] == large:
             lines.append(
                 f"| {r['page']} | {r['server']} | {r['rps']:.0f} | {r['p50']:.1f} | "
-                f"{r['p95']:.1f} | {r['rps'] / ceiling:.2f} |"
+                f"{r['p95']:.1f} | {r['rps'] / ceiling:.2f} | {r['cpu']:.2f} | "
+                f"{ceiling_cpu / r['cpu']:.2f} |"
             )
     ours = at[large, "uncached", "story with 500 comments"]
     peer = at[large, "xtd peer", "story with 500 comments"]
     cached = at[large, "cached", "story, cached"]
     lines += [
         "",
-        f"- Cached story vs static ceiling: {cached['rps'] / ceiling:.2f}× (target ≥ 0.8×).",
+        f"- Cached story vs static ceiling: {cached['rps'] / ceiling:.2f}× the requests/s "
+        f"(target ≥ 0.8×); by server CPU per request {ceiling_cpu / cached['cpu']:.2f}×.",
         f"- Uncached 500-comment story vs stock render_xtdcomment_tree: "
         f"{ours['rps'] / peer['rps']:.1f}× the requests/s, p50 {peer['p50'] / ours['p50']:.1f}× "
         "lower (target ≥ 3×).",
