@@ -1,4 +1,6 @@
-"""The reader and moderator journey in a real browser (Debian's Chromium, driven by Playwright)."""
+"""The reader and moderator journeys in a real browser (Debian's Chromium, driven by Playwright)."""
+
+import re
 
 import pytest
 from django_comments_xtd.models import XtdComment
@@ -7,7 +9,14 @@ from playwright.sync_api import expect
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
 from discussion.tests.factories import add_comment, make_moderator, make_reader
-from newsroom.tests.browser import DESKTOP, log_in, log_in_to_desk, report, sign_up
+from newsroom.tests.browser import (
+    DESKTOP,
+    log_in,
+    log_in_to_desk,
+    make_discussed_story,
+    report,
+    sign_up,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -102,3 +111,86 @@ def test_reader_signs_up_comments_replies_and_a_moderator_approves_and_rejects(
         "rejected reply; the author's “My comments” shows it removed with the reason"
     )
     report(artifacts, "reader-journey.txt", found)
+
+
+# Reads what has focus; the tests move it only with the keyboard.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim().slice(0, 40),
+    type: el.type || '', form: el.form ? el.form.id : (el.closest('form') || {}).id || '',
+    comment: (el.closest('li.comment') || {}).id || '',
+    visible: el.matches(':focus-visible'),
+    hidden: el.getClientRects().length === 0 || !!el.closest('[aria-hidden="true"]'),
+    outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
+    inViewport: (r => r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight)(
+      el.getBoundingClientRect()),
+  };
+}"""
+
+
+def tab_to(page, wanted, steps, *, key="Tab", limit=120):
+    """Presses Tab (or Shift+Tab) until the focused element passes `wanted`; logs the presses.
+
+    No stop on the way may be invisible or hidden from assistive technology.
+    """
+    for presses in range(1, limit + 1):
+        page.keyboard.press(key)
+        focused = page.evaluate(FOCUSED)
+        assert not focused["hidden"], f"{key} stopped on a hidden element: {focused}"
+        if wanted(focused):
+            steps.append(f"{key} ×{presses} → <{focused['tag']}> {focused['text']!r}")
+            assert focused["visible"] and focused["outline"] >= 2, f"focus not visible: {focused}"
+            return focused
+    raise AssertionError(f"nothing wanted reached in {limit} presses of {key}")
+
+
+def test_a_reader_comments_and_replies_with_the_keyboard_alone(browser, live_server, artifacts):
+    story = make_discussed_story()
+    thread = XtdComment.objects.get(comment="Who pays the crews while they are out?")
+    reader = make_reader(display_name="Keys only", email="keys@example.org", status="trusted")
+    page = browser.new_page(viewport=DESKTOP)
+    page.set_default_timeout(10_000)
+    log_in(page, live_server.url, reader.email, "a-long-passphrase")
+    page.goto(live_server.url + story.get_absolute_url())
+    steps = []
+
+    # The first stop is the skip link, shown on focus; it jumps past the masthead.
+    skip = tab_to(page, lambda f: f["text"] == "Skip to content", steps, limit=1)
+    assert skip["inViewport"], "the skip link stays off screen when focused"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+    tab_to(page, lambda f: f["id"] == "id_comment", steps)
+    page.keyboard.type("Typed without a mouse: the crews deserve a straight answer.")
+    tab_to(page, lambda f: f["type"] == "submit" and f["form"] == "comment-form", steps)
+    page.keyboard.press("Enter")
+    posted = page.locator(".comment", has_text="Typed without a mouse")
+    expect(posted).to_be_visible()
+    comment = XtdComment.objects.get(user=reader)
+    assert comment.parent_id == comment.pk, "a new comment starts its own thread"
+
+    # From the new comment, back up to the Reply link of the thread above it.
+    tab_to(
+        page,
+        lambda f: f["text"] == "Reply" and f["comment"] == f"c{thread.pk}",
+        steps,
+        key="Shift+Tab",
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator(".comment-form__reply")).to_contain_text("Quayside neighbour")
+    tab_to(page, lambda f: f["id"] == "id_comment", steps)
+    page.keyboard.type("And who covers the night lifts meanwhile?")
+    tab_to(page, lambda f: f["type"] == "submit" and f["form"] == "comment-form", steps)
+    page.keyboard.press("Enter")
+    reply_shown = page.locator(".comment--depth-1", has_text="who covers the night lifts")
+    expect(reply_shown).to_be_visible()
+    page.screenshot(path=artifacts / "keyboard-reply.png", full_page=True)
+
+    reply = XtdComment.objects.filter(user=reader).exclude(pk=comment.pk).get()
+    assert (reply.parent_id, reply.level) == (thread.pk, 1)
+    steps.append(
+        f"stored: comment #{comment.pk} (own thread) and reply #{reply.pk} to #{reply.parent_id}"
+    )
+    report(artifacts, "keyboard-journey.txt", steps)
