@@ -146,6 +146,14 @@ def tab_to(page, wanted, steps, *, key="Tab", limit=120):
     raise AssertionError(f"nothing wanted reached in {limit} presses of {key}")
 
 
+def write_and_post(page, text, steps):
+    """Tabs to the comment box, types, tabs to the form's button and presses Enter."""
+    tab_to(page, lambda f: f["id"] == "id_comment", steps)
+    page.keyboard.type(text)
+    tab_to(page, lambda f: f["type"] == "submit" and f["form"] == "comment-form", steps)
+    page.keyboard.press("Enter")
+
+
 def test_a_reader_comments_and_replies_with_the_keyboard_alone(browser, live_server, artifacts):
     story = make_discussed_story()
     thread = XtdComment.objects.get(comment="Who pays the crews while they are out?")
@@ -162,10 +170,7 @@ def test_a_reader_comments_and_replies_with_the_keyboard_alone(browser, live_ser
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#main$"))
 
-    tab_to(page, lambda f: f["id"] == "id_comment", steps)
-    page.keyboard.type("Typed without a mouse: the crews deserve a straight answer.")
-    tab_to(page, lambda f: f["type"] == "submit" and f["form"] == "comment-form", steps)
-    page.keyboard.press("Enter")
+    write_and_post(page, "Typed without a mouse: the crews deserve a straight answer.", steps)
     posted = page.locator(".comment", has_text="Typed without a mouse")
     expect(posted).to_be_visible()
     comment = XtdComment.objects.get(user=reader)
@@ -180,10 +185,7 @@ def test_a_reader_comments_and_replies_with_the_keyboard_alone(browser, live_ser
     )
     page.keyboard.press("Enter")
     expect(page.locator(".comment-form__reply")).to_contain_text("Quayside neighbour")
-    tab_to(page, lambda f: f["id"] == "id_comment", steps)
-    page.keyboard.type("And who covers the night lifts meanwhile?")
-    tab_to(page, lambda f: f["type"] == "submit" and f["form"] == "comment-form", steps)
-    page.keyboard.press("Enter")
+    write_and_post(page, "And who covers the night lifts meanwhile?", steps)
     reply_shown = page.locator(".comment--depth-1", has_text="who covers the night lifts")
     expect(reply_shown).to_be_visible()
     page.screenshot(path=artifacts / "keyboard-reply.png", full_page=True)
