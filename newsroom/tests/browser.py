@@ -25,13 +25,17 @@ from newsroom.tests.services import require_path
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-# What axe reports per violation: enough to find the element and the rule's explanation.
+# What axe reports per violation: enough to find the element and the rule's explanation;
+# and how many rules passed, which shows axe really looked at a page.
 AXE_RUN = """async () => {
   const results = await axe.run(document, {resultTypes: ['violations']});
-  return results.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    targets: v.nodes.map(n => n.target.join(' ')),
-  }));
+  return {
+    passed: results.passes.length,
+    violations: results.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.map(n => n.target.join(' ')),
+    })),
+  };
 }"""
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -116,8 +120,9 @@ def axe_context(browser, viewport, **options):
     return browser.new_context(viewport=viewport, bypass_csp=True, **options)
 
 
-def axe_violations(page):
-    """Every axe-core violation on the page as it is now: id, impact, help, element selectors."""
+def axe_check(page):
+    """axe-core on the page as it is now: rules passed, and each violation's id, impact,
+    help and element selectors."""
     page.add_script_tag(path=AXE)
     return page.evaluate(AXE_RUN)
 

@@ -11,8 +11,8 @@ from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     DESKTOP,
     MOBILE,
+    axe_check,
     axe_context,
-    axe_violations,
     log_in,
     make_discussed_story,
     report,
@@ -53,8 +53,13 @@ def test_public_pages_have_no_serious_or_critical_violations(browser, live_serve
                 assert page.locator("#comment-form").count() == (who == "reader")
             if name == "search results":
                 assert page.locator(".search-result").count() == 1
-            violations = axe_violations(page)
-            lines.append(f"{width} · {name} ({who}) {path}: {len(violations)} violation(s)")
+            result = axe_check(page)
+            violations = result["violations"]
+            lines.append(
+                f"{width} · {name} ({who}) {path}: {result['passed']} rules passed, "
+                f"{len(violations)} violation(s)"
+            )
+            assert result["passed"] >= 20, f"axe checked almost nothing on {path}"
             for violation in violations:
                 lines.append(
                     f"  [{violation['impact']}] {violation['id']} on {len(violation['targets'])} "
