@@ -25,6 +25,8 @@ pytestmark = [
 
 
 def test_public_pages_have_no_serious_or_critical_violations(browser, live_server, artifacts):
+    anonymous = axe_context(browser, DESKTOP).new_page()
+    signed_in = axe_context(browser, DESKTOP).new_page()
     story = make_discussed_story()
     reader = make_reader(display_name="Mei on the quay", email="mei@example.org")
     pages = [
@@ -36,8 +38,6 @@ def test_public_pages_have_no_serious_or_critical_violations(browser, live_serve
         ("log in", "anonymous", "/accounts/login/"),
         ("sign up", "anonymous", "/accounts/signup/"),
     ]
-    anonymous = axe_context(browser, DESKTOP).new_page()
-    signed_in = axe_context(browser, DESKTOP).new_page()
     log_in(signed_in, live_server.url, reader.email, "a-long-passphrase")
     visitors = {"anonymous": anonymous, "reader": signed_in}
     lines, blocking = [], []
