@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.tests.factories import make_article, make_author, make_section, make_staff
-from newsroom.tests.browser import DESKTOP, MOBILE, log_in_to_desk, report
+from newsroom.tests.browser import DESKTOP, MOBILE, log_in_to_desk, report, screenshot
 from photos.models import Photo
 from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 
@@ -111,7 +111,7 @@ def test_editor_uploads_a_wire_photo_writes_cites_corrects_and_publishes(
     desk.locator("#id_corrections-0-text").fill(correction)
     desk.get_by_role("button", name="Save", exact=True).click()
     expect(desk.locator(".messagelist")).to_contain_text("was added successfully")
-    desk.screenshot(path=artifacts / "editor-story-saved.png", full_page=True)
+    screenshot(desk, artifacts / "editor-story-saved.png")
 
     # Saved as a draft; publishing is the story list's action.
     story = Article.objects.get(headline=HEADLINE)
@@ -163,7 +163,7 @@ def test_editor_uploads_a_wire_photo_writes_cites_corrects_and_publishes(
             if what == "home":
                 expect(page.locator("main")).to_contain_text(HEADLINE)
             shot = artifacts / f"{what}-{name}.png"
-            page.screenshot(path=shot, full_page=True)
+            screenshot(page, shot)
             shots.append(shot.name)
     found.append(f"screenshots: {', '.join(shots)}")
     reader.close()

@@ -15,6 +15,7 @@ from newsroom.tests.browser import (
     log_in_to_desk,
     make_discussed_story,
     report,
+    screenshot,
     sign_up,
 )
 
@@ -63,7 +64,7 @@ def test_reader_signs_up_comments_replies_and_a_moderator_approves_and_rejects(
     reader.get_by_role("button", name="Post comment").click()
     expect(reader.locator(".messages")).to_contain_text("waiting for a moderator")
     expect(reader.locator(".comment--pending")).to_have_count(2)
-    reader.screenshot(path=artifacts / "comments-held.png", full_page=True)
+    screenshot(reader, artifacts / "comments-held.png")
     comment, reply = XtdComment.objects.filter(user__email=EMAIL).order_by("pk")
     assert (comment.comment, comment.parent_id) == (COMMENT, comment.pk)
     assert (reply.comment, reply.parent_id) == (REPLY, earlier.pk)
@@ -78,7 +79,7 @@ def test_reader_signs_up_comments_replies_and_a_moderator_approves_and_rejects(
     desk.goto(live_server.url + "/admin/django_comments_xtd/xtdcomment/")
     queue = desk.locator("#result_list tbody tr")
     expect(queue.first).to_contain_text(REPLY)
-    desk.screenshot(path=artifacts / "moderation-queue.png", full_page=True)
+    screenshot(desk, artifacts / "moderation-queue.png")
     queue.filter(has_text=COMMENT).get_by_role("button", name="Approve").click()
     expect(desk.locator(".messagelist")).to_contain_text("it is on the story now")
     row = queue.filter(has_text=REPLY)
@@ -101,7 +102,7 @@ def test_reader_signs_up_comments_replies_and_a_moderator_approves_and_rejects(
     expect(shown).to_contain_text(COMMENT)
     expect(shown).to_contain_text("Mei on the quay")
     expect(anonymous.locator(".comments")).not_to_contain_text(REPLY)
-    anonymous.screenshot(path=artifacts / "article-with-comments.png", full_page=True)
+    screenshot(anonymous, artifacts / "article-with-comments.png")
 
     reader.goto(live_server.url + "/accounts/comments/")
     expect(reader.locator(".my-comment--removed")).to_contain_text("Abusive or hateful.")
@@ -188,7 +189,7 @@ def test_a_reader_comments_and_replies_with_the_keyboard_alone(browser, live_ser
     write_and_post(page, "And who covers the night lifts meanwhile?", steps)
     reply_shown = page.locator(".comment--depth-1", has_text="who covers the night lifts")
     expect(reply_shown).to_be_visible()
-    page.screenshot(path=artifacts / "keyboard-reply.png", full_page=True)
+    screenshot(page, artifacts / "keyboard-reply.png")
 
     reply = XtdComment.objects.filter(user=reader).exclude(pk=comment.pk).get()
     assert (reply.parent_id, reply.level) == (thread.pk, 1)

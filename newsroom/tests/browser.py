@@ -127,6 +127,25 @@ def axe_check(page):
     return page.evaluate(AXE_RUN)
 
 
+def screenshot(page, path):
+    """A full-page screenshot once every photo has loaded; a photo that fails to load fails.
+
+    Photos below the fold load lazily, so each is scrolled into view first, as a
+    reader scrolling down would.
+    """
+    page.wait_for_load_state()
+    images = page.locator("img")
+    for index in range(images.count()):
+        images.nth(index).scroll_into_view_if_needed()
+    page.wait_for_function("[...document.images].every(img => img.complete)")
+    broken = page.evaluate(
+        "[...document.images].filter(img => !img.naturalWidth).map(img => img.currentSrc)"
+    )
+    assert not broken, f"photos that did not load on {page.url}: {broken}"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=path, full_page=True)
+
+
 def report(artifacts, name, lines):
     """Prints what a test tried and found, and keeps it as a file beside the screenshots."""
     text = "\n".join(lines)
