@@ -134,15 +134,16 @@ FOCUSED = """() => {
 def tab_to(page, wanted, steps, *, key="Tab", limit=120):
     """Presses Tab (or Shift+Tab) until the focused element passes `wanted`; logs the presses.
 
-    No stop on the way may be invisible or hidden from assistive technology.
+    Every stop on the way must show its focus, and none may be invisible or
+    hidden from assistive technology.
     """
     for presses in range(1, limit + 1):
         page.keyboard.press(key)
         focused = page.evaluate(FOCUSED)
         assert not focused["hidden"], f"{key} stopped on a hidden element: {focused}"
+        assert focused["visible"] and focused["outline"] >= 2, f"focus not visible: {focused}"
         if wanted(focused):
             steps.append(f"{key} ×{presses} → <{focused['tag']}> {focused['text']!r}")
-            assert focused["visible"] and focused["outline"] >= 2, f"focus not visible: {focused}"
             return focused
     raise AssertionError(f"nothing wanted reached in {limit} presses of {key}")
 
