@@ -22,6 +22,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core, which the accessibility tests inject into pages. Without npm those
+# tests skip with the reason (and fail in CI, which requires every component).
+NODE_TOOLS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 ## run: install, migrate, load the demo stories and serve on http://127.0.0.1:8000 (DEBUG on)
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -29,7 +36,8 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(ADDRESS)
 
 ## test: install the test tools, lint, run every test (DATABASE_URL picks the database)
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(NODE_TOOLS)
+	$(if $(NODE_TOOLS),,@echo "npm is missing: the axe-core accessibility tests will skip (apt-get install -y npm)")
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -67,4 +75,4 @@ superuser: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py createsuperuser
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

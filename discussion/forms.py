@@ -61,6 +61,9 @@ class CommentForm(XtdCommentForm):
         # Our own length check below says how long the comment is.
         text.validators = [v for v in text.validators if not isinstance(v, MaxLengthValidator)]
         self.fields["followup"].label = "Email me when someone replies"
+        # The honeypot is hidden from sight and from assistive technology; out of
+        # the tab order too, so keyboard users never land in an invisible field.
+        self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     def clean_comment(self):
         text = self.cleaned_data["comment"]

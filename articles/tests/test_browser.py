@@ -1,0 +1,170 @@
+"""The editor's journey in a real browser: wire photo, story, sources, correction, publish."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from articles.tests.factories import make_article, make_author, make_section, make_staff
+from newsroom.tests.browser import DESKTOP, MOBILE, log_in_to_desk, report, screenshot
+from photos.models import Photo
+from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
+
+pytestmark = [
+    pytest.mark.browser,
+    # A live server needs real commits; serialized rollback restores the rows
+    # that migrations create (the role groups, the site) for later tests.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+HEADLINE = "Calder ferry timetable cut to two crossings a day"
+CAPTION = (
+    "Passengers queue for the 07:10 crossing at Calder pier on Monday, the last week of the "
+    "full timetable. The operator says the cut saves fuel; islanders say it strands them."
+)
+CREDIT = "Calder Wire"
+PHOTOGRAPHER = "Tomás Reyes"
+ALT_TEXT = "A line of people with bags waits on a wooden pier beside a small white ferry."
+
+
+def wire_photo():
+    """A JPEG as a wire service sends it: caption, credit and photographer in IPTC, UTF-8."""
+    iptc = iptc_datasets(
+        {
+            (2, 120): CAPTION.encode(),
+            (2, 110): CREDIT.encode(),
+            (2, 80): PHOTOGRAPHER.encode(),
+        },
+        utf8=True,
+    )
+    return with_iptc(photo_bytes(1200, 800, colour=(70, 110, 140)), iptc)
+
+
+def choose(page, select_id, text):
+    """Picks `text` in one of the admin's autocomplete (select2) boxes, as an editor does."""
+    page.locator(f"#{select_id} + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).click()
+    expect(page.locator(f"#select2-{select_id}-container")).to_contain_text(text)
+
+
+def test_editor_uploads_a_wire_photo_writes_cites_corrects_and_publishes(
+    browser, live_server, artifacts
+):
+    editor = make_staff("Editors")
+    make_section(name="Islands", slug="islands")
+    make_author(name="Ines Okafor", slug="ines-okafor")
+    for headline, section in (
+        ("Harbour dues to rise in spring", "Business"),
+        ("Island school gets its own bus", "Schools"),
+    ):
+        make_article(
+            headline=headline,
+            standfirst="An earlier story, so the home page has company for the new one.",
+            section=make_section(name=section, slug=section.lower()),
+        )
+    found = [f"editor {editor.username} (Editors group) logs in to the desk"]
+
+    desk = browser.new_page(viewport=DESKTOP)
+    desk.set_default_timeout(10_000)
+    log_in_to_desk(desk, live_server.url, editor.username, "desk-password-1")
+
+    # The photo: only the file and the alt text are typed; the rest comes from IPTC.
+    desk.goto(live_server.url + "/admin/photos/photo/add/")
+    desk.locator("#id_image").set_input_files(
+        {"name": "pier.jpg", "mimeType": "image/jpeg", "buffer": wire_photo()}
+    )
+    desk.get_by_label("Alt text").fill(ALT_TEXT)
+    desk.get_by_role("button", name="Save and continue editing").click()
+    message = desk.locator(".messagelist")
+    for label in ("caption", "credit", "photographer"):
+        expect(message).to_contain_text(label)
+    expect(desk.locator("#id_caption")).to_have_value(CAPTION)
+    expect(desk.locator("#id_credit")).to_have_value(CREDIT)
+    expect(desk.locator("#id_photographer")).to_have_value(PHOTOGRAPHER)
+    found.append(f"photo upload: {message.inner_text().strip()}")
+
+    # The story, typed into the rich-text editor, with its photo, sources and correction.
+    desk.goto(live_server.url + "/admin/articles/article/add/")
+    desk.get_by_label("Kicker").fill("Transport")
+    desk.get_by_label("Headline").fill(HEADLINE)
+    desk.get_by_label("Standfirst").fill("Islanders say the new timetable strands them.")
+    desk.locator(".ProseMirror[contenteditable=true]").click()
+    desk.keyboard.type("The ferry to Calder will cross twice a day from May.[cite:1]")
+    desk.keyboard.press("Enter")
+    desk.keyboard.type("The operator blames the price of fuel.[cite:2]")
+    choose(desk, "id_section", "Islands")
+    choose(desk, "id_bylines-0-author", "Ines Okafor")
+    choose(desk, "id_photo_placements-0-photo", "Passengers queue")
+    desk.locator("#id_photo_placements-0-role").select_option("lead")
+    for number, (outlet, title, url) in enumerate(
+        [
+            ("Calder Gazette", "Ferry cuts confirmed", "https://gazette.example.org/ferry"),
+            ("Islands Council", "Minutes of 3 March", "https://council.example.org/minutes"),
+        ]
+    ):
+        desk.get_by_role("button", name="Add another citation").click()
+        desk.locator(f"#id_citations-{number}-outlet").fill(outlet)
+        desk.locator(f"#id_citations-{number}-title").fill(title)
+        desk.locator(f"#id_citations-{number}-url").fill(url)
+    desk.get_by_role("button", name="Add another correction").click()
+    correction = "An earlier version said the cut starts in April. It starts in May."
+    desk.locator("#id_corrections-0-text").fill(correction)
+    desk.get_by_role("button", name="Save", exact=True).click()
+    expect(desk.locator(".messagelist")).to_contain_text("was added successfully")
+    screenshot(desk, artifacts / "editor-story-saved.png")
+
+    # Saved as a draft; publishing is the story list's action.
+    story = Article.objects.get(headline=HEADLINE)
+    assert story.status == Article.Status.DRAFT
+    desk.locator("#result_list tr", has_text=HEADLINE).get_by_role("checkbox").check()
+    desk.locator("select[name=action]").select_option(label="Publish selected stories now")
+    desk.get_by_role("button", name="Go").click()
+    expect(desk.locator(".messagelist")).to_contain_text("1 story published.")
+    story.refresh_from_db()
+    assert story.is_published
+    photo = Photo.objects.get()
+    assert (photo.caption, photo.credit, photo.photographer) == (CAPTION, CREDIT, PHOTOGRAPHER)
+    assert story.photo_placements.get().photo == photo
+    assert [c.outlet for c in story.citations.all()] == ["Calder Gazette", "Islands Council"]
+    assert [c.text for c in story.corrections.all()] == [correction]
+    found.append(
+        f"published: “{story.headline}” at {story.get_absolute_url()}, status {story.status}, "
+        f"{story.citations.count()} citations, {story.corrections.count()} correction, "
+        f"body {story.body!r}"
+    )
+
+    # What a reader sees, logged out.
+    reader = browser.new_context(viewport=DESKTOP)
+    page = reader.new_page()
+    page.goto(live_server.url + story.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(HEADLINE)
+    figure = page.locator("figure.photo").first
+    expect(figure.locator("img")).to_have_attribute("alt", ALT_TEXT)
+    expect(figure.locator(".caption")).to_have_text(CAPTION)
+    expect(figure.locator(".credit")).to_have_text(CREDIT)
+    sources = page.locator(".sources .source")
+    expect(sources).to_have_count(2)
+    expect(sources.nth(0)).to_contain_text("Calder Gazette, Ferry cuts confirmed")
+    expect(sources.nth(1)).to_contain_text("Islands Council, Minutes of 3 March")
+    expect(page.locator(".story__body sup.cite a")).to_have_count(2)
+    expect(page.locator(".corrections")).to_contain_text(correction)
+    expect(page.locator(".byline")).to_contain_text("Ines Okafor")
+    found.append(
+        f"reader sees: caption {figure.locator('.caption').inner_text()!r}, "
+        f"credit {figure.locator('.credit').inner_text()!r}, "
+        f"{sources.count()} sources, correction {correction!r}"
+    )
+
+    shots = []
+    for name, viewport in (("desktop", DESKTOP), ("mobile-390", MOBILE)):
+        page.set_viewport_size(viewport)
+        for what, path in (("article", story.get_absolute_url()), ("home", "/")):
+            page.goto(live_server.url + path)
+            if what == "home":
+                expect(page.locator("main")).to_contain_text(HEADLINE)
+            shot = artifacts / f"{what}-{name}.png"
+            screenshot(page, shot)
+            shots.append(shot.name)
+    found.append(f"screenshots: {', '.join(shots)}")
+    reader.close()
+    report(artifacts, "editor-journey.txt", found)
