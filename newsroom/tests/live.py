@@ -378,7 +378,8 @@ class CommentLoad:
             Post(reader=number % len(clients), text=f"{label} comment {number} from a load reader")
             for number in range(posts)
         ]
-        self.sent = self.outage_pages = 0
+        self.sent = 0
+        self.turned_away = Counter()  # 503 pages, by what the reader asked for
 
     def acknowledged(self, since=0.0) -> list[Post]:
         return [p for p in self.posts if p.acknowledged_at and p.acknowledged_at >= since]
@@ -408,21 +409,19 @@ class CommentLoad:
         while post.attempts < self.attempts:
             post.attempts += 1
             if fields is None:
-                page = client.request(STORY)
-                if page.status == 200:
-                    action, fields = form_fields(page.body, "comment-form")
+                asked, reply = "story page", client.request(STORY)
+                if reply.status == 200:
+                    action, fields = form_fields(reply.body, "comment-form")
                     fields["comment"] = post.text
-                else:
-                    reply = page
             if fields is not None:
-                reply = client.request(action, fields)
+                asked, reply = "comment post", client.request(action, fields)
                 with _lock:
                     self.sent += 1
             post.outcome = outcome(reply)
             post.detail = f"{reply.status} {reply.body[:200]!r}"
             if post.outcome == "unavailable":
                 with _lock:
-                    self.outage_pages += 1
+                    self.turned_away[asked] += 1
                 time.sleep(self.backoff)
                 continue
             if post.outcome == "acknowledged":
@@ -436,11 +435,12 @@ class CommentLoad:
         by_outcome = Counter(p.outcome for p in self.posts)
         return {
             "posts": len(self.posts),
-            "requests sent": self.sent,
+            "comment forms sent (POSTs, resent ones included)": self.sent,
             "acknowledged": len(acknowledged),
             "refused (429)": by_outcome["refused"],
             "unavailable at the end (503)": by_outcome["unavailable"],
-            "503 pages served": self.outage_pages,
+            "503 pages for the story page": self.turned_away["story page"],
+            "503 pages for a comment post": self.turned_away["comment post"],
             "failed": [f"{p.text}: {p.detail}" for p in self.posts if p.outcome == "failed"],
             "stored": len(ours),
             "stored twice or more": sorted(t for t, n in ours.items() if n > 1),
