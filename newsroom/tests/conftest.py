@@ -3,7 +3,6 @@
 import contextlib
 import itertools
 import os
-import subprocess
 import sys
 
 import pytest
@@ -16,6 +15,7 @@ from newsroom.tests.live import (
     Site,
     SQLiteDatabase,
     postgres_binaries,
+    run,
 )
 from newsroom.tests.services import require_path, require_program
 
@@ -24,12 +24,10 @@ from newsroom.tests.services import require_path, require_program
 def collected_static(tmp_path_factory):
     """collectstatic once per run: production's manifest storage needs it for every page."""
     folder = tmp_path_factory.mktemp("static")
-    subprocess.run(
+    run(
         [sys.executable, "manage.py", "collectstatic", "--no-input"],
         cwd=ROOT,
         env={**os.environ, "DJANGO_STATIC_ROOT": str(folder)},
-        check=True,
-        capture_output=True,
         timeout=180,
     )
     return folder

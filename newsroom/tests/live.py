@@ -59,6 +59,13 @@ def wait_until(what, check, timeout, interval=0.2):
         time.sleep(interval)
 
 
+def run(command, *, timeout, **options):
+    """Run a setup command; when it fails, say what it printed."""
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, **options)
+    if result.returncode:
+        raise RuntimeError(f"{command[:3]} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+
+
 def files_under(*folders) -> set[str]:
     return {str(p) for folder in folders for p in Path(folder).rglob("*") if p.is_file()}
 
@@ -116,13 +123,16 @@ class PostgresCluster:
             self.as_owner = ["runuser", "-u", "postgres", "--"]
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
-        self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8")
-        self.start()
+        try:
+            self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8")
+            self.start()
+        except BaseException:
+            self.remove()
+            raise
         self.server_url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
-    def _run(self, program, *args, timeout=60):
-        command = [*self.as_owner, str(self.bin / program), *map(str, args)]
-        subprocess.run(command, check=True, capture_output=True, timeout=timeout)
+    def _run(self, program, *args):
+        run([*self.as_owner, str(self.bin / program), *map(str, args)], timeout=60)
 
     def start(self):
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
@@ -133,7 +143,7 @@ class PostgresCluster:
         self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "-t", 30, "stop")
 
     def remove(self):
-        with contextlib.suppress(subprocess.SubprocessError, OSError):
+        with contextlib.suppress(RuntimeError, subprocess.SubprocessError, OSError):
             self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "-t", 30, "stop")
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -260,7 +270,7 @@ class Site:
     """The site under test: a migrated database with readers and a story, served by gunicorn."""
 
     def __init__(self, folder: Path, database, static_root: Path, *, readers=20, redis_url=""):
-        self.folder, self.database, self.readers = folder, database, readers
+        self.database = database
         self.media = folder / "media"
         self.originals = folder / "originals"
         self.upload_temp = folder / "upload-temp"
@@ -293,14 +303,7 @@ class Site:
         self.server = None
 
     def manage(self, *args, **env):
-        subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env={**self.env, **env},
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        run([sys.executable, "manage.py", *args], cwd=ROOT, env={**self.env, **env}, timeout=180)
 
     def start(self):
         command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(WORKERS)]
@@ -322,6 +325,7 @@ class Site:
         try:
             self.server.wait(timeout=15)
         except subprocess.TimeoutExpired:
+            # The master and its workers: gunicorn runs in a session of its own.
             os.killpg(self.server.pid, signal.SIGKILL)
             self.server.wait(timeout=10)
 
