@@ -7,9 +7,10 @@ from django.template import loader
 
 logger = logging.getLogger("newsroom.outage")
 
-# Errors that mean the database is unreachable (down, restarting, connection
-# dropped), not that a query or the data is wrong.
-UNREACHABLE = (OperationalError, InterfaceError)
+# Errors that pass if the reader tries again later: the database is down or
+# restarting, a connection dropped, or (the same classes) a lock or statement
+# timed out. A wrong query or bad data raises other DatabaseErrors: a 500.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -51,6 +52,6 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, UNREACHABLE):
+        if isinstance(exception, TRANSIENT_DATABASE_ERRORS):
             return database_unavailable(exception)
         return None

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from newsroom.middleware import UNREACHABLE, database_unavailable
+from newsroom.middleware import TRANSIENT_DATABASE_ERRORS, database_unavailable
 
 # Private or endless pages that crawlers should leave alone.
 DISALLOWED = ["/admin/", "/accounts/", "/comments/", "/search/"]
@@ -29,6 +29,6 @@ def server_error(request):
     page cache's generation read).
     """
     exception = sys.exception()
-    if isinstance(exception, UNREACHABLE):
+    if isinstance(exception, TRANSIENT_DATABASE_ERRORS):
         return database_unavailable(exception)
     return defaults.server_error(request)
