@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format serve superuser clean bench-photos bench
+.PHONY: run test faults lint format serve superuser clean bench-photos bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: $(VENV)/.installed-dev $(NODE_TOOLS)
 	$(if $(NODE_TOOLS),,@echo "npm is missing: the axe-core accessibility tests will skip (apt-get install -y npm)")
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## faults: load and fault tests (200 posts, Redis stopped, PostgreSQL crashed, upload cut off)
+faults: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -m faults -rA $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: $(VENV)/.installed requirements-bench.txt
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt

@@ -31,7 +31,9 @@ def exceeded(request, scope, limits):
         except ValueError:  # the window expired between add and incr
             cache.set(key, 1, timeout=seconds)
             hits = 1
-        over = over or hits > count
+        # A cache that is down (django-redis ignores its errors) returns None
+        # and counts nothing: let readers through rather than refuse them all.
+        over = over or (hits is not None and hits > count)
     return over
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Ahead of sessions, CSRF and auth: a cached page for an anonymous reader
     # needs none of them (pagecache/pages.py says why that is safe).
@@ -191,6 +192,9 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # staff download them through the admin (photos/admin.py).
 PHOTO_ORIGINALS_ROOT = env.path("PHOTO_ORIGINALS_ROOT", default=BASE_DIR / "private" / "originals")
 PHOTO_MAX_UPLOAD_BYTES = env.int("PHOTO_MAX_UPLOAD_BYTES", default=40 * 1024 * 1024)
+# Uploads above 2.5 MB are spooled here while the request is read (the
+# system's temporary folder when unset); Django deletes them when it ends.
+FILE_UPLOAD_TEMP_DIR = env.str("DJANGO_FILE_UPLOAD_TEMP_DIR", default="") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # A private FileSystemStorage at PHOTO_ORIGINALS_ROOT; swap for a private
@@ -241,11 +245,16 @@ PERMISSIONS_POLICY_DENY = [
 ]  # fmt: skip
 
 # How often readers may act, per signed-in account and per address:
-# (key kind, number of requests, window in seconds).
+# (key kind, number of requests, window in seconds). Load tests, which send
+# everything from one address, multiply the counts by NEWSROOM_RATE_LIMIT_FACTOR.
+_RATE_LIMIT_FACTOR = env.int("NEWSROOM_RATE_LIMIT_FACTOR", default=1)
 NEWSROOM_RATE_LIMITS = {
-    "comment": [("user", 5, 60), ("user", 30, 3600), ("ip", 20, 60)],
-    "report": [("user", 10, 600), ("ip", 30, 600)],
-    "search": [("ip", 30, 60)],
+    scope: [(kind, count * _RATE_LIMIT_FACTOR, seconds) for kind, count, seconds in limits]
+    for scope, limits in {
+        "comment": [("user", 5, 60), ("user", 30, 3600), ("ip", 20, 60)],
+        "report": [("user", 10, 600), ("ip", 30, 600)],
+        "search": [("ip", 30, 60)],
+    }.items()
 }
 
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")

@@ -15,6 +15,9 @@ admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = "Newsroom desk"
 admin.site.index_title = "Stories, photos and people"
 
+# An unreachable database gets the 503 page, wherever in the request it is found.
+handler500 = "newsroom.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", cached_for_readers(sitemap_index, params={}), name="sitemap-index"),
