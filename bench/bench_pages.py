@@ -8,8 +8,8 @@ gunicorn three ways and measures with a bounded load loop on 127.0.0.1:
 
 - "cached": the normal site (Redis page cache when Redis is up, else local
   memory): a static file through whitenoise (the ceiling), a cached story,
-  the cached home page, and a search (never cached; the search limit is
-  raised in bench/bench_settings.py so one address may send them all);
+  the cached home page, and a search (never cached; the rate limits are
+  raised with NEWSROOM_RATE_LIMIT_FACTOR so one address may send them all);
 - "uncached": the same code with a dummy cache, so every request renders:
   the 500-comment story, home, a section;
 - "xtd peer": uncached, with the discussion rendered by django-comments-xtd's
@@ -233,7 +233,9 @@ def prepare(env, articles, comments, static_root):
 
 
 def measure(base_env, paths, args, scale_label):
-    cached_env = {**base_env, "DJANGO_SETTINGS_MODULE": "bench.bench_settings"}
+    # The load loop sends thousands of searches a minute from one address; the
+    # limiter still counts each one, so its cost stays in the figures.
+    cached_env = {**base_env, "NEWSROOM_RATE_LIMIT_FACTOR": "1000000"}
     if redis_up():
         cached_env["REDIS_URL"] = f"redis://{HOST}:6379/13"
     uncached_env = {**base_env, "CACHE_URL": "dummycache://"}
