@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from .models import Article, Author, Section, Tag
 
@@ -116,7 +117,9 @@ class StoriesFeed(Feed):
         return article.headline
 
     def item_description(self, article):
-        return article.standfirst or article.headline
+        # RSS descriptions and Atom summaries (type="html") are HTML; the standfirst is
+        # plain text, so it is escaped, or readers would render "<script>" in it as markup.
+        return escape(article.standfirst or article.headline)
 
     def item_pubdate(self, article):
         return article.publish_at

@@ -25,12 +25,23 @@ BODY_URL_SCHEMES = {"http", "https", "mailto"}
 VOID_TAGS = {"br", "hr", "img", "wbr"}
 
 
+# nh3 checks the scheme of href and src only; a quote's cite address is a URL too.
+CITE_SCHEMES = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
+
+def _drop_unsafe_cite(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "cite" and not CITE_SCHEMES.match(value.strip()):
+        return None
+    return value
+
+
 def sanitize_body(html: str) -> str:
     """Reduce editor HTML to the allowlist: no scripts, styles, handlers or frames."""
     return nh3.clean(
         html,
         tags=BODY_TAGS,
         attributes=BODY_ATTRIBUTES,
+        attribute_filter=_drop_unsafe_cite,
         url_schemes=BODY_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -34,13 +35,26 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
+# "Enter a valid URL." would puzzle an editor whose javascript: or data: address
+# is a valid URL: say which addresses are accepted.
+WEB_URL_MESSAGE = "Enter a web address starting with http:// or https://."
+web_url_validator = URLValidator(schemes=["http", "https"], message=WEB_URL_MESSAGE)
+
+
+class WebURLFormField(forms.URLField):
+    default_validators = [web_url_validator]
+    default_error_messages = {"invalid": WEB_URL_MESSAGE}
+
+
 class WebURLField(models.URLField):
     """An http(s) address; forms add https:// when an editor leaves the scheme out."""
 
-    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_validators = [web_url_validator]
 
     def formfield(self, **kwargs):
-        return super().formfield(**{"assume_scheme": "https", **kwargs})
+        return super().formfield(
+            **{"form_class": WebURLFormField, "assume_scheme": "https", **kwargs}
+        )
 
 
 def validate_not_blank(value):

@@ -1,10 +1,12 @@
 from datetime import timedelta
 from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article, Tag
 
@@ -51,6 +53,42 @@ def test_site_feed_items_carry_the_story(client, story, name):
     assert enclosure.type == "image/jpeg"
     assert enclosure.href.startswith("http://testserver/media/renditions/")
     assert int(enclosure.length) > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "summary"),
+    [
+        ("articles:feed-rss", "channel/item/description"),
+        ("articles:feed-atom", "atom:entry/atom:summary"),
+    ],
+)
+def test_summaries_show_a_standfirst_as_text_not_markup(client, name, summary):
+    """Feed summaries are HTML: a standfirst that looks like markup is escaped into text."""
+    standfirst = 'Tolls rise <img src=x onerror=alert(1)> & "fares" <script>alert(2)</script>'
+    make_article(headline="Tolls", standfirst=standfirst)
+    response, feed = parse(client, reverse(name))
+    element = ElementTree.fromstring(response.content).find(
+        summary, {"atom": "http://www.w3.org/2005/Atom"}
+    )
+    assert element.text == escape(standfirst)
+    assert element.get("type") in (None, "html")
+    # What a feed reader shows once it renders the summary's HTML: the text, no elements.
+    rendered = HTMLText()
+    rendered.feed(element.text)
+    assert rendered.tags == [] and "".join(rendered.text) == standfirst
+    assert feed.entries[0].title == "Tolls"
+
+
+class HTMLText(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
 
 
 def test_atom_entries_carry_the_update_time(client, story):

@@ -23,6 +23,17 @@ def test_sanitize_body_strips_what_is_unsafe_and_keeps_the_text(dirty, clean):
     assert sanitize_body(dirty) == clean
 
 
+@pytest.mark.parametrize(
+    "cite", ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,x", "vbscript:x", "x"]
+)
+@pytest.mark.parametrize("tag", ["blockquote", "q"])
+def test_sanitize_body_drops_quote_sources_that_are_not_web_addresses(tag, cite):
+    """nh3 checks the scheme of links, not of cite: a script URL there must go too."""
+    assert sanitize_body(f'<{tag} cite="{cite}">Quoted</{tag}>') == f"<{tag}>Quoted</{tag}>"
+    web = f'<{tag} cite="https://example.org/speech">Quoted</{tag}>'
+    assert sanitize_body(web) == web
+
+
 def test_sanitize_body_keeps_web_links_and_marks_them():
     assert sanitize_body('<a href="https://example.org/a">a</a>') == (
         '<a href="https://example.org/a" rel="noopener noreferrer">a</a>'

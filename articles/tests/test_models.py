@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.forms import modelform_factory
 from django.utils import timezone
 
 from articles.models import Article, Citation, PhotoPlacement
@@ -209,6 +210,29 @@ class TestCitationAndCorrection:
         citation.url = "https://example.org/ok"
         citation.archive_url = url
         assert "archive_url" in errors_of(citation)
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+        ],
+    )
+    def test_script_and_data_addresses_are_refused_with_a_clear_message(self, url):
+        """In the desk's citation form and in model validation alike, saying what is accepted."""
+        message = "Enter a web address starting with http:// or https://."
+        article = make_article()
+        citation = Citation(article=article, outlet="Outlet", title="Title", url=url)
+        assert errors_of(citation)["url"] == [message]
+        form = modelform_factory(Citation, fields=["article", "outlet", "title", "url"])(
+            data={"article": article.pk, "outlet": "Outlet", "title": "Title", "url": url}
+        )
+        assert not form.is_valid()
+        assert form.errors["url"] == [message]
+        assert not Citation.objects.exists()
 
     def test_citation_needs_outlet_and_title(self):
         citation = Citation(article=make_article(), outlet=" ", title="", url="https://a.example")
