@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    # Two-factor authentication (authenticator app and recovery codes) for desk accounts.
+    "allauth.mfa",
     "discussion.apps.ModerationDeskConfig",
     "django_comments",
     "photos",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After auth and messages: it reads the user and leaves a message when it redirects.
+    "newsroom.middleware.RequireTwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
 ]
@@ -277,6 +281,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# Two-factor authentication (allauth.mfa). The desk's login is allauth's
+# (newsroom/urls.py sends /admin/login/ there), so an account with an
+# authenticator app always meets the second step before the desk. WebAuthn is
+# left out: it would pull in fido2 and needs JavaScript on the login page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name authenticator apps show next to the account.
+MFA_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# Members of these groups (e.g. "Editors,Moderators") must turn on an
+# authenticator app before the desk lets them in (RequireTwoFactorMiddleware).
+NEWSROOM_REQUIRE_2FA_GROUPS = env.list("NEWSROOM_REQUIRE_2FA_GROUPS", default=[])
 
 # Comments (django-comments-xtd storage and threading; moderation is ours).
 COMMENTS_APP = "django_comments_xtd"

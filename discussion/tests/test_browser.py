@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -25,6 +26,8 @@ def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server,
         "desk", "desk@example.org", "moderating-is-fun-2026", is_staff=True
     )
     moderator.groups.add(Group.objects.get(name="Moderators"))
+    # The desk logs in through allauth, which wants a confirmed address (create_staff makes one).
+    EmailAddress.objects.create(user=moderator, email=moderator.email, verified=True, primary=True)
 
     reader = browser.new_page()
     reader.goto(story_url)
@@ -52,7 +55,7 @@ def test_reader_signs_up_comments_and_a_moderator_approves(browser, live_server,
 
     desk = browser.new_page()
     desk.goto(live_server.url + "/admin/login/")
-    desk.get_by_label("Username").fill("desk")
+    desk.get_by_label("Email").fill("desk@example.org")
     desk.get_by_label("Password").fill("moderating-is-fun-2026")
     desk.get_by_role("button", name="Log in").click()
     desk.goto(live_server.url + "/admin/django_comments_xtd/xtdcomment/")
