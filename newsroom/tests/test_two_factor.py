@@ -95,6 +95,16 @@ def enrol(client, clock):
     return secret, list(codes)
 
 
+@pytest.fixture
+def enrolled(client, clock):
+    """An editor who has turned on an authenticator app, and logged out again."""
+    editor = make_staff("ed@example.org", "Editors")
+    log_in_with_password(client, editor)
+    secret, recovery_codes = enrol(client, clock)
+    client.post(reverse("account_logout"))
+    return editor, secret, recovery_codes
+
+
 def page_text(response):
     return response.content.decode()
 
@@ -154,11 +164,8 @@ def test_editor_enrols_then_needs_the_code_and_a_wrong_one_is_refused(client, cl
     assert int(client.session["_auth_user_id"]) == editor.pk
 
 
-def test_a_code_is_accepted_once(client, clock):
-    editor = make_staff("ed@example.org", "Editors")
-    log_in_with_password(client, editor)
-    secret, _ = enrol(client, clock)
-    client.post(reverse("account_logout"))
+def test_a_code_is_accepted_once(client, clock, enrolled):
+    editor, secret, _ = enrolled
     clock.shift(30)
     code = totp(secret, time.time())
     log_in_with_password(client, editor)
@@ -171,12 +178,8 @@ def test_a_code_is_accepted_once(client, clock):
     assert "Incorrect code." in page_text(replay)
 
 
-def test_a_recovery_code_works_once_and_only_once(client, clock):
-    editor = make_staff("ed@example.org", "Editors")
-    log_in_with_password(client, editor)
-    _, recovery_codes = enrol(client, clock)
-    client.post(reverse("account_logout"))
-
+def test_a_recovery_code_works_once_and_only_once(client, enrolled):
+    editor, _, recovery_codes = enrolled
     log_in_with_password(client, editor)
     first = enter_code(client, recovery_codes[0])
     assert first["Location"] == DESK and client.get(DESK).status_code == 200
@@ -193,11 +196,8 @@ def test_a_recovery_code_works_once_and_only_once(client, clock):
     assert enter_code(client, recovery_codes[1])["Location"] == DESK
 
 
-def test_guessing_codes_is_limited_even_the_right_one_is_then_refused(client, clock):
-    editor = make_staff("ed@example.org", "Editors")
-    log_in_with_password(client, editor)
-    secret, _ = enrol(client, clock)
-    client.post(reverse("account_logout"))
+def test_guessing_codes_is_limited_even_the_right_one_is_then_refused(client, clock, enrolled):
+    editor, secret, _ = enrolled
     log_in_with_password(client, editor)
     clock.shift(30)
     right = totp(secret, time.time())
@@ -255,10 +255,8 @@ def test_required_groups_leave_other_staff_and_readers_alone(client, settings):
     assert desk["Location"].startswith("/admin/login/")
 
 
-def test_the_admin_can_remove_a_lost_authenticator(client, clock):
-    editor = make_staff("ed@example.org", "Editors")
-    log_in_with_password(client, editor)
-    enrol(client, clock)
+def test_the_admin_can_remove_a_lost_authenticator(client, enrolled):
+    editor, _, _ = enrolled
     admin = get_user_model().objects.create_superuser("boss", "boss@example.org", PASSWORD)
     totp_row = Authenticator.objects.get(user=editor, type="totp")
     client.force_login(admin)
