@@ -41,10 +41,10 @@ class RequireTwoFactorMiddleware:
 
     def _must_enrol_first(self, request) -> bool:
         groups = settings.NEWSROOM_REQUIRE_2FA_GROUPS
-        desk = reverse("admin:index")
+        if not groups:
+            return False
         return (
-            bool(groups)
-            and request.path.startswith(desk)
+            request.path.startswith(reverse("admin:index"))
             and request.path != reverse("admin:logout")
             and request.user.is_authenticated
             and request.user.groups.filter(name__in=groups).exists()
