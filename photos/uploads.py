@@ -76,7 +76,8 @@ def open_upload(file) -> Image.Image:
 
 def name_for_format(name: str, image_format: str) -> str:
     """The file name, ending in an extension of the format the bytes really are."""
-    path = PurePath(name)
+    # A nameless upload (some clients send none) still gets a usable name.
+    path = PurePath(name or "photo")
     extensions = EXTENSIONS[image_format]
     if path.suffix.lower().lstrip(".") in extensions:
         return name
