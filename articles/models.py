@@ -124,7 +124,12 @@ class Author(models.Model):
     bio = models.TextField(
         blank=True, max_length=1500, help_text="A short biography in the third person."
     )
-    portrait = models.ImageField(upload_to="authors/", blank=True)
+    portrait = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A square JPEG, PNG or WebP photo, shown at 120 × 120 pixels on the author "
+        "page. It is published as uploaded: crop it and strip its location data first.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    # Two-factor authentication (authenticator app and recovery codes) for desk accounts.
+    "allauth.mfa",
     "discussion.apps.ModerationDeskConfig",
     "django_comments",
     "photos",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After auth and messages: it reads the user and leaves a message when it redirects.
+    "newsroom.middleware.RequireTwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
 ]
@@ -209,6 +213,57 @@ STORAGES = {
     },
 }
 
+# Object storage for several app servers: with AWS_STORAGE_BUCKET_NAME set,
+# media go to one S3-compatible bucket every machine shares (django-storages;
+# credentials come from boto3's usual AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# or an instance role, never from this file). Unset, the local folders above.
+# An empty variable counts as unset.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+# Where pages load photos from besides the site itself (for the CSP below).
+MEDIA_ORIGINS = []
+if AWS_STORAGE_BUCKET_NAME:
+    _custom_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    if _custom_domain:
+        MEDIA_ORIGINS.append(f"https://{_custom_domain}")
+    _bucket = {
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        # Signature version 4: the only one newer AWS regions and most
+        # S3-compatible services accept for signed URLs.
+        "signature_version": "s3v4",
+        # Keep every version of a name: a new portrait never replaces the
+        # bytes behind a URL that browsers and CDNs may have cached.
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_bucket,
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "custom_domain": _custom_domain,
+            # Renditions and portraits are public: plain URLs that caches can
+            # share, instead of signatures that expire inside cached pages.
+            "querystring_auth": False,
+            # Rendition names carry a hash of their content (photos.views says the same).
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    STORAGES["photo_originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_bucket,
+            # Originals keep GPS and camera data: a private bucket of their own
+            # (or, by default, a prefix of the media bucket that no public
+            # policy covers), readable only through short-lived signed URLs.
+            "bucket_name": env.str("AWS_ORIGINALS_BUCKET_NAME", default="")
+            or AWS_STORAGE_BUCKET_NAME,
+            "location": env.str("AWS_ORIGINALS_LOCATION", default="originals"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+
 # Production hardening. Defaults are strict when DEBUG is off; a site behind
 # a TLS-terminating proxy sets DJANGO_SECURE_PROXY_SSL_HEADER=1.
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
@@ -233,7 +288,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env.list("NEWSROOM_CSP_IMAGE_ORIGINS", default=[])],
+        "img-src": [
+            "'self'",
+            "data:",
+            *env.list("NEWSROOM_CSP_IMAGE_ORIGINS", default=[]),
+            *MEDIA_ORIGINS,
+        ],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -286,6 +346,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# Two-factor authentication (allauth.mfa). The desk's login is allauth's
+# (newsroom/urls.py sends /admin/login/ there), so an account with an
+# authenticator app always meets the second step before the desk. WebAuthn is
+# left out: it would pull in fido2 and needs JavaScript on the login page.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name authenticator apps show next to the account.
+MFA_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# Members of these groups (e.g. "Editors,Moderators") must turn on an
+# authenticator app before the desk lets them in (RequireTwoFactorMiddleware).
+NEWSROOM_REQUIRE_2FA_GROUPS = env.list("NEWSROOM_REQUIRE_2FA_GROUPS", default=[])
 
 # Comments (django-comments-xtd storage and threading; moderation is ours).
 COMMENTS_APP = "django_comments_xtd"

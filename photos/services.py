@@ -10,7 +10,7 @@ from PIL import Image
 
 from .metadata import read_metadata
 from .models import RENDITIONS_FOLDER, Photo
-from .renditions import make_renditions, oriented_size
+from .renditions import MIME_TYPES, make_renditions, oriented_size
 from .uploads import open_upload
 
 
@@ -74,7 +74,12 @@ def generate_renditions(*, photo: Photo, image: Image.Image | None = None) -> Ph
         for rendition in renditions:
             name = f"{folder}/{rendition.name}"
             if not default_storage.exists(name):
-                name = default_storage.save(name, ContentFile(rendition.data))
+                content = ContentFile(rendition.data)
+                # Object storage keeps the type it is given for every later
+                # download; guessing from the name misses WebP on Python 3.11
+                # hosts without /etc/mime.types.
+                content.content_type = MIME_TYPES[rendition.format]
+                name = default_storage.save(name, content)
                 written.append(name)
             entries.append(
                 {

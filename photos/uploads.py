@@ -2,6 +2,7 @@
 
 import re
 import warnings
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
+# The extensions a stored file may carry for each format, the first one preferred.
+EXTENSIONS = {"JPEG": ("jpg", "jpeg"), "PNG": ("png",), "WEBP": ("webp",)}
 ASK_FOR_A_PHOTO = "upload a JPEG, PNG or WebP photo"
 
 # Markup that browsers would run if the file were ever served as HTML. Real
@@ -21,7 +24,9 @@ def open_upload(file) -> Image.Image:
     """The upload opened with Pillow (not yet decoded), or a ValidationError naming the problem.
 
     Reads the file only: nothing is written anywhere. The returned image still
-    carries the file's metadata (IPTC, XMP, EXIF) for the autofill.
+    carries the file's metadata (IPTC, XMP, EXIF) for the autofill. The
+    upload's name is given the extension of its real format, because web
+    servers and buckets pick the Content-Type from the name.
     """
     limit = settings.PHOTO_MAX_UPLOAD_BYTES
     if file.size == 0:
@@ -64,8 +69,19 @@ def open_upload(file) -> Image.Image:
             ) from error
     if probe.format not in ACCEPTED_FORMATS:
         raise ValidationError(f"This file is a {probe.format} image; {ASK_FOR_A_PHOTO}.")
+    file.name = name_for_format(file.name, probe.format)
     file.seek(0)
     return Image.open(file)
+
+
+def name_for_format(name: str, image_format: str) -> str:
+    """The file name, ending in an extension of the format the bytes really are."""
+    # A nameless upload (some clients send none) still gets a usable name.
+    path = PurePath(name or "photo")
+    extensions = EXTENSIONS[image_format]
+    if path.suffix.lower().lstrip(".") in extensions:
+        return name
+    return str(path.with_suffix(f".{extensions[0]}"))
 
 
 def _bomb_message(pillow_message: str) -> str:

@@ -4,6 +4,7 @@ import io
 import itertools
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,6 +34,8 @@ def make_staff(role="Editors", **fields):
         f"staff{number}", f"staff{number}@example.org", "desk-password-1", is_staff=True, **fields
     )
     user.groups.add(Group.objects.get(name=role))
+    # The desk logs in through allauth, which wants a confirmed address (as create_staff makes).
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 

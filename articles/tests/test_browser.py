@@ -66,7 +66,7 @@ def test_editor_uploads_a_wire_photo_writes_cites_corrects_and_publishes(
 
     desk = browser.new_page(viewport=DESKTOP)
     desk.set_default_timeout(10_000)
-    log_in_to_desk(desk, live_server.url, editor.username, "desk-password-1")
+    log_in_to_desk(desk, live_server.url, editor.email, "desk-password-1")
 
     # The photo: only the file and the alt text are typed; the rest comes from IPTC.
     desk.goto(live_server.url + "/admin/photos/photo/add/")

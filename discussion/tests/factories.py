@@ -34,6 +34,7 @@ def make_moderator():
         username=f"moderator{number}", email=f"mod{number}@example.org", is_staff=True
     )
     user.groups.add(Group.objects.get(name="Moderators"))
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 

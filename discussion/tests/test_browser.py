@@ -75,7 +75,7 @@ def test_reader_signs_up_comments_replies_and_a_moderator_approves_and_rejects(
 
     desk = browser.new_page(viewport=DESKTOP)
     desk.set_default_timeout(10_000)
-    log_in_to_desk(desk, live_server.url, moderator.username, "moderating-is-fun-2026")
+    log_in_to_desk(desk, live_server.url, moderator.email, "moderating-is-fun-2026")
     desk.goto(live_server.url + "/admin/django_comments_xtd/xtdcomment/")
     queue = desk.locator("#result_list tbody tr")
     expect(queue.first).to_contain_text(REPLY)

@@ -49,10 +49,10 @@ def log_in(page, base_url, email, password):
     expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
-def log_in_to_desk(page, base_url, username, password):
-    """A staff member logs in to the admin (the desk)."""
+def log_in_to_desk(page, base_url, email, password):
+    """A staff member logs in to the admin (the desk), through allauth's login."""
     page.goto(base_url + "/admin/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#user-tools")).to_be_visible()

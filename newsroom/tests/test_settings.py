@@ -17,7 +17,7 @@ from newsroom.tests.services import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a bare production environment has: none of the project's variables.
-PROJECT_VARIABLES = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL", "EMAIL_URL")
+PROJECT_VARIABLES = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL", "EMAIL_URL", "AWS_")
 
 
 def run_manage(*args, **env):
