@@ -15,20 +15,24 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import caches
 from django_redis.cache import RedisCache
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 KEY = "pagecache:generation"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LIFETIME = 60
 # Compare-and-set in one step on the server, so two publishers cannot interleave.
-SET_IF_NEWER = """
+SET_IF_NEWER = Script(
+    None,
+    b"""
 local held = redis.call('GET', KEYS[1])
 if held and tonumber(string.match(held, '^%d+')) > tonumber(ARGV[1]) then
   return 0
 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1
-"""
+""",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +46,17 @@ def _redis():
 
 # The copy and the page stored under its tag, in one round trip: a cached hit
 # then costs a single Redis call.
-READ_WITH_PAGE = """
+READ_WITH_PAGE = Script(
+    None,
+    b"""
 local copy = redis.call('GET', KEYS[1])
 if not copy then
   return {}
 end
 local tag = string.match(copy, '([^|]*)$')
 return {copy, redis.call('GET', ARGV[1] .. tag .. ARGV[2])}
-"""
+""",
+)
 
 
 def read(page_key=None):
@@ -66,7 +73,7 @@ def read(page_key=None):
                 copy = client.get(key)
             else:
                 prefix, suffix = caches["default"].make_key(page_key("\0")).split("\0")
-                reply = client.eval(READ_WITH_PAGE, 1, key, prefix, suffix)
+                reply = READ_WITH_PAGE(keys=[key], args=[prefix, suffix], client=client)
                 copy, page = reply or (None, None)
         except (RedisError, OSError):
             copy = page = None
@@ -85,7 +92,7 @@ def publish(number, changed_at, expires_at, tag):
     expires = _microseconds(expires_at) if expires_at else ""
     value = f"{number}|{_microseconds(changed_at)}|{expires}|{tag}"
     try:
-        client.eval(SET_IF_NEWER, 1, key, number, value, LIFETIME)
+        SET_IF_NEWER(keys=[key], args=[number, value, LIFETIME], client=client)
     except (RedisError, OSError):
         logger.warning("Could not publish page-cache generation %s to Redis", number)
 

@@ -13,7 +13,7 @@ generation has not moved.
 
 import gzip
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,6 +65,8 @@ def _keep_only(request, params):
     The request itself is rewritten, so links the page builds from its own
     address match the key it is stored under.
     """
+    if not request.META.get("QUERY_STRING"):
+        return
     kept = QueryDict(mutable=True)
     for name in sorted(params):
         value = request.GET.get(name)
@@ -132,7 +134,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        params = self._page_params(request) if _anonymous_visit(request) else None
+        params = _page_params(request) if _anonymous_visit(request) else None
         if params is None:
             return self.get_response(request)
         _keep_only(request, params)
@@ -140,7 +142,7 @@ class PageCacheMiddleware:
         digest = hashlib.sha256(address.encode()).hexdigest()
 
         def page_key(tag):
-            return f"page:{tag}:{digest}"
+            return f"page:{STORED_FORMAT}:{tag}:{digest}"
 
         generation, stored = Generation.objects.current_and_page(page_key)
         # Weak: the gzipped and the plain copy are the same page.
@@ -148,44 +150,66 @@ class PageCacheMiddleware:
         # Whole seconds, as HTTP dates have; the ETag tells finer changes apart.
         changed = int(generation.changed_at.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=changed)
-        if response is None:
-            key = page_key(generation.tag)
-            if stored is NOT_LOOKED_UP:
-                stored = cache.get(key)
-            response = self._stored_or_rendered(request, generation, key, stored)
-        if response.status_code in (200, 304) and response.get("X-Page-Cache") != "bypass":
-            response["ETag"] = etag
-            response["Last-Modified"] = http_date(changed)
-            patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-        elif response.status_code == 200:
-            add_never_cache_headers(response)
-        patch_vary_headers(response, ["Cookie"])
-        return response
-
-    @staticmethod
-    def _page_params(request):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        return getattr(match.func, "page_cache_params", None)
-
-    def _stored_or_rendered(self, request, generation, key, response):
         if response is not None:
+            _mark_cacheable(response, etag, changed)
+            return response
+        key = page_key(generation.tag)
+        if stored is NOT_LOOKED_UP:
+            stored = cache.get(key)
+        if stored is not None:
+            # Stored with its validators and cache headers: nothing to add.
+            response = stored
             response["X-Page-Cache"] = "hit"
         else:
             request.page_cache_key = key
             response = self.get_response(request)
             if not _storable(request, response):
-                if response.status_code == 200:
-                    response["X-Page-Cache"] = "bypass"
-                return response
+                return _not_stored(response)
+            _mark_cacheable(response, etag, changed)
             _gzip(response)
             cache.set(key, response, _timeout(generation))
             response["X-Page-Cache"] = "miss"
         if not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
             _gunzip(response)
         return response
+
+
+# Bumped when what is stored changes shape, so a deploy never serves entries
+# an older release stored.
+STORED_FORMAT = 2
+
+
+@lru_cache(maxsize=4096)
+def _params_of(urlconf, path):
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    return getattr(match.func, "page_cache_params", None)
+
+
+def _page_params(request):
+    """The query parameters the page at this path keeps, or None if it is not cached.
+
+    Remembered per path, since every hit asks and the answer never changes
+    while the URL conf stays the same.
+    """
+    return _params_of(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
+
+
+def _mark_cacheable(response, etag, changed):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(changed)
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ["Cookie"])
+
+
+def _not_stored(response):
+    if response.status_code == 200:
+        response["X-Page-Cache"] = "bypass"
+        add_never_cache_headers(response)
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 # Stored pages are compressed once, when stored: every hit then moves a fifth
