@@ -30,3 +30,14 @@ def test_stylesheet_is_served_with_a_hashed_name_and_immutable_caching(collected
     assert b"".join(response.streaming_content)
     page = Client().get("/")
     assert url in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_name_a_favicon_that_whitenoise_serves(collected):
+    # Without one, every page view also costs a rendered 404 for /favicon.ico.
+    url = static("img/favicon.svg")
+    assert f'<link rel="icon" href="{url}"' in Client().get("/").content.decode()
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"</svg>" in b"".join(response.streaming_content)
