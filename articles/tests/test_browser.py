@@ -1,20 +1,14 @@
 """The editor's journey in a real browser: wire photo, story, sources, correction, publish."""
 
-import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.tests.factories import make_article, make_author, make_section, make_staff
-from newsroom.tests.browser import DESKTOP, MOBILE, log_in_to_desk, report, screenshot
+from newsroom.tests.browser import BROWSER_TEST, DESKTOP, MOBILE, log_in_to_desk, report, screenshot
 from photos.models import Photo
 from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 
-pytestmark = [
-    pytest.mark.browser,
-    # A live server needs real commits; serialized rollback restores the rows
-    # that migrations create (the role groups, the site) for later tests.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 HEADLINE = "Calder ferry timetable cut to two crossings a day"
 CAPTION = (

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django_comments_xtd.models import XtdComment
 from playwright.sync_api import expect
 
@@ -10,6 +9,7 @@ from articles.tests.factories import make_article
 from discussion.models import CommentModeration
 from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.browser import (
+    BROWSER_TEST,
     DESKTOP,
     log_in,
     log_in_to_desk,
@@ -19,12 +19,7 @@ from newsroom.tests.browser import (
     sign_up,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    # A live server needs real commits; serialized rollback restores the rows
-    # that migrations create (the Moderators group, the site) for later tests.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 EMAIL, PASSWORD = "mei@example.org", "night-shift-cranes-6"
 COMMENT = "Four people on a night lift is not enough."

@@ -7,6 +7,7 @@ the root conftest) against pytest-django's live server.
 import re
 from pathlib import Path
 
+import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -22,6 +23,12 @@ from articles.tests.factories import (
 from discussion.tests.factories import add_comment, make_reader
 from newsroom.tests.services import require_path
 
+# A live server needs real commits; serialized rollback restores the rows that
+# migrations create (the role groups, the site) for the tests that follow.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"

@@ -4,11 +4,10 @@ Every violation axe finds is printed and kept in test-artifacts/accessibility.tx
 serious and critical ones fail the test.
 """
 
-import pytest
-
 from discussion.tests.factories import make_reader
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
+    BROWSER_TEST,
     DESKTOP,
     MOBILE,
     axe_check,
@@ -18,10 +17,7 @@ from newsroom.tests.browser import (
     report,
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 
 def test_public_pages_have_no_serious_or_critical_violations(browser, live_server, artifacts):

@@ -37,6 +37,7 @@ from articles.tests.factories import (
     make_section,
 )
 from discussion.tests.factories import add_comment, comment_form, make_reader
+from newsroom.tests.browser import BROWSER_TEST
 from newsroom.tests.xss import (
     FEED_SCAN,
     Probe,
@@ -50,12 +51,7 @@ from newsroom.tests.xss import (
 from photos.models import Photo
 from photos.services import create_photo_from_upload
 
-pytestmark = [
-    pytest.mark.browser,
-    # A live server needs real commits; serialized rollback restores the rows
-    # that migrations create (groups, the site) for later tests.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = BROWSER_TEST
 
 CORPUS = load_corpus()
 SECTIONS = 8  # 220 stories over 8 sections: each section feed (30 newest) holds all of its own
