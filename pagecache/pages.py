@@ -149,10 +149,11 @@ class PageCacheMiddleware:
         etag = f'W/"{generation.tag}"'
         # Whole seconds, as HTTP dates have; the ETag tells finer changes apart.
         changed = int(generation.changed_at.timestamp())
-        response = get_conditional_response(request, etag=etag, last_modified=changed)
-        if response is not None:
-            _mark_cacheable(response, etag, changed)
-            return response
+        if _conditional(request):
+            response = get_conditional_response(request, etag=etag, last_modified=changed)
+            if response is not None:
+                _mark_cacheable(response, etag, changed)
+                return response
         key = page_key(generation.tag)
         if stored is NOT_LOOKED_UP:
             stored = cache.get(key)
@@ -169,7 +170,8 @@ class PageCacheMiddleware:
             _gzip(response)
             cache.set(key, response, _timeout(generation))
             response["X-Page-Cache"] = "miss"
-        if not re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        # META rather than request.headers, which builds a mapping of every header.
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             _gunzip(response)
         return response
 
@@ -195,6 +197,10 @@ def _page_params(request):
     while the URL conf stays the same.
     """
     return _params_of(getattr(request, "urlconf", settings.ROOT_URLCONF), request.path_info)
+
+
+def _conditional(request):
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
 
 
 def _mark_cacheable(response, etag, changed):
