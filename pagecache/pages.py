@@ -5,9 +5,9 @@ flash message waiting (told from cookies, before sessions and auth run), and
 stored only when rendering it used no CSRF token and set no cookie, so
 nothing personal or per-visitor is ever stored for someone else.
 The key carries the current Generation (one primary-key read from the
-database), so an edit made through any process is seen by every process on
-its next request, whether the cache is Redis (shared) or local memory (per
-process). Browsers revalidate every time (max-age=0) and get a 304 while the
+database, or from its copy in Redis: pagecache/mirror.py), so an edit made
+through any process is seen by every process on its next request, whether
+the cache is Redis (shared) or local memory (per process). Browsers revalidate every time (max-age=0) and get a 304 while the
 generation has not moved.
 """
 
