@@ -7,8 +7,9 @@ nothing personal or per-visitor is ever stored for someone else.
 The key carries the current Generation (one primary-key read from the
 database, or from its copy in Redis: pagecache/mirror.py), so an edit made
 through any process is seen by every process on its next request, whether
-the cache is Redis (shared) or local memory (per process). Browsers revalidate every time (max-age=0) and get a 304 while the
-generation has not moved.
+the cache is Redis (shared) or local memory (per process). Browsers
+revalidate every time (max-age=0) and get a 304 while the generation has not
+moved.
 """
 
 import gzip

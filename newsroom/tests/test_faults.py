@@ -161,7 +161,7 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
 def test_an_upload_cut_off_midway_leaves_no_file_and_no_row(serve, artifacts):
     site = serve("postgresql", readers=0)
     desk = site.client()
-    desk.log_in_to_desk("desk", PASSWORD)
+    desk.log_in("desk@example.org", PASSWORD)  # the desk logs in through allauth
     assert desk.request(UPLOAD).status == 200
     photo = noise_jpeg()
     body, content_type = multipart(
