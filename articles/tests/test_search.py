@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,6 +110,16 @@ def test_results_are_paginated_and_pages_keep_the_query(client, settings):
     assert len(headlines(first)) == settings.NEWSROOM_PAGE_SIZE
     assert 'href="?q=harbour&amp;page=2"' in first.content.decode()
     assert len(headlines(search(client, "harbour", page=2))) == 1
+
+
+def test_matches_are_counted_without_ranking_them(client, settings):
+    for number in range(settings.NEWSROOM_PAGE_SIZE + 3):
+        make_article(headline=f"Harbour story {number}")
+    with CaptureQueriesContext(connection) as queries:
+        response = search(client, "harbour")
+    count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
+    assert "ORDER BY" not in count
+    assert response.context["paginator"].count == settings.NEWSROOM_PAGE_SIZE + 3
 
 
 def test_search_page_query_count_is_constant(client, django_assert_max_num_queries):
