@@ -59,30 +59,41 @@ return {copy, redis.call('GET', ARGV[1] .. tag .. ARGV[2])}
 )
 
 
-def read(page_key=None):
-    """The copy as (number, changed_at, expires_at), or None if there is none or no Redis.
+def read():
+    """The copy as (number, changed_at, expires_at), or None if there is none or no Redis."""
+    client, key = _redis()
+    if client is None:
+        return None
+    try:
+        return _parsed(client.get(key))
+    except (RedisError, OSError):
+        return None
 
-    With `page_key` (a function of a generation tag), also the page stored
-    under the copy's tag, or None: ((number, changed_at, expires_at), page).
+
+def read_with_page(page_key):
+    """The copy, and the page stored under its tag (`page_key(tag)`), in one round trip.
+
+    (copy, page); either is None when missing, both when there is no Redis.
     """
     client, key = _redis()
-    copy = page = None
-    if client is not None:
-        try:
-            if page_key is None:
-                copy = client.get(key)
-            else:
-                prefix, suffix = caches["default"].make_key(page_key("\0")).split("\0")
-                reply = READ_WITH_PAGE(keys=[key], args=[prefix, suffix], client=client)
-                copy, page = reply or (None, None)
-        except (RedisError, OSError):
-            copy = page = None
-    if copy is not None:
-        number, changed, expires, _ = copy.decode().split("|")
-        copy = int(number), _moment(changed), _moment(expires) if expires else None
-    if page is not None:
-        page = caches["default"].client.decode(page)
-    return copy if page_key is None else (copy, page)
+    if client is None:
+        return None, None
+    prefix, suffix = caches["default"].make_key(page_key("\0")).split("\0")
+    try:
+        copy, page = READ_WITH_PAGE(keys=[key], args=[prefix, suffix], client=client) or (
+            None,
+            None,
+        )
+    except (RedisError, OSError):
+        return None, None
+    return _parsed(copy), None if page is None else caches["default"].client.decode(page)
+
+
+def _parsed(copy):
+    if copy is None:
+        return None
+    number, changed, expires, _ = copy.decode().split("|")
+    return int(number), _moment(changed), _moment(expires) if expires else None
 
 
 def publish(number, changed_at, expires_at, tag):

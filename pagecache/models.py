@@ -29,7 +29,7 @@ class GenerationManager(models.Manager):
         The page is NOT_LOOKED_UP when the generation did not come from the
         Redis copy; then the caller looks it up under the generation's tag.
         """
-        copy, page = mirror.read(page_key)
+        copy, page = mirror.read_with_page(page_key)
         generation = self._current(copy)
         return generation, page if generation.from_copy else NOT_LOOKED_UP
 
