@@ -7,9 +7,8 @@ nothing personal or per-visitor is ever stored for someone else.
 The key carries the current Generation (one primary-key read from the
 database, or its Redis copy as this thread holds it: pagecache/mirror.py),
 so an edit made through any process is seen by every process on its next
-request, whether
-the cache is Redis (shared) or local memory (per process). Browsers
-revalidate every time (max-age=0) and get a 304 while the generation has not
+request, whether the cache is Redis (shared) or local memory (per process).
+Browsers revalidate every time (max-age=0) and get a 304 while the generation has not
 moved.
 """
 
