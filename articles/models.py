@@ -214,11 +214,20 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, text):
-        """The stories matching a reader's query, best match first (see articles/search.py)."""
+        """These stories matching a reader's query, best match first (see articles/search.py).
+
+        A sequence for a paginator: it ranks the newest matches and loads
+        only the page shown, as this queryset would (with its prefetches).
+        """
+        text = searching.clean_query(text)
+        return searching.BestMatches(self.matching(text), self, text)
+
+    def matching(self, text):
+        """These stories matching a reader's query, each with its `rank`, in no order."""
         text = searching.clean_query(text)
         if searching.uses_full_text_search():
-            return searching.full_text_search(self, text)
-        return searching.substring_search(self, text, PhotoPlacement)
+            return searching.full_text_matches(self, text)
+        return searching.substring_matches(self, text, PhotoPlacement)
 
     def refresh_search_vectors(self):
         """Recomputes the stored search document; PostgreSQL only (SQLite searches live)."""

@@ -8,10 +8,19 @@ any input without a syntax error, and ranked with `ts_rank`.
 SQLite (development and tests): every word must appear somewhere, matched
 with `icontains`; a match in the headline outranks one in the standfirst,
 then the body, then a caption. See README ("Search") for why not FTS5.
+
+Best match ranks the newest RANKED_MATCHES matching stories, not every
+match: they are looked for among the last month's stories first, then the
+last year's, and only then in the whole archive. A broad query ("election")
+so touches recent stories only, and its cost stays the same however large
+the archive grows, while a narrow one has few matches to rank anywhere.
+Newest first pages through every match.
 """
 
 import html
 import re
+from collections.abc import Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -24,6 +33,8 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -36,6 +47,9 @@ SNIPPET_WORDS = 30
 MARK_START, MARK_END = "\ue000", "\ue001"
 WEIGHTS = {"headline": 8, "standfirst": 4, "body": 2}
 CAPTION_WEIGHT = 1
+RANKED_MATCHES = 100
+# Each step back covers the time before the previous one; None is the rest.
+LOOK_BACK = (timedelta(days=30), timedelta(days=365), None)
 
 
 def uses_full_text_search() -> bool:
@@ -72,31 +86,89 @@ def search_vector(placement_model):
     )
 
 
-def full_text_search(articles, text):
-    """Matching stories, best first, each with a `search_headline` (the body excerpt)."""
-    query = SearchQuery(text, search_type="websearch", config=settings.NEWSROOM_SEARCH_CONFIG)
+def full_text_matches(articles, text):
+    """The stories matching `text`, each with its `rank` (unordered)."""
+    query = _tsquery(text)
+    return articles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+
+def with_excerpts(articles, text):
+    """Each story with a `search_headline`: the body excerpt around the matches."""
+    if not uses_full_text_search():
+        return articles  # snippet() marks the words in Python
     plain_body = Func(
         F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
     )
-    return (
-        articles.filter(search_vector=query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            search_headline=SearchHeadline(
-                plain_body,
-                query,
-                config=settings.NEWSROOM_SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_END,
-                max_words=SNIPPET_WORDS,
-                min_words=SNIPPET_WORDS // 2,
-            ),
+    return articles.annotate(
+        search_headline=SearchHeadline(
+            plain_body,
+            _tsquery(text),
+            config=settings.NEWSROOM_SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
         )
-        .order_by("-rank", "-publish_at", "-id")
     )
 
 
-def substring_search(articles, text, placement_model):
+def _tsquery(text):
+    return SearchQuery(text, search_type="websearch", config=settings.NEWSROOM_SEARCH_CONFIG)
+
+
+class BestMatches(Sequence):
+    """A query's results, best match first, as a paginator pages through them.
+
+    One query ranks the newest RANKED_MATCHES matches (their ids and ranks
+    only); the stories of the page shown are then loaded, with excerpts,
+    from `stories`. `more` tells whether older matches were left unranked.
+    """
+
+    def __init__(self, matches, stories, text):
+        self.matches, self.stories, self.text = matches, stories, text
+
+    @cached_property
+    def _ranked(self):
+        wanted = RANKED_MATCHES + 1  # one more, to know whether there are more
+        now, newest, searched_back_to = timezone.now(), [], None
+        for distance in LOOK_BACK:
+            rows = self.matches
+            if searched_back_to is not None:
+                rows = rows.filter(publish_at__lt=searched_back_to)
+            if distance is not None:
+                searched_back_to = now - distance
+                rows = rows.filter(publish_at__gte=searched_back_to)
+            rows = rows.order_by("-publish_at", "-id").values_list("pk", "rank")
+            newest += rows[: wanted - len(newest)]
+            if len(newest) == wanted:
+                break
+        # A stable sort: equal ranks stay newest first.
+        ranked = sorted(newest[:RANKED_MATCHES], key=lambda row: -row[1])
+        return [pk for pk, _ in ranked], len(newest) == wanted
+
+    @property
+    def more(self):
+        return self._ranked[1]
+
+    def __len__(self):
+        return len(self._ranked[0])
+
+    def __getitem__(self, index):
+        ids = self._ranked[0]
+        if isinstance(index, slice):
+            return self._load(ids[index])
+        return self._load([ids[index]])[0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _load(self, ids):
+        loaded = with_excerpts(self.stories, self.text).in_bulk(ids)
+        return [loaded[pk] for pk in ids]
+
+
+def substring_matches(articles, text, placement_model):
+    """The stories containing every word of `text`, each with its `rank` (unordered)."""
     terms = terms_of(text)
     if not terms:
         return articles.none()
@@ -117,7 +189,7 @@ def substring_search(articles, text, placement_model):
             When(caption_match, then=Value(CAPTION_WEIGHT)), default=0, output_field=IntegerField()
         )
         articles = articles.filter(anywhere)
-    return articles.annotate(rank=rank).order_by("-rank", "-publish_at", "-id")
+    return articles.annotate(rank=rank)
 
 
 def snippet(article, text) -> str:

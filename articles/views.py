@@ -32,7 +32,16 @@ class RecentPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.rows_to_count()[: settings.NEWSROOM_MAX_LIST_PAGES * self.per_page].count()
+        return self.rows_to_count()[: self.cap].count()
+
+    @property
+    def cap(self):
+        return settings.NEWSROOM_MAX_LIST_PAGES * self.per_page
+
+    @property
+    def capped(self):
+        """There may be more rows than were counted."""
+        return self.count == self.cap
 
     def rows_to_count(self):
         # In list order: the newest-first indexes then stop the count at the cap.
@@ -192,10 +201,12 @@ class CorrectionsView(ListView):
 
 
 class SearchView(ArticleListView):
-    """Published stories matching ?q=, best match first, each with a highlighted excerpt."""
+    """Published stories matching ?q=, best match first or (?sort=newest) newest first.
+
+    Each result has its excerpt with the query's words highlighted.
+    """
 
     template_name = "articles/search.html"
-    paginator_class = MatchPaginator
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("q") and exceeded(
@@ -206,12 +217,31 @@ class SearchView(ArticleListView):
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
+        self.newest = self.request.GET.get("sort") == "newest"
         if not self.query:
             return Article.objects.none()
-        return Article.objects.published().search(self.query).for_listing()
+        stories = Article.objects.published().for_listing()
+        if self.newest:
+            return search.with_excerpts(stories.matching(self.query).newest_first(), self.query)
+        return stories.search(self.query)
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        # Best-match results are few and already counted; every match, newest
+        # first, is counted up to the list cap.
+        if isinstance(queryset, search.BestMatches):
+            return Paginator(queryset, *args, **kwargs)
+        return MatchPaginator(queryset, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(
+            query=self.query,
+            newest=self.newest,
+            more_matches=getattr(self.object_list, "more", False),
+            ranked_matches=search.RANKED_MATCHES,
+            **kwargs,
+        )
+        if not self.newest:
+            context.update(previous_label="← Previous", next_label="Next →")
         for article in context["articles"]:
             article.snippet = search.snippet(article, self.query)
         return context

@@ -119,6 +119,8 @@ class Server:
                 f"{HOST}:{self.port}",
                 "--log-level",
                 "warning",
+                # Not the control socket every gunicorn of this user shares.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,

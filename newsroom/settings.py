@@ -165,6 +165,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a cached page may live at most; edits replace it at once anyway.
 PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# With Redis, each worker thread also keeps the current generation's most read
+# pages in its own memory (pagecache/mirror.py), up to this many bytes.
+PAGE_CACHE_MEMORY_BYTES = env.int("NEWSROOM_PAGE_CACHE_MEMORY_BYTES", default=16 * 2**20)
 
 # Email: console in development, SMTP on localhost in production unless
 # EMAIL_URL says otherwise (smtp+tls://user:password@smtp.example.org:587).

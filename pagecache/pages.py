@@ -5,10 +5,10 @@ flash message waiting (told from cookies, before sessions and auth run), and
 stored only when rendering it used no CSRF token and set no cookie, so
 nothing personal or per-visitor is ever stored for someone else.
 The key carries the current Generation (one primary-key read from the
-database, or from its copy in Redis: pagecache/mirror.py), so an edit made
-through any process is seen by every process on its next request, whether
-the cache is Redis (shared) or local memory (per process). Browsers
-revalidate every time (max-age=0) and get a 304 while the generation has not
+database, or its Redis copy as this thread holds it: pagecache/mirror.py),
+so an edit made through any process is seen by every process on its next
+request, whether the cache is Redis (shared) or local memory (per process).
+Browsers revalidate every time (max-age=0) and get a 304 while the generation has not
 moved.
 """
 
@@ -126,9 +126,10 @@ class PageCacheMiddleware:
     """Answer anonymous readers from the page cache before the rest of the stack runs.
 
     It sits right after whitenoise, so a hit costs a URL match, the
-    generation read and one cache read. What it stores is the final response,
-    with the headers the inner middleware added (CSP, frame and referrer
-    policies), so a hit sends exactly what a render would have.
+    generation read and one cache read (with Redis, usually neither leaves
+    the process). What it stores is the final response, with the headers the
+    inner middleware added (CSP, frame and referrer policies), so a hit sends
+    exactly what a render would have.
     """
 
     def __init__(self, get_response):

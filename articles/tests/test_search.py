@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search as search_module
 from articles.demo.stories import STORIES
 from articles.models import Article
 
@@ -24,6 +25,10 @@ def search(client, q, **params):
     response = client.get(reverse("articles:search"), {"q": q, **params})
     assert response.status_code == 200
     return response
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
 
 
 def headlines(response):
@@ -112,14 +117,66 @@ def test_results_are_paginated_and_pages_keep_the_query(client, settings):
     assert len(headlines(search(client, "harbour", page=2))) == 1
 
 
-def test_matches_are_counted_without_ranking_them(client, settings):
+def test_every_match_newest_first_is_counted_without_ranking_them(client, settings):
     for number in range(settings.NEWSROOM_PAGE_SIZE + 3):
         make_article(headline=f"Harbour story {number}")
     with CaptureQueriesContext(connection) as queries:
-        response = search(client, "harbour")
+        response = search(client, "harbour", sort="newest")
     count = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
     assert "ORDER BY" not in count
     assert response.context["paginator"].count == settings.NEWSROOM_PAGE_SIZE + 3
+
+
+def test_newest_first_lists_every_match_by_date(client):
+    make_article(headline="Harbour toll rises", publish_at=days_ago(3))
+    make_article(headline="Harbour", body="<p>harbour harbour</p>", publish_at=days_ago(9))
+    make_article(headline="Ferry strike", body="<p>At the harbour.</p>", publish_at=days_ago(0))
+    assert headlines(search(client, "harbour", sort="newest")) == [
+        "Ferry strike",
+        "Harbour toll rises",
+        "Harbour",
+    ]
+
+
+def test_best_match_ranks_the_newest_matches_only(client, monkeypatch):
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 3)
+    make_article(headline="Harbour", standfirst="Harbour.", publish_at=days_ago(40))  # best, oldest
+    for days in (1, 2, 3):
+        make_article(headline=f"Story {days}", body="<p>Harbour.</p>", publish_at=days_ago(days))
+    response = search(client, "harbour")
+    assert headlines(response) == ["Story 1", "Story 2", "Story 3"]
+    html = response.content.decode()
+    assert "More than 3 stories match" in html
+    assert 'href="?q=harbour&amp;sort=newest"' in html
+    assert "Harbour" in headlines(search(client, "harbour", sort="newest"))
+
+
+def test_best_match_looks_further_back_until_it_has_enough(client, monkeypatch):
+    monkeypatch.setattr(search_module, "RANKED_MATCHES", 3)
+    for days in (500, 10, 800, 100):
+        make_article(headline=f"Harbour {days} days ago", publish_at=days_ago(days))
+    with CaptureQueriesContext(connection) as queries:
+        response = search(client, "harbour")
+    # The last month, then the last year, then the rest: three steps back.
+    assert headlines(response) == [f"Harbour {days} days ago" for days in (10, 100, 500)]
+    assert "More than 3 stories match" in response.content.decode()
+    steps = [q["sql"] for q in queries.captured_queries if "LIMIT" in q["sql"]]
+    assert len(steps) == 3
+
+
+def test_a_narrow_query_finds_old_stories(client):
+    make_article(headline="Lighthouse keeper retires", publish_at=days_ago(3000))
+    make_article(headline="Harbour toll rises")
+    response = search(client, "lighthouse")
+    assert headlines(response) == ["Lighthouse keeper retires"]
+    assert "1 story found" in response.content.decode()
+
+
+def test_best_match_pages_say_previous_and_next(client, settings):
+    for number in range(settings.NEWSROOM_PAGE_SIZE + 1):
+        make_article(headline=f"Harbour story {number}")
+    html = search(client, "harbour", page=2).content.decode()
+    assert "← Previous" in html and "Newer" not in html
 
 
 def test_search_page_query_count_is_constant(client, django_assert_max_num_queries):
