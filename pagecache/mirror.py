@@ -65,8 +65,8 @@ def read():
         return None
     try:
         return watch.copy()
-    except (RedisError, OSError):
-        watch.failed()
+    except (RedisError, OSError) as error:
+        watch.failed(error)
         return None
 
 
@@ -81,8 +81,8 @@ def read_with_page(page_key):
     try:
         copy = watch.copy()
         raw = None if copy is None else watch.page(page_key(watch.tag))
-    except (RedisError, OSError):
-        watch.failed()
+    except (RedisError, OSError) as error:
+        watch.failed(error)
         return None, None
     return copy, None if raw is None else watch.cache.client.decode(raw)
 
@@ -154,7 +154,10 @@ class Watch:
     def usable(self):
         return time.monotonic() >= self.retry_at
 
-    def failed(self):
+    def failed(self, error):
+        # Once per outage, not once per retry.
+        if self.read_at > float("-inf"):
+            logger.warning("Lost the Redis watch on the page-cache generation: %s", error)
         self.connection.disconnect()
         self.retry_at = time.monotonic() + RETRY_SECONDS
         self.stale()
