@@ -49,10 +49,11 @@ class RecentPaginator(Paginator):
 
 
 class MatchPaginator(RecentPaginator):
-    """Search results: counted without their order, which is a relevance rank.
+    """Every match of a search, newest first: counted without their order.
 
-    Ranking every match only to count them took 30 ms of a broad search at
-    100k stories; unordered, the count stops at the cap (6 ms).
+    Sorting (or, as search once did, ranking) every match only to count them
+    cost tens of ms for a broad query at 100k stories; unordered, the count
+    stops at the cap (6–13 ms).
     """
 
     def rows_to_count(self):
