@@ -9,6 +9,7 @@ import threading
 import pytest
 import redis
 from django.core.cache import caches
+from django.db import connection
 from django.test import override_settings
 
 from articles.models import Article
@@ -31,13 +32,6 @@ def own_redis(tmp_path):
             yield redis.Redis.from_url(server.url)
     finally:
         server.kill()
-
-
-@pytest.fixture
-def story():
-    from articles.tests.factories import make_article, make_section
-
-    return make_article(section=make_section(slug="world"), headline="Ferry timetable cut")
 
 
 def commands_since_reset(server):
@@ -65,8 +59,6 @@ def in_another_thread(work):
 
 def edit_headline(story_pk, headline):
     def work():
-        from django.db import connection
-
         try:
             story = Article.objects.get(pk=story_pk)
             story.headline = headline

@@ -17,7 +17,7 @@ from django.utils import timezone
 from articles.models import Article
 from articles.previews import preview_path
 from articles.services import publish_article, unpublish_article
-from articles.tests.factories import make_article, make_photo, make_section, make_staff, place_photo
+from articles.tests.factories import make_article, make_photo, make_staff, place_photo
 from discussion.services import approve_comment, reject_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.services import require_service
@@ -34,11 +34,6 @@ def form_page(request):
 
 
 urlpatterns = [path("form/", form_page)]
-
-
-@pytest.fixture
-def story():
-    return make_article(section=make_section(slug="world"), headline="Ferry timetable cut")
 
 
 def get(url, client=None, **headers):
