@@ -171,7 +171,8 @@ def substring_matches(articles, text, placement_model):
     """The stories containing every word of `text`, each with its `rank` (unordered)."""
     terms = terms_of(text)
     if not terms:
-        return articles.none()
+        # Only punctuation or operators: nothing matches, ranked like any match.
+        return articles.none().annotate(rank=Value(0))
     rank = Value(0)
     for term in terms:
         caption_match = Exists(

@@ -226,6 +226,13 @@ class SearchView(ArticleListView):
             return search.with_excerpts(stories.matching(self.query).newest_first(), self.query)
         return stories.search(self.query)
 
+    def paginate_queryset(self, queryset, page_size):
+        # A search link outlives its results (stories go, counts change): a
+        # page past the end shows the last one, and no match is an empty page.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_paginator(self, queryset, *args, **kwargs):
         # Best-match results are few and already counted; every match, newest
         # first, is counted up to the list cap.

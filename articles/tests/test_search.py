@@ -101,6 +101,55 @@ def test_odd_queries_give_results_or_an_empty_page_never_an_error(client, query)
     assert Article.objects.count() == 1
 
 
+# Nothing a database can look for: no word for SQLite's substring match, no
+# lexeme for websearch_to_tsquery.
+NOTHING_TO_LOOK_FOR = [
+    '"',
+    '""',
+    "\\",
+    "%",
+    "*",
+    "-",
+    "or",
+    "OR",
+    "'",
+    "&",
+    "|",
+    "!",
+    "!!",
+    ":*",
+    "(",
+    ")",
+    "<->",
+    "\x00",
+    "\x00\x00 \x00",
+    "“”‘’«»",
+    "… — –",
+    "¿¡§¶※",
+    "-or -!",
+    '"(|&!:*<->)"',
+    ("!&|" * 200)[:500],
+    ('"' + "'") * 250,
+]
+
+
+@pytest.mark.parametrize("query", NOTHING_TO_LOOK_FOR)
+def test_queries_with_nothing_to_look_for_give_an_empty_page_in_both_orders(client, query):
+    make_article(headline="Harbour toll rises", body="<p>Rise or fall: 100% sure!</p>")
+    for params in ({}, {"sort": "newest"}, {"page": 2}, {"sort": "newest", "page": 2}):
+        response = search(client, query, **params)
+        assert headlines(response) == [], params
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, settings):
+    for number in range(settings.NEWSROOM_PAGE_SIZE + 1):
+        make_article(headline=f"Harbour story {number}")
+    for params in ({}, {"sort": "newest"}):
+        response = search(client, "harbour", page=9, **params)
+        assert response.context["page_obj"].number == 2
+        assert len(headlines(response)) == 1
+
+
 def test_empty_query_shows_the_form_without_results(client):
     make_article(headline="Harbour toll rises")
     response = search(client, "")
