@@ -7,7 +7,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +23,9 @@ from django_prose_editor.fields import ProseEditorField
 
 from . import search as searching
 from .html import has_text, link_citations, sanitize_body, split_blocks
+
+# Editors hold it: they publish, and read every story wherever it stands.
+PUBLISH_PERMISSION = "articles.publish_article"
 
 # What the body editor offers; the sanitizer (BODY_TAGS) keeps the same set.
 BODY_EDITOR_EXTENSIONS = {
@@ -181,11 +192,21 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Published stories, plus every story for staff who can edit them (to preview)."""
-        # is_staff first: it spares readers the two permission queries.
-        if user.is_staff and user.has_perm("articles.change_article"):
+        """What `user` may open at a story's address: published stories; every story for
+        editors; for a reporter, also the stories they started or are bylined on."""
+        # Staff status grants nothing here; desk permissions go only to staff, so
+        # checking it first spares readers the permission queries.
+        if not user.is_staff:
+            return self.published()
+        if user.has_perm(PUBLISH_PERMISSION):
             return self.all()
+        if user.has_perm("articles.view_article"):
+            return self.published() | self.started_or_bylined_by(user)
         return self.published()
+
+    def started_or_bylined_by(self, user):
+        bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | Exists(bylined))
 
     def in_section(self, section):
         return self.filter(section=section)

@@ -10,9 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article
-
-PUBLISH_PERMISSION = "articles.publish_article"
+from .models import PUBLISH_PERMISSION, Article
 
 
 def can_publish(user) -> bool:

@@ -16,6 +16,7 @@ from .factories import (
     make_correction,
     make_photo,
     make_section,
+    make_staff,
     place_photo,
 )
 
@@ -188,11 +189,40 @@ class TestArticlePage:
         article = make_article(status=Article.Status.DRAFT)
         editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
         editor.user_permissions.add(
-            Permission.objects.get(codename="change_article", content_type__app_label="articles")
+            Permission.objects.get(codename="publish_article", content_type__app_label="articles")
         )
         client.force_login(editor)
         doc = page(client, article.get_absolute_url())
         assert "Not published" in doc.by_class("notice--preview")[0]["text"]
+
+    @pytest.mark.parametrize(
+        ("role", "sees"),
+        [
+            ("Editors", {"started", "bylined", "other", "in review", "scheduled", "embargoed"}),
+            ("Reporters", {"started", "bylined"}),
+            # Started and bylined, but without a permission on stories.
+            ("Moderators", set()),
+        ],
+    )
+    def test_unpublished_stories_open_only_for_editors_and_their_own_reporters(
+        self, client, role, sees
+    ):
+        person = make_staff(role)
+        now = timezone.now()
+        stories = {
+            "started": make_article(status=Article.Status.DRAFT, created_by=person),
+            "bylined": make_article(
+                status=Article.Status.IN_REVIEW, authors=[make_author(user=person)]
+            ),
+            "other": make_article(status=Article.Status.DRAFT, created_by=make_staff("Reporters")),
+            "in review": make_article(status=Article.Status.IN_REVIEW),
+            "scheduled": make_article(publish_at=now + timedelta(hours=1)),
+            "embargoed": make_article(embargo_until=now + timedelta(hours=1)),
+        }
+        client.force_login(person)
+        for name, story in stories.items():
+            status = 200 if name in sees else 404
+            assert client.get(story.get_absolute_url()).status_code == status, name
 
     def test_unknown_story_is_not_found(self, client):
         page(client, "/articles/no-such-story/", status=404)

@@ -87,3 +87,16 @@ def test_enough_distinct_reports_pull_the_comment_back_into_the_queue(published_
     story.refresh_from_db()
     assert story.comment_count == 0
     assert "A contested claim." not in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_comments_on_a_story_taken_off_the_site_cannot_be_reported(published_comment):
+    story = published_comment.content_object
+    story.status = story.Status.UNPUBLISHED
+    story.headline = "A rewritten headline, not out yet"
+    story.save()
+    client = reporter_client()
+    page = client.get(reverse("discussion:report", args=[published_comment.pk]))
+    assert page.status_code == 404
+    assert "rewritten headline" not in page.content.decode()
+    assert report(client, published_comment).status_code == 404
+    assert not CommentReport.objects.exists()
