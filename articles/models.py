@@ -215,7 +215,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(bylines__author=author)
 
     def tagged(self, tag):
-        return self.filter(tags=tag)
+        # A hidden body hides its tags: the story leaves the tag's page and feed.
+        return self.filter(tags=tag).showing_body()
+
+    def showing_body(self):
+        return self.exclude(Article.BODY_HIDDEN)
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
@@ -248,12 +252,18 @@ class ArticleQuerySet(models.QuerySet):
         text = searching.clean_query(text)
         if searching.uses_full_text_search():
             return searching.full_text_matches(self, text)
-        return searching.substring_matches(self, text, PhotoPlacement)
+        return searching.substring_matches(
+            self, text, PhotoPlacement, body_hidden=Article.BODY_HIDDEN
+        )
 
     def refresh_search_vectors(self):
         """Recomputes the stored search document; PostgreSQL only (SQLite searches live)."""
         if searching.uses_full_text_search():
-            self.update(search_vector=searching.search_vector(PhotoPlacement))
+            self.update(
+                search_vector=searching.search_vector(
+                    PhotoPlacement, body_hidden=Article.BODY_HIDDEN
+                )
+            )
 
     def lead_story(self):
         """The story that opens the home page: the newest featured one, else the newest."""
@@ -313,6 +323,12 @@ class Article(models.Model):
         RETRACTED = "retracted", "Retracted"
 
     ONLINE_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+    # A retraction that hides the body leaves readers the headline, standfirst,
+    # byline, notice and corrections; the body goes, and with it the photos,
+    # captions, tags and sources, from the page and every other output (lists,
+    # search, feeds, structured data, sitemaps, ninjs). The Python side of this
+    # condition is `shows_body`.
+    BODY_HIDDEN = Q(status=Status.RETRACTED, retraction_hides_body=True)
 
     kicker = models.CharField(
         max_length=60,
@@ -386,8 +402,10 @@ class Article(models.Model):
     retraction_hides_body = models.BooleanField(
         "hide the body when retracted",
         default=True,
-        help_text="A retracted story stays online with its notice; untick to keep the text "
-        "readable below the notice.",
+        help_text="A retracted story stays online with its notice, headline, standfirst and "
+        "corrections. Hiding the body takes it, its photos, tags and sources off the page, "
+        "search, feeds, sharing previews and the API; untick to keep them readable below "
+        "the notice.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -448,7 +466,8 @@ class Article(models.Model):
         null=True,
         editable=False,
         help_text="The words of the headline, standfirst, body and photo captions, weighted "
-        "for site search; recomputed on every save. Used on PostgreSQL only.",
+        "for site search (only the headline and standfirst while a retraction hides the "
+        "body); recomputed on every save. Used on PostgreSQL only.",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -526,7 +545,16 @@ class Article(models.Model):
 
     @property
     def shows_body(self):
+        """Readers get the body, its photos, tags and sources (see BODY_HIDDEN)."""
         return not (self.is_retracted and self.retraction_hides_body)
+
+    @property
+    def shown_tags(self):
+        return list(self.tags.all()) if self.shows_body else []
+
+    @property
+    def shown_citations(self):
+        return list(self.citations.all()) if self.shows_body else []
 
     @property
     def state_label(self):
@@ -542,6 +570,9 @@ class Article(models.Model):
 
     @property
     def lead_placement(self):
+        """The lead photo wherever the story is shown: page, cards, feeds, sharing tags."""
+        if not self.shows_body:
+            return None
         if hasattr(self, "lead_placements"):
             return self.lead_placements[0] if self.lead_placements else None
         return next((p for p in self.photo_placements.all() if p.is_lead), None)

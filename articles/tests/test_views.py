@@ -13,10 +13,12 @@ from discussion.models import CommentModeration
 from discussion.tests.factories import add_comment, make_reader
 
 from .factories import (
+    HIDDEN_WORD,
     make_article,
     make_author,
     make_citation,
     make_correction,
+    make_hidden_body_story,
     make_photo,
     make_section,
     make_staff,
@@ -316,6 +318,22 @@ class TestListPages:
         doc = page(client, "/tags/housing/")
         text = doc.by_class("river")[0]["text"]
         assert mine.headline in text and others.headline not in text
+
+    def test_a_hidden_body_leaves_its_photo_off_story_cards(self, client):
+        author = make_author()
+        story = make_hidden_body_story(
+            section=make_section(slug="harbour"), featured=True, authors=[author]
+        )
+        for url in ["/", "/section/harbour/", author.get_absolute_url()]:
+            html = client.get(url).content.decode()
+            assert "/media/renditions/" not in html, url
+        html = client.get("/section/harbour/").content.decode()
+        assert story.headline in html and '<p class="kicker">Retracted</p>' in html
+
+    def test_a_hidden_body_leaves_its_tag_page(self, client):
+        story = make_hidden_body_story()
+        html = client.get(reverse("articles:tag", kwargs={"slug": HIDDEN_WORD})).content.decode()
+        assert story.headline not in html
 
     @pytest.mark.parametrize("url", ["/section/nope/", "/authors/nope/", "/tags/nope/"])
     def test_unknown_pages_are_not_found(self, client, url):
