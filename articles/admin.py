@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -24,6 +25,7 @@ from .services import (
     can_publish,
     mark_updated,
     publish_article,
+    revoke_preview_links,
     schedule_article,
     submit_for_review,
     unpublish_article,
@@ -272,15 +274,41 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="Preview link")
     def preview_link(self, article):
-        if not article.pk or article.is_published:
+        if not article.pk or not article.is_previewable:
             return "—"
         url = preview_path(article)
+        # A button of the story form (forms cannot nest) that posts it elsewhere.
         return format_html(
             '<a href="{}" target="_blank">{}</a><br>Anyone with this link can read the '
-            "story as it will look, for 7 days; no account needed.",
+            "story as it will look, without an account, for 7 days or until it goes live. "
+            '<button type="submit" formaction="{}" formmethod="post" formnovalidate>'
+            "Revoke preview links</button> ends this link and every one handed out before, "
+            "and gives a new one (changes not saved on this page are lost).",
             url,
             url,
+            reverse("admin:articles_article_revoke_previews", args=[article.pk]),
         )
+
+    def revoke_previews_view(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        with reversion.create_revision():
+            revoke_preview_links(article=article, by=request.user)
+            reversion.add_to_revision(article)
+            reversion.set_user(request.user)
+            reversion.set_comment("Preview links revoked; the story has a new one.")
+        self.message_user(
+            request, "The preview links handed out so far no longer work; the new link is below."
+        )
+        return redirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def reversion_register(self, model, **kwargs):
+        # Restoring a version must not bring revoked preview links back: versions
+        # leave the key out, and a restored story gets a new one.
+        if model is Article:
+            kwargs["exclude"] = ["preview_key"]
+        super().reversion_register(model, **kwargs)
 
     @admin.action(description="Submit selected drafts for review")
     def submit_selected(self, request, queryset):
@@ -334,6 +362,11 @@ class ArticleAdmin(VersionAdmin):
                 "<int:pk>/compare/",
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_article_compare",
+            ),
+            path(
+                "<int:pk>/revoke-preview-links/",
+                self.admin_site.admin_view(require_POST(self.revoke_previews_view)),
+                name="articles_article_revoke_previews",
             ),
             path(
                 "<int:pk>/restore/<int:version_id>/",

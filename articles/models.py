@@ -1,3 +1,4 @@
+import secrets
 from dataclasses import dataclass, field
 
 from django import forms
@@ -71,6 +72,10 @@ class WebURLField(models.URLField):
 def validate_not_blank(value):
     if not value.strip():
         raise ValidationError("This cannot be only spaces.")
+
+
+def new_preview_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Section(models.Model):
@@ -171,6 +176,15 @@ class ArticleQuerySet(models.QuerySet):
         now = timezone.now()
         return self.scheduled_or_published().filter(
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now), publish_at__lte=now
+        )
+
+    def previewable(self):
+        """Stories a preview link may show: not live yet (draft, in review, scheduled or
+        embargoed). Published, unpublished and retracted stories have no preview."""
+        now = timezone.now()
+        not_due = Q(publish_at__gt=now) | Q(embargo_until__gt=now)
+        return self.filter(
+            Q(status__in=Article.PREVIEW_STATUSES) | Q(not_due, status=Article.Status.PUBLISHED)
         )
 
     def next_release(self):
@@ -323,6 +337,8 @@ class Article(models.Model):
         RETRACTED = "retracted", "Retracted"
 
     ONLINE_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+    # Besides published stories not due yet (scheduled or embargoed).
+    PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
     # A retraction that hides the body leaves readers the headline, standfirst,
     # byline, notice and corrections; the body goes, and with it the photos,
     # captions, tags and sources, from the page and every other output (lists,
@@ -462,6 +478,13 @@ class Article(models.Model):
         help_text="The wire item this story was imported from (python manage.py import_ninjs); "
         "importing the same item again updates this story instead of adding a copy.",
     )
+    preview_key = models.CharField(
+        max_length=32,
+        default=new_preview_key,
+        editable=False,
+        help_text="Part of every preview link of the story; revoking the links gives a new "
+        "key, and the links handed out before stop working.",
+    )
     search_vector = SearchVectorField(
         null=True,
         editable=False,
@@ -538,6 +561,13 @@ class Article(models.Model):
             and self.publish_at <= now
             and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+    @property
+    def is_previewable(self):
+        """A preview link shows the story (see ArticleQuerySet.previewable)."""
+        if self.status == self.Status.PUBLISHED:
+            return not self.is_published
+        return self.status in self.PREVIEW_STATUSES
 
     @property
     def is_retracted(self):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import PUBLISH_PERMISSION, Article
+from .models import PUBLISH_PERMISSION, Article, new_preview_key
 
 
 def can_publish(user) -> bool:
@@ -86,6 +86,17 @@ def submit_for_review(*, article: Article, by) -> Article:
         raise ValidationError("Only a draft can be submitted for review.")
     article.status = Article.Status.IN_REVIEW
     article.save(update_fields=["status", "modified_at"])
+    return article
+
+
+def revoke_preview_links(*, article: Article, by) -> Article:
+    """End every preview link handed out for the story; its desk page shows a new one."""
+    if not by.has_perm("articles.change_article"):
+        raise PermissionDenied("Only the story's editors and reporters can revoke its links.")
+    article.preview_key = new_preview_key()
+    # Not a save: the story itself is unchanged (no edit conflict for whoever has it
+    # open, no page to refresh).
+    Article.objects.filter(pk=article.pk).update(preview_key=article.preview_key)
     return article
 
 

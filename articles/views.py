@@ -14,7 +14,7 @@ from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
 from .models import Article, Author, Section, Tag, prefetch_for_listing
-from .previews import article_id_from
+from .previews import previewed_story
 
 HOME_STORIES_PER_SECTION = 4
 # Section blocks come from this many newest stories: a section with nothing
@@ -182,13 +182,19 @@ class PreviewView(ArticleDetailView):
     """A story that is not live yet, for whoever holds a valid preview link."""
 
     def get_object(self, queryset=None):
-        article_id = article_id_from(self.kwargs["token"])
-        if article_id is None:
+        story = previewed_story(self.kwargs["token"])
+        if story is None:
             raise Http404("This preview link is not valid or has expired.")
-        return get_object_or_404(Article.objects.for_detail(), pk=article_id)
+        # Revoked links name an old key; live stories have no preview.
+        return get_object_or_404(Article.objects.previewable().for_detail(), **story)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -1,5 +1,6 @@
 """The editorial workflow through the admin over HTTP: roles, status, time, versions, previews."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,12 @@ from reversion.models import Version
 
 from articles.models import Article
 from articles.previews import preview_path
+from articles.services import (
+    publish_article,
+    schedule_article,
+    submit_for_review,
+    unpublish_article,
+)
 from newsroom.tests.forms import form_fields
 
 from .factories import make_article, make_correction, make_section, make_staff
@@ -310,6 +317,99 @@ class TestPreview:
         assert Client().get(forged).status_code == 404
         with time_machine.travel(timezone.now() + timedelta(days=8)):
             assert Client().get(path).status_code == 404
+
+
+def links_on_desk(desk, article):
+    """The preview link on the story's desk page, and where its Revoke button posts."""
+    html = desk.get(change_url(article)).content.decode()
+    preview = re.search(r'href="(/preview/[^"]+)"', html)
+    revoke = re.search(r'formaction="([^"]+)"[^>]*>Revoke preview links<', html)
+    return (preview and preview[1]), (revoke and revoke[1])
+
+
+class TestPreviewLifetime:
+    def test_a_link_works_only_while_the_story_is_not_live(self, editor):
+        now = timezone.now()
+        story = make_article(status=Article.Status.DRAFT)
+        path = preview_path(story)
+
+        def opens():
+            return Client().get(path).status_code == 200
+
+        assert opens()
+        submit_for_review(article=story, by=editor)
+        assert opens()
+        schedule_article(article=story, by=editor, at=now + timedelta(days=1))
+        assert opens()
+        with time_machine.travel(now + timedelta(days=2)):
+            assert not opens()  # it went live by itself
+        story.publish_at, story.embargo_until = now - timedelta(hours=1), now + timedelta(hours=3)
+        story.save()
+        assert opens()  # published, but held by its embargo
+        publish_article(article=story, by=editor, at=now - timedelta(hours=1))
+        story.embargo_until = None
+        story.save()
+        assert not opens()
+        unpublish_article(article=story, by=editor)
+        assert not opens()
+        story.status, story.retraction_note = Article.Status.RETRACTED, "Withdrawn."
+        story.save()
+        assert not opens()
+
+    def test_the_desk_shows_the_link_only_while_it_works(self, editor):
+        desk = desk_for(editor)
+        assert links_on_desk(desk, make_article(status=Article.Status.IN_REVIEW))[0]
+        assert links_on_desk(desk, make_article()) == (None, None)
+
+    def test_preview_pages_are_kept_out_of_search_engines(self, client):
+        response = client.get(preview_path(make_article(status=Article.Status.DRAFT)))
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert "Disallow: /preview/" in client.get("/robots.txt").content.decode().splitlines()
+
+
+class TestRevokingPreviewLinks:
+    def test_revoking_gives_a_new_link_and_kills_every_old_one(self, editor):
+        draft = make_article(status=Article.Status.DRAFT, headline="Not yet out")
+        desk = desk_for(editor)
+        shown, revoke = links_on_desk(desk, draft)
+        handed_out = [shown, preview_path(draft)]
+        response = desk.post(revoke, edit_data(desk, draft))
+        assert response.status_code == 302 and response["Location"] == change_url(draft)
+        for old in handed_out:
+            assert Client().get(old).status_code == 404
+        new, _ = links_on_desk(desk, draft)
+        assert new not in handed_out
+        assert "Not yet out" in Client().get(new).content.decode()
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert any("no longer work" in m for m in messages)
+        revision = Version.objects.get_for_object(draft).first().revision
+        assert revision.user == editor and "Preview links revoked" in revision.comment
+
+    def test_only_those_who_may_edit_the_story_revoke_with_a_post(self, reporter):
+        others = make_article(status=Article.Status.DRAFT, created_by=make_staff("Reporters"))
+        own = make_article(status=Article.Status.DRAFT, created_by=reporter)
+        desk = desk_for(reporter)
+        revoke = reverse("admin:articles_article_revoke_previews", args=[others.pk])
+        old = preview_path(others)
+        assert desk.post(revoke).status_code == 403
+        assert desk_for(make_staff("Moderators")).post(revoke).status_code == 403
+        assert Client().post(revoke).status_code == 302  # to the login
+        assert desk_for(make_staff("Editors")).get(revoke).status_code == 405
+        assert Client().get(old).status_code == 200
+        own_link = preview_path(own)
+        assert desk.post(links_on_desk(desk, own)[1]).status_code == 302
+        assert Client().get(own_link).status_code == 404
+
+    def test_restoring_a_version_does_not_bring_revoked_links_back(self, editor):
+        draft = make_article(status=Article.Status.DRAFT)
+        desk = desk_for(editor)
+        desk.post(change_url(draft), edit_data(desk, draft, headline="Saved once"))
+        old = preview_path(Article.objects.get(pk=draft.pk))
+        desk.post(links_on_desk(desk, draft)[1])
+        version = Version.objects.get_for_object(draft).last()
+        desk.post(reverse("admin:articles_article_restore", args=[draft.pk, version.pk]))
+        assert Client().get(old).status_code == 404
+        assert Client().get(links_on_desk(desk, draft)[0]).status_code == 200
 
 
 class TestCorrections:
