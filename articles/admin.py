@@ -25,6 +25,7 @@ from .services import (
     can_publish,
     mark_updated,
     publish_article,
+    record_slug_change,
     revoke_preview_links,
     schedule_article,
     submit_for_review,
@@ -187,12 +188,21 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags"]
-    readonly_fields = ["first_published_at", "created_at", "modified_at", "preview_link"]
+    readonly_fields = [
+        "former_addresses",
+        "first_published_at",
+        "created_at",
+        "modified_at",
+        "preview_link",
+    ]
     inlines = [BylineInline, PhotoPlacementInline, CitationInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "schedule_selected", "unpublish_selected"]
     change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
+        (
+            None,
+            {"fields": ["kicker", "headline", "slug", "former_addresses", "standfirst", "body"]},
+        ),
         ("Where it appears", {"fields": ["section", "tags", "dateline", "featured"]}),
         (
             "Publication",
@@ -255,6 +265,8 @@ class ArticleAdmin(VersionAdmin):
         if not can_publish(request.user) and obj.status not in REPORTER_STATUSES:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+        if change:
+            record_slug_change(article=obj, previous_slug=form.initial["slug"])
         if form.cleaned_data.get("substantive_update"):
             mark_updated(article=obj)
 
@@ -271,6 +283,18 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description="By")
     def author_names(self, article):
         return ", ".join(b.author.name for b in article.bylines.all())
+
+    @admin.display(description="Old addresses")
+    def former_addresses(self, article):
+        if not article.pk:
+            return "—"
+        slugs = [former.get_absolute_url() for former in article.former_slugs.all()]
+        if not slugs:
+            return "—"
+        return format_html(
+            "{}<br>Readers who follow these are sent on to the story's current address.",
+            ", ".join(slugs),
+        )
 
     @admin.display(description="Preview link")
     def preview_link(self, article):
@@ -406,8 +430,11 @@ class ArticleAdmin(VersionAdmin):
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
         if not can_publish(request.user) and version.field_dict["status"] not in REPORTER_STATUSES:
             raise PermissionDenied
+        previous_slug = article.slug
         with reversion.create_revision():
             version.revision.revert(delete=True)
+            article.refresh_from_db()
+            record_slug_change(article=article, previous_slug=previous_slug)
             reversion.set_user(request.user)
             reversion.set_comment(
                 f"Restored the version of {version.revision.date_created:%d %b %Y %H:%M}."

@@ -218,6 +218,10 @@ class ArticleQuerySet(models.QuerySet):
             return self.published() | self.started_or_bylined_by(user)
         return self.published()
 
+    def formerly_at(self, slug):
+        """The story that had this slug before its current one (see FormerSlug)."""
+        return self.filter(former_slugs__slug=slug)
+
     def started_or_bylined_by(self, user):
         bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | Exists(bylined))
@@ -367,7 +371,9 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         help_text="The story's address, e.g. /articles/ferry-timetable-cut/. Filled from the "
-        "headline; lowercase letters, numbers and hyphens. Do not change it after publication.",
+        "headline; lowercase letters, numbers and hyphens. Changed after publication, the old "
+        "address keeps working: it redirects readers to the new one, and no other story can "
+        "take it.",
     )
     body = ProseEditorField(
         blank=True,
@@ -538,6 +544,19 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        if "slug" in (exclude or ()):
+            return
+        moved = FormerSlug.objects.filter(slug=self.slug).exclude(article_id=self.pk).first()
+        if moved is not None:
+            raise ValidationError(
+                {
+                    "slug": f"This address belonged to another story and redirects to "
+                    f"“{moved.article}”; choose another."
+                }
+            )
+
     def clean(self):
         if self.status == self.Status.RETRACTED and not self.retraction_note.strip():
             raise ValidationError(
@@ -628,6 +647,31 @@ class Article(models.Model):
             index = min(placement.after_block or len(segments), len(segments)) - 1
             segments[index].photos.append(placement)
         return segments
+
+
+class FormerSlug(models.Model):
+    """An address a published story had before its slug changed: it redirects to the story."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The old address (/articles/<slug>/ and its ninjs document) answers with a "
+        "permanent redirect to the story's current one, for whoever may open the story; no "
+        "other story can take it.",
+    )
+    retired_at = models.DateTimeField(
+        default=timezone.now, help_text="When the story left this address."
+    )
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import PUBLISH_PERMISSION, Article, new_preview_key
+from .models import PUBLISH_PERMISSION, Article, FormerSlug, new_preview_key
 
 
 def can_publish(user) -> bool:
@@ -87,6 +87,20 @@ def submit_for_review(*, article: Article, by) -> Article:
     article.status = Article.Status.IN_REVIEW
     article.save(update_fields=["status", "modified_at"])
     return article
+
+
+@transaction.atomic
+def record_slug_change(*, article: Article, previous_slug: str) -> None:
+    """After `article` was saved: if its slug changed and it has been published, the
+    previous slug becomes a former one, whose addresses redirect to the new slug."""
+    if article.slug == previous_slug:
+        return
+    # Back at an old address: it is the current one again.
+    article.former_slugs.filter(slug=article.slug).delete()
+    if article.first_published_at is not None:
+        FormerSlug.objects.update_or_create(
+            slug=previous_slug, article=article, defaults={"retired_at": timezone.now()}
+        )
 
 
 def revoke_preview_links(*, article: Article, by) -> Article:

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -158,14 +159,45 @@ class TagView(StoriesOfView):
     narrow_by = "tagged"
 
 
-class ArticleDetailView(DetailView):
+class FollowsFormerSlugsMixin:
+    """For a story view found by its slug: at a slug the story had before (FormerSlug),
+    a permanent redirect to the same view at the current slug, query string kept, when
+    this view's queryset holds the story (so no draft is found through an old slug).
+
+    Never cached, by browsers or the page cache: the story may move again or go.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_from_former_slug()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def redirect_from_former_slug(self):
+        current = (
+            self.get_queryset()
+            .prefetch_related(None)
+            .formerly_at(self.kwargs["slug"])
+            .values_list("slug", flat=True)
+            .first()
+        )
+        if current is None:
+            raise Http404("No story at this address.")
+        match = self.request.resolver_match
+        url = reverse(match.view_name, kwargs={**match.kwargs, "slug": current})
+        if query := self.request.META.get("QUERY_STRING"):
+            url = f"{url}?{query}"
+        response = HttpResponsePermanentRedirect(url)
+        add_never_cache_headers(response)
+        return response
+
+
+class StoryPageView(DetailView):
+    """The story page, for whichever story a subclass finds."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-
-    def get_queryset(self):
-        # Editors can open drafts and scheduled stories at their future address
-        # to check them; everyone else gets a 404 until the story is live.
-        return Article.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -177,8 +209,15 @@ class ArticleDetailView(DetailView):
         )
 
 
+class ArticleDetailView(FollowsFormerSlugsMixin, StoryPageView):
+    def get_queryset(self):
+        # Editors can open drafts and scheduled stories at their future address
+        # to check them; everyone else gets a 404 until the story is live.
+        return Article.objects.visible_to(self.request.user).for_detail()
+
+
 @method_decorator(never_cache, name="dispatch")
-class PreviewView(ArticleDetailView):
+class PreviewView(StoryPageView):
     """A story that is not live yet, for whoever holds a valid preview link."""
 
     def get_object(self, queryset=None):
@@ -279,7 +318,7 @@ class SearchView(ArticleListView):
         return context
 
 
-class ArticleNinjsView(DetailView):
+class ArticleNinjsView(FollowsFormerSlugsMixin, DetailView):
     """The story as an IPTC ninjs 3 document, for partner newsrooms and aggregators."""
 
     def get_queryset(self):

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, FormerSlug
 from articles.previews import preview_path
 from articles.services import (
     publish_article,
@@ -410,6 +411,90 @@ class TestRevokingPreviewLinks:
         desk.post(reverse("admin:articles_article_restore", args=[draft.pk, version.pk]))
         assert Client().get(old).status_code == 404
         assert Client().get(links_on_desk(desk, draft)[0]).status_code == 200
+
+
+class TestOldAddresses:
+    """A published story whose slug changes keeps answering at its old addresses."""
+
+    def rename(self, desk, story, slug):
+        response = desk.post(change_url(story), edit_data(desk, story, slug=slug))
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    def test_every_old_address_redirects_permanently_to_the_current_one(self, editor):
+        story = make_article(slug="ferry-cut")
+        desk = desk_for(editor)
+        self.rename(desk, story, "ferry-timetable-cut")
+        self.rename(desk, story, "winter-ferry-timetable")
+        reader = Client()
+        for old in ("ferry-cut", "ferry-timetable-cut"):
+            response = reader.get(f"/articles/{old}/?cpage=2&comments=newest&utm_source=x")
+            assert response.status_code == 301
+            moved = urlsplit(response["Location"])
+            assert moved.path == "/articles/winter-ferry-timetable/"
+            assert parse_qs(moved.query) == {"cpage": ["2"], "comments": ["newest"]}
+            assert "no-store" in response["Cache-Control"]
+            ninjs = reader.get(f"/articles/{old}/ninjs.json")
+            assert ninjs.status_code == 301
+            assert ninjs["Location"] == "/articles/winter-ferry-timetable/ninjs.json"
+        assert reader.get("/articles/winter-ferry-timetable/").status_code == 200
+
+    def test_back_at_an_old_address_it_is_the_current_one_again(self, editor):
+        story = make_article(slug="first-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "second-address")
+        self.rename(desk, story, "first-address")
+        assert Client().get("/articles/first-address/").status_code == 200
+        assert Client().get("/articles/second-address/")["Location"] == "/articles/first-address/"
+
+    def test_drafts_keep_no_old_addresses(self, editor):
+        draft = make_article(status=Article.Status.DRAFT, slug="working-title")
+        self.rename(desk_for(editor), draft, "final-title")
+        publish_article(article=Article.objects.get(pk=draft.pk), by=editor)
+        assert Client().get("/articles/working-title/").status_code == 404
+        assert not FormerSlug.objects.exists()
+
+    def test_old_addresses_redirect_only_visitors_who_may_open_the_story(self, editor):
+        story = make_article(slug="old-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "new-address")
+        unpublish_article(article=Article.objects.get(pk=story.pk), by=editor)
+        response = Client().get("/articles/old-address/")
+        assert response.status_code == 404 and "new-address" not in response.content.decode()
+        assert Client().get("/articles/old-address/ninjs.json").status_code == 404
+        assert desk.get("/articles/old-address/")["Location"] == "/articles/new-address/"
+
+    def test_a_new_story_cannot_take_an_address_that_redirects(self, editor):
+        story = make_article(slug="taken-address", headline="The story that moved")
+        desk = desk_for(editor)
+        self.rename(desk, story, "moved-address")
+        data = article_form(make_section(), slug="taken-address", headline="Another story")
+        response = desk.post(reverse("admin:articles_article_add"), data)
+        assert response.status_code == 200
+        assert "redirects to “The story that moved”" in response.content.decode()
+        assert not Article.objects.filter(headline="Another story").exists()
+        other = make_article(status=Article.Status.DRAFT)
+        response = desk.post(change_url(other), edit_data(desk, other, slug="taken-address"))
+        assert "redirects to “The story that moved”" in response.content.decode()
+
+    def test_the_desk_lists_the_old_addresses_and_says_they_keep_working(self, editor):
+        story = make_article(slug="old-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "new-address")
+        html = desk.get(change_url(story)).content.decode()
+        assert "/articles/old-address/" in html
+        assert "the old address keeps working" in Article._meta.get_field("slug").help_text
+
+    def test_restoring_a_version_with_another_slug_keeps_the_address_it_leaves(self, editor):
+        story = make_article(slug="first-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "second-address")
+        self.rename(desk, story, "third-address")
+        older = Version.objects.get_for_object(story).last()
+        assert older.field_dict["slug"] == "second-address"
+        desk.post(reverse("admin:articles_article_restore", args=[story.pk, older.pk]))
+        assert Client().get("/articles/second-address/").status_code == 200
+        for old in ("first-address", "third-address"):
+            assert Client().get(f"/articles/{old}/")["Location"] == "/articles/second-address/"
 
 
 class TestCorrections:
