@@ -433,6 +433,9 @@ class ArticleAdmin(VersionAdmin):
         previous_slug = article.slug
         with reversion.create_revision():
             version.revision.revert(delete=True)
+            # Reverting writes the rows as stored, bypassing save(): the search
+            # document (retraction, body, captions) and old addresses follow here.
+            Article.objects.filter(pk=pk).refresh_search_vectors()
             article.refresh_from_db()
             record_slug_change(article=article, previous_slug=previous_slug)
             reversion.set_user(request.user)

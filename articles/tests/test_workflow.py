@@ -22,7 +22,13 @@ from articles.services import (
 )
 from newsroom.tests.forms import form_fields
 
-from .factories import make_article, make_correction, make_section, make_staff
+from .factories import (
+    HIDDEN_WORD,
+    make_article,
+    make_correction,
+    make_section,
+    make_staff,
+)
 from .test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -282,6 +288,23 @@ class TestRevisions:
         story.refresh_from_db()
         assert story.headline == "Second headline"
         assert story.body == "<p>Old paragraph.</p>"
+
+    def test_restoring_a_retraction_that_hid_the_body_takes_it_out_of_search(self, editor):
+        story = make_article(headline="Tanker story", body=f"<p>It leaked {HIDDEN_WORD}.</p>")
+        desk = desk_for(editor)
+        retract = {"status": "retracted", "retraction_note": "Withdrawn."}
+        desk.post(change_url(story), edit_data(desk, story, **retract))
+        desk.post(change_url(story), edit_data(desk, story, status="published"))
+
+        def found():
+            response = Client().get(reverse("articles:search"), {"q": HIDDEN_WORD})
+            return [article.headline for article in response.context["articles"]]
+
+        assert found() == ["Tanker story"]
+        retracted = Version.objects.get_for_object(story).last()
+        assert retracted.field_dict["status"] == "retracted"
+        desk.post(reverse("admin:articles_article_restore", args=[story.pk, retracted.pk]))
+        assert found() == []
 
     def test_second_editor_is_told_the_story_changed_underneath(self, editor):
         story = make_article(headline="Original")
