@@ -87,6 +87,18 @@ def story():
     return article
 
 
+# Stories that exist but that readers cannot open.
+not_live = pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.IN_REVIEW},
+        {"status": Article.Status.UNPUBLISHED},
+        {"publish_at": timezone.now() + timedelta(hours=1)},
+        {"embargo_until": timezone.now() + timedelta(hours=1)},
+    ],
+    ids=["draft", "in-review", "unpublished", "scheduled", "embargoed"],
+)
 LONG_CAPTION = ("A wire caption that runs long, naming everyone in the frame. " * 40).strip()
 
 
@@ -175,16 +187,7 @@ class TestArticlePage:
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
         assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
-    @pytest.mark.parametrize(
-        "fields",
-        [
-            {"status": Article.Status.DRAFT},
-            {"status": Article.Status.IN_REVIEW},
-            {"status": Article.Status.UNPUBLISHED},
-            {"publish_at": timezone.now() + timedelta(hours=1)},
-        ],
-        ids=["draft", "in-review", "unpublished", "scheduled"],
-    )
+    @not_live
     def test_unpublished_stories_are_not_found(self, client, fields):
         article = make_article(**fields)
         doc = page(client, article.get_absolute_url(), status=404)
@@ -382,17 +385,7 @@ class TestCommentPermalinks:
         assert response["Location"] == story.get_absolute_url()
         assert "no-store" in response["Cache-Control"]
 
-    @pytest.mark.parametrize(
-        "fields",
-        [
-            {"status": Article.Status.DRAFT},
-            {"status": Article.Status.IN_REVIEW},
-            {"status": Article.Status.UNPUBLISHED},
-            {"publish_at": timezone.now() + timedelta(hours=1)},
-            {"embargo_until": timezone.now() + timedelta(hours=1)},
-        ],
-        ids=["draft", "in-review", "unpublished", "scheduled", "embargoed"],
-    )
+    @not_live
     def test_stories_not_live_are_not_found_without_their_address(self, client, fields):
         story = make_article(slug="secret-merger-talks", **fields)
         response = client.get(self.permalink_of(story))
