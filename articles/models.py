@@ -341,7 +341,7 @@ class Article(models.Model):
         RETRACTED = "retracted", "Retracted"
 
     ONLINE_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
-    # Besides published stories not due yet (scheduled or embargoed).
+    # What a preview link shows, with the published stories not due yet.
     PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
     # A retraction that hides the body leaves readers the headline, standfirst,
     # byline, notice and corrections; the body goes, and with it the photos,

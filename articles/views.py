@@ -211,8 +211,8 @@ class StoryPageView(DetailView):
 
 class ArticleDetailView(FollowsFormerSlugsMixin, StoryPageView):
     def get_queryset(self):
-        # Editors can open drafts and scheduled stories at their future address
-        # to check them; everyone else gets a 404 until the story is live.
+        # Editors, and a story's own reporters, can open it at its future address
+        # to check it; everyone else gets a 404 until the story is live.
         return Article.objects.visible_to(self.request.user).for_detail()
 
 
