@@ -142,7 +142,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.modified_at.isoformat()
-        if not can_publish(self.user):
+        # A form opened to view a story only has every field read-only, status included.
+        if "status" in self.fields and not can_publish(self.user):
             status = self.fields["status"]
             status.choices = [c for c in status.choices if c[0] in REPORTER_STATUSES]
             status.error_messages["invalid_choice"] = (
@@ -232,6 +233,17 @@ class ArticleAdmin(VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Shown read-only, the form's own inputs are not part of the story: leave them out.
+        form_only = set(ArticleAdminForm.declared_fields)
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in form_only]})
+            for name, options in fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None):
         """Editors change any story; reporters only their own drafts and stories in review."""

@@ -93,6 +93,23 @@ class TestPermissionMatrix:
             assert story.headline != "Defaced"
             assert response.status_code in (302, 403)
 
+    def test_reporter_opens_a_story_they_may_only_view_read_only(self, reporter):
+        live = make_article(headline="Own story, now live", created_by=reporter)
+        others = make_article(
+            headline="A colleague’s draft",
+            status=Article.Status.DRAFT,
+            created_by=make_staff("Reporters"),
+        )
+        client = desk_for(reporter)
+        for story in (live, others):
+            response = client.get(change_url(story))
+            html = response.content.decode()
+            assert response.status_code == 200
+            assert story.headline in html
+            assert 'name="headline"' not in html and 'name="_save"' not in html
+            # The form's own inputs are not part of the story: nothing to show.
+            assert "Loaded version" not in html and "Substantive update" not in html
+
     def test_reporter_cannot_publish_by_crafted_post_to_own_draft(self, reporter):
         draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
         client = desk_for(reporter)
