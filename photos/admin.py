@@ -173,7 +173,12 @@ class PhotoAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         photo = self.get_object(request, object_id)
-        if request.method == "GET" and photo and not self.has_change_permission(request, photo):
+        if (
+            request.method == "GET"
+            and photo
+            and not self.has_change_permission(request, photo)
+            and photo.is_live()
+        ):
             messages.info(request, EDITORS_ONLY)
         return super().change_view(request, object_id, form_url, extra_context)
 

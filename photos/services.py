@@ -51,7 +51,7 @@ def save_photo(
     failure are deleted again.
     """
     if by is not None and photo.pk is not None and not photo.can_be_changed_by(by):
-        raise PermissionDenied(EDITORS_ONLY)
+        raise PermissionDenied(EDITORS_ONLY if photo.is_live() else "You may not change photos.")
     photo.full_clean()
     new_original = image is not None
     if new_original:
