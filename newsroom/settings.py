@@ -91,8 +91,10 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, withholding every permission from a
+    # member who must turn on two-factor authentication first.
+    "newsroom.auth_backends.ModelBackend",
+    "newsroom.auth_backends.AllauthBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -358,7 +360,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The name authenticator apps show next to the account.
 MFA_TOTP_ISSUER = NEWSROOM_SITE_NAME
 # Members of these groups (e.g. "Editors,Moderators") must turn on an
-# authenticator app before the desk lets them in (RequireTwoFactorMiddleware).
+# authenticator app before they have any staff rights (newsroom.auth_backends)
+# and before the desk lets them in (RequireTwoFactorMiddleware).
 NEWSROOM_REQUIRE_2FA_GROUPS = env.list("NEWSROOM_REQUIRE_2FA_GROUPS", default=[])
 
 # Comments (django-comments-xtd storage and threading; moderation is ours).
