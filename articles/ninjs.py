@@ -65,6 +65,7 @@ def export_article(article: Article, *, absolute) -> dict:
         "version": modified.strftime("%Y%m%d%H%M%S"),
         "firstCreated": (article.first_published_at or article.publish_at).isoformat(),
         "versionCreated": modified.isoformat(),
+        "embargoedUntil": article.embargo_until.isoformat() if article.embargo_until else "",
         "pubStatus": "usable",
         "language": settings.LANGUAGE_CODE,
         "copyrightHolder": settings.NEWSROOM_SITE_NAME,
@@ -346,9 +347,10 @@ def _apply_times(article, item, *, publish):
     version = _datetime(item.get("versioncreated"))
     embargo = _datetime(item.get("embargoeduntil")) or _datetime(item.get("embargoed"))
     if embargo and embargo > timezone.now():
-        # Held until the embargo lifts: published() only shows stories whose time has come.
-        article.publish_at = embargo
-    elif publish:
+        # The story's embargo, not its publish time: the desk shows it as embargoed, and
+        # it stays off the site, feeds and the API until then even once published.
+        article.embargo_until = embargo
+    if publish:
         article.publish_at = article.publish_at or first or version or timezone.now()
     if version and article.publish_at and version > article.publish_at:
         article.updated_at = version

@@ -10,6 +10,7 @@ import http.server
 import io
 import json
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -31,6 +32,7 @@ from .factories import (
     make_citation,
     make_photo,
     make_section,
+    make_staff,
     place_photo,
 )
 
@@ -158,6 +160,15 @@ def test_export_associates_the_photos_with_caption_credit_and_renditions(client,
     rendition = lead["renditions"][0]
     assert rendition["href"].startswith("http://testserver/media/renditions/")
     assert {"width", "height", "contentType", "name"} <= rendition.keys()
+
+
+def test_export_carries_the_embargo_the_story_was_held_under(client, story):
+    assert "embargoedUntil" not in exported(client, story)
+    story.embargo_until = story.publish_at + timedelta(minutes=30)
+    story.save()
+    document = exported(client, story)
+    validate(document, "ninjs-schema_3.1.json")
+    assert document["embargoedUntil"] == story.embargo_until.isoformat()
 
 
 def test_unpublished_stories_have_no_ninjs_document(client):
@@ -380,14 +391,43 @@ def test_reimporting_the_same_uri_updates_the_story(
     assert "updated (published)" in lines[0]
 
 
-def test_embargoed_item_stays_hidden_until_the_embargo(tmp_path, section):
+@pytest.mark.parametrize("key", ["embargoedUntil", "embargoed"])  # ninjs 3.x, 2.x
+def test_a_future_embargo_becomes_the_storys_embargo_not_its_publish_time(
+    client, tmp_path, section, key
+):
     picture_file(tmp_path)
-    document = ninjs3(embargoedUntil="2999-01-01T00:00:00Z")
-    run_import(write(tmp_path, "item.json", document), publish=True, section="world")
+    document = ninjs3(**{key: "2999-01-01T00:00:00Z"})
+    lines, _, failure = run_import(
+        write(tmp_path, "item.json", document), publish=True, section="world"
+    )
+    assert failure is None, lines
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED
-    assert article.publish_at.year == 2999
+    assert article.embargo_until.isoformat() == "2999-01-01T00:00:00+00:00"
+    assert article.publish_at.isoformat() == "2026-11-20T08:00:00+00:00"
     assert not Article.objects.published().exists()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    client.force_login(make_staff())
+    desk = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Embargoed" in desk and "Scheduled" not in desk
+
+
+def test_a_draft_keeps_the_items_embargo_for_when_it_is_published(tmp_path):
+    picture_file(tmp_path)
+    run_import(write(tmp_path, "item.json", ninjs3(embargoedUntil="2999-01-01T00:00:00Z")))
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.embargo_until.year == 2999
+    assert article.publish_at is None
+
+
+def test_an_embargo_already_lifted_holds_nothing(tmp_path, section):
+    picture_file(tmp_path)
+    document = ninjs3(embargoedUntil="2026-11-20T07:00:00Z")
+    run_import(write(tmp_path, "item.json", document), publish=True, section="world")
+    article = Article.objects.get()
+    assert article.embargo_until is None
+    assert Article.objects.published().get() == article
 
 
 def test_progress_bar_for_many_files(tmp_path, section):
