@@ -66,7 +66,10 @@ def export_article(article: Article, *, absolute) -> dict:
         "firstCreated": (article.first_published_at or article.publish_at).isoformat(),
         "versionCreated": modified.isoformat(),
         "embargoedUntil": article.embargo_until.isoformat() if article.embargo_until else "",
-        "pubStatus": "usable",
+        # A retracted story stays online under its notice; partners must withdraw their copy.
+        "pubStatus": "canceled" if article.is_retracted else "usable",
+        # The notice readers see above the story, for the partner's desk.
+        "edNote": article.retraction_note if article.is_retracted else "",
         "language": settings.LANGUAGE_CODE,
         "copyrightHolder": settings.NEWSROOM_SITE_NAME,
         "copyrightNotice": f"© {article.publish_at.year} {settings.NEWSROOM_SITE_NAME}",
@@ -74,16 +77,29 @@ def export_article(article: Article, *, absolute) -> dict:
         "by": _join_names(byline.author.name for byline in article.bylines.all()),
         "located": article.dateline,
         "slugline": article.slug,
-        "bodies": [{"role": "main", "contentType": "text/html", "value": article.body}],
-        "subjects": [
-            {"name": tag.name, "uri": absolute(tag.get_absolute_url()), "rel": "about"}
-            for tag in article.tags.all()
-        ],
         "genres": [
             {"name": article.section.name, "uri": absolute(article.section.get_absolute_url())}
         ]
         if article.section
         else [],
+    }
+    if article.shows_body:
+        document |= _reported_content(article, absolute)
+    return {key: value for key, value in document.items() if value not in ("", [])}
+
+
+def _reported_content(article: Article, absolute) -> dict:
+    """The body and what the story page shows with it: its photos, topics and sources.
+
+    A retraction that hides the body hides all of these on the page, so the
+    document leaves them out too.
+    """
+    return {
+        "bodies": [{"role": "main", "contentType": "text/html", "value": article.body}],
+        "subjects": [
+            {"name": tag.name, "uri": absolute(tag.get_absolute_url()), "rel": "about"}
+            for tag in article.tags.all()
+        ],
         "infoSources": [
             {
                 "name": citation.outlet,
@@ -98,7 +114,6 @@ def export_article(article: Article, *, absolute) -> dict:
             for name, placement in _named_placements(article.photo_placements.all())
         ],
     }
-    return {key: value for key, value in document.items() if value not in ("", [])}
 
 
 def _named_placements(placements):

@@ -129,6 +129,7 @@ def test_export_carries_the_story(client, story):
     assert document["uri"] == f"http://testserver{story.get_absolute_url()}"
     assert document["type"] == "text"
     assert document["pubStatus"] == "usable"
+    assert "edNote" not in document
     assert document["language"] == settings.LANGUAGE_CODE
     assert document["firstCreated"] == story.publish_at.isoformat()
     assert document["versionCreated"] == story.publish_at.isoformat()
@@ -169,6 +170,40 @@ def test_export_carries_the_embargo_the_story_was_held_under(client, story):
     document = exported(client, story)
     validate(document, "ninjs-schema_3.1.json")
     assert document["embargoedUntil"] == story.embargo_until.isoformat()
+
+
+def retract(story, *, hides_body):
+    story.status = Article.Status.RETRACTED
+    story.retraction_note = "The harbour master withdrew the statement."
+    story.retraction_hides_body = hides_body
+    story.save()
+    return story
+
+
+def test_a_retracted_story_with_its_body_hidden_is_canceled_without_what_the_page_hides(
+    client, story
+):
+    document = exported(client, retract(story, hides_body=True))
+    validate(document, "ninjs-schema_3.1.json")
+    assert document["pubStatus"] == "canceled"
+    assert document["edNote"] == "The harbour master withdrew the statement."
+    assert document["headlines"][0]["value"] == "Ferry line reopens after storm"
+    # The page shows the headline, standfirst, byline and notice; nor body, photos,
+    # topics or sources.
+    for hidden in ["bodies", "associations", "subjects", "infoSources"]:
+        assert hidden not in document, hidden
+    text = json.dumps(document)
+    for word in ["Boats run", "Timetable", "ferry leaves the quay", "renditions", "Storm report"]:
+        assert word not in text, word
+
+
+def test_a_retracted_story_that_keeps_its_body_is_canceled_with_it(client, story):
+    document = exported(client, retract(story, hides_body=False))
+    validate(document, "ninjs-schema_3.1.json")
+    assert document["pubStatus"] == "canceled"
+    assert document["edNote"] == "The harbour master withdrew the statement."
+    assert document["bodies"][0]["value"] == story.body
+    assert [a["name"] for a in document["associations"]] == ["lead", "inline1"]
 
 
 def test_unpublished_stories_have_no_ninjs_document(client):
