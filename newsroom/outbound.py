@@ -118,9 +118,10 @@ def fetch(
 ) -> Response:
     """One request, redirects followed, every hop to a checked public address.
 
-    Reads at most `max_bytes` of the body (0: none); raises TooLarge beyond
-    that and OutboundError (NotPublic, Unreachable, NoAnswer …) when there is
-    no answer to give. Any status, 4xx and 5xx included, is a Response.
+    Reads at most `max_bytes` of a 2xx answer's body (0: none; other answers'
+    bodies are never read); raises TooLarge beyond that and OutboundError
+    (NotPublic, Unreachable, NoAnswer …) when there is no answer to give. Any
+    status, 4xx and 5xx included, is a Response.
     """
     for hop in range(MAX_REDIRECTS + 1):
         connection = _connect(url, timeout)
@@ -136,7 +137,7 @@ def fetch(
                 status=response.status,
                 reason=response.reason,
                 headers=response.headers,
-                body=_read(response, max_bytes),
+                body=_read(response, max_bytes) if 200 <= response.status < 300 else b"",
                 redirected=hop > 0,
             )
         except TimeoutError as error:

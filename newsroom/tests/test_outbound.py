@@ -172,9 +172,12 @@ def test_the_body_is_read_up_to_the_limit_only(settings):
         "/small": (200, {}, b"x" * 100),
         "/large": (200, {}, b"x" * 101),
         "/unsized": (200, {"Content-Length": None, "Connection": "close"}, b"x" * 5000),
+        "/error": (500, {}, b"x" * 5000),
     }
     with listening("127.0.0.1", routes=routes) as server:
         assert fetch(server.url("/small"), max_bytes=100).body == b"x" * 100
+        error = fetch(server.url("/error"), max_bytes=100)
+        assert (error.status, error.body) == (500, b"")
         for path in ("/large", "/unsized"):
             with pytest.raises(outbound.TooLarge):
                 fetch(server.url(path), max_bytes=100)
