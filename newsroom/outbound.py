@@ -190,9 +190,11 @@ def _connect(url: str, timeout: float) -> http.client.HTTPConnection:
 
 def _path(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
-    # Wire and citation URLs arrive with spaces and non-ASCII letters; HTTP wants them escaped.
+    # Wire and citation URLs arrive with spaces and non-ASCII letters; HTTP wants them
+    # escaped (what is escaped already stays as it is).
     path = urllib.parse.quote(parts.path or "/", safe="/%:@!$&'()*+,;=~")
-    return f"{path}?{parts.query}" if parts.query else path
+    query = urllib.parse.quote(parts.query, safe="/?%:@!$&'()*+,;=~")
+    return f"{path}?{query}" if query else path
 
 
 def _read(response: http.client.HTTPResponse, max_bytes: int) -> bytes:

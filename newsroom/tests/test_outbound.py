@@ -166,6 +166,13 @@ def test_https_sends_the_host_name_and_checks_the_certificate_against_it(
     assert server.server_names[:2] == ["wire.example.org", "wire.example.org"]
 
 
+def test_paths_and_queries_are_sent_escaped(settings):
+    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    with listening("127.0.0.1") as server:
+        fetch(server.url("/Fähre Bild.jpg?q=a b&x=%20"))
+    assert server.requests[0][1] == "/F%C3%A4hre%20Bild.jpg?q=a%20b&x=%20"
+
+
 def test_the_body_is_read_up_to_the_limit_only(settings):
     settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     routes = {
