@@ -19,6 +19,7 @@ from reversion.models import Version
 from photos.admin import ACCEPT, thumbnail
 from photos.uploads import open_upload
 
+from .linkcheck import privately_resolved_hosts
 from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
 from .previews import preview_path
 from .revisions import compare_versions
@@ -275,6 +276,16 @@ class ArticleAdmin(VersionAdmin):
         if formset.model is Correction and saved:
             # A new correction is news to readers: the story's "Updated" time moves.
             mark_updated(article=form.instance, at=max(c.published_at for c in saved))
+        if formset.model is Citation:
+            for citation in saved:
+                for host in privately_resolved_hosts(citation.url, citation.archive_url):
+                    self.message_user(
+                        request,
+                        f"Source “{citation.outlet}”: {host} resolves to an address on a "
+                        "private network here. Readers may not be able to open it, and the "
+                        "link check will refuse it: check the address.",
+                        messages.WARNING,
+                    )
 
     @admin.display(description="Status", ordering="status")
     def state(self, article):
