@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_author_portrait_help'),
+        ('articles', '0010_editors_change_live_photos'),
     ]
 
     operations = [
