@@ -1,12 +1,13 @@
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image
 
+from articles.tests.factories import make_article, make_photo, make_staff, place_photo
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
-from photos.models import Photo
-from photos.services import create_photo_from_upload, generate_renditions
+from photos.models import Photo, PhotoChange
+from photos.services import create_photo_from_upload, generate_renditions, save_photo
 
 from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
 
@@ -149,3 +150,26 @@ def test_regenerating_writes_only_changed_renditions_and_drops_the_old(
         p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
     }
     assert on_disk == after
+
+
+def test_saving_a_live_photo_refuses_someone_who_may_not_change_it():
+    photo = make_photo()
+    place_photo(make_article(), photo)
+    photo.caption = "Rewritten."
+    with pytest.raises(PermissionDenied, match="only editors can change it"):
+        save_photo(photo=photo, by=make_staff("Reporters"))
+    assert Photo.objects.get().caption == "A test photo."
+    assert not PhotoChange.objects.exists()
+
+
+def test_the_history_is_kept_with_the_save_or_not_at_all():
+    photo = make_photo()
+    place_photo(make_article(), photo)
+    editor = make_staff("Editors")
+    # Without the original the renditions cannot be remade, inside the save's transaction.
+    photo.image.storage.delete(photo.image.name)
+    photo.caption, photo.renditions = "A new caption.", []
+    with pytest.raises(FileNotFoundError):
+        save_photo(photo=photo, by=editor)
+    assert Photo.objects.get().caption == "A test photo."
+    assert not PhotoChange.objects.exists()

@@ -24,7 +24,7 @@ def refresh_hidden_bodies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_author_portrait_help'),
+        ('articles', '0011_citation_urls_public_help_text'),
     ]
 
     operations = [
