@@ -94,6 +94,8 @@ def judge(
 
 def closed_reason(article, policy: ModerationPolicy, now=None) -> str | None:
     """Why readers cannot comment on the story now, or None when they can."""
+    if article.is_retracted:
+        return "Comments are closed: this story was retracted."
     if not article.comments_enabled:
         return "Comments are closed for this story."
     days = article.comments_close_after_days

@@ -161,3 +161,9 @@ class TestClosing:
     def test_comments_switched_off(self):
         story = self.story(0, comments_enabled=False)
         assert closed_reason(story, policy(), self.now) == "Comments are closed for this story."
+
+    def test_retracted_story_is_closed_whatever_its_age(self):
+        story = self.story(0, status=Article.Status.RETRACTED, comments_close_after_days=0)
+        assert closed_reason(story, policy(), self.now) == (
+            "Comments are closed: this story was retracted."
+        )

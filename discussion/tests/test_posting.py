@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from articles.models import Article
 from articles.tests.factories import make_article
 from discussion.forms import CommentForm
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
@@ -125,6 +126,23 @@ def test_post_to_a_story_with_comments_off_is_refused(client, regular, story):
     assert response.status_code == 403
     assert "Comments are closed for this story." in response.content.decode()
     assert "Still here?" in response.content.decode()
+    assert not stored(story).exists()
+
+
+def test_retracted_story_takes_no_comments(client, regular, story):
+    action, fields = comment_form(client.get(story.get_absolute_url()).content.decode())
+    story.status = Article.Status.RETRACTED
+    story.retraction_note = "The figures were wrong."
+    story.save()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Comments are closed: this story was retracted." in page
+    assert 'id="comment-form"' not in page
+    # A form opened before the retraction is refused too, with the text kept.
+    fields["comment"] = "Posted after the retraction."
+    response = client.post(action, fields)
+    assert response.status_code == 403
+    assert "Comments are closed: this story was retracted." in response.content.decode()
+    assert "Posted after the retraction." in response.content.decode()
     assert not stored(story).exists()
 
 
