@@ -21,7 +21,8 @@ class ModerationPolicy(models.Model):
     premoderate_all = models.BooleanField(
         "hold every comment",
         default=False,
-        help_text="Site-wide pre-moderation: every new comment waits for a moderator.",
+        help_text="Site-wide pre-moderation: every new comment waits for a moderator, "
+        "trusted readers' included.",
     )
     hold_first_comments = models.BooleanField(
         "hold first-time commenters",
@@ -89,7 +90,7 @@ class ReaderProfile(models.Model):
     """A site account's public face in the discussion, and its moderation standing."""
 
     class Status(models.TextChoices):
-        TRUSTED = "trusted", "Trusted (comments skip review)"
+        TRUSTED = "trusted", "Trusted (skips first-comment, link and suspect-word review)"
         NORMAL = "normal", "Normal"
         PREMODERATED = "premoderated", "Always reviewed"
         SUSPENDED = "suspended", "Suspended until a date"

@@ -233,6 +233,20 @@ def test_reply_to_a_hidden_comment_is_refused(client, regular, story):
     assert not stored(story).filter(comment="Answering").exists()
 
 
+def test_a_pre_moderated_story_holds_a_trusted_readers_comment(client):
+    """A legally sensitive story is held in full: trust does not skip pre-moderation."""
+    trusted = make_reader(status=ReaderProfile.Status.TRUSTED)
+    client.force_login(trusted)
+    story = make_article(premoderate_comments=True)
+    response = post_through_form(client, story, "About the defendant...")
+    assert (
+        "Comments on this story are reviewed" in client.get(response["Location"]).content.decode()
+    )
+    comment = stored(story).get()
+    assert (comment.moderation.state, comment.moderation.rule) == ("pending", "premoderate_article")
+    assert "About the defendant" not in Client().get(story.get_absolute_url()).content.decode()
+
+
 def test_banned_word_comment_is_removed_and_the_reader_told_why(client, regular, story):
     policy = ModerationPolicy.current()
     policy.banned_words = "scoundrel"
