@@ -1,4 +1,4 @@
-"""Following a discussion: reply emails through django-comments-xtd, with a working mute link."""
+"""Following a discussion: emails that say what happened, with a working mute link."""
 
 import re
 
@@ -39,6 +39,51 @@ def test_follower_is_emailed_about_new_comments_and_can_mute(django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         add_comment(story, replier, "One more thought.")
     assert len(mail.outbox) == 1
+
+
+class TestWhatTheEmailSays:
+    """Each follower is told what happened: a reply to them, a reply to someone else, or a
+    new comment on the story."""
+
+    @pytest.fixture
+    def discussion(self, django_capture_on_commit_callbacks):
+        story = make_article(headline="Harbour dredging starts")
+        answered = make_reader(display_name="Answered", status="trusted")
+        bystander = make_reader(display_name="Bystander", status="trusted")
+        with django_capture_on_commit_callbacks(execute=True):
+            first = add_comment(story, answered, "Will it disturb the seals?", follow=True)
+            add_comment(story, bystander, "Following this one.", follow=True)
+        mail.outbox.clear()
+        return story, first, answered, bystander
+
+    def sent_to(self, user):
+        (message,) = [m for m in mail.outbox if m.to == [user.email]]
+        return message
+
+    def test_reply_to_a_followers_comment(self, discussion, django_capture_on_commit_callbacks):
+        story, first, answered, bystander = discussion
+        with django_capture_on_commit_callbacks(execute=True):
+            add_comment(story, make_reader(display_name="Ecologist", status="trusted"),
+                        "They moved to the north pier.", parent=first)  # fmt: skip
+        to_author = self.sent_to(answered)
+        assert to_author.subject == "Ecologist replied to your comment on “Harbour dredging starts”"
+        assert "Ecologist replied to your comment on “Harbour dredging starts”:" in to_author.body
+        to_other = self.sent_to(bystander)
+        assert to_other.subject == "A new reply in the discussion of “Harbour dredging starts”"
+        assert "replied to your comment" not in to_other.body
+        assert "Ecologist replied to Answered in the discussion of" in to_other.body
+
+    def test_new_top_level_comment(self, discussion, django_capture_on_commit_callbacks):
+        story, _, answered, bystander = discussion
+        with django_capture_on_commit_callbacks(execute=True):
+            add_comment(story, make_reader(display_name="Skipper", status="trusted"),
+                        "The channel was silting up for years.")  # fmt: skip
+        assert len(mail.outbox) == 2
+        for follower in (answered, bystander):
+            message = self.sent_to(follower)
+            assert message.subject == "A new comment on “Harbour dredging starts”"
+            assert "Skipper commented on “Harbour dredging starts”:" in message.body
+            assert "replied" not in message.body
 
 
 def test_held_comment_notifies_followers_only_once_approved(django_capture_on_commit_callbacks):
