@@ -57,7 +57,8 @@ def email_followers(*, comment: XtdComment) -> None:
 
     Each email says what happened to its reader: a reply to their own comment,
     a reply to someone else's, or a new comment (django-comments-xtd's
-    notify_comment_followers sends everyone the same words).
+    notify_comment_followers sends everyone the same words). A mail server
+    that is down costs the emails, never the comment: the failure is logged.
     """
     followers = {}
     # Followers are keyed by address, as django-comments-xtd's mute link is.
@@ -76,7 +77,11 @@ def email_followers(*, comment: XtdComment) -> None:
         _follower_email(comment=comment, parent=parent, followed=followed)
         for followed in followers.values()
     ]
-    get_connection().send_messages(messages)
+    try:
+        get_connection().send_messages(messages)
+    except OSError:
+        # smtplib's errors, refused connections, timeouts and TLS failures are all OSErrors.
+        logger.exception("Could not email %d followers about comment %s", len(messages), comment.pk)
 
 
 def _follower_email(

@@ -1,16 +1,19 @@
 """Following a discussion: emails that say what happened, with a working mute link."""
 
+import logging
 import re
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
 from discussion.services import approve_comment
+from newsroom.tests.live import free_port
 
-from .factories import add_comment, make_moderator, make_reader
+from .factories import add_comment, make_moderator, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,48 @@ def test_held_comment_notifies_followers_only_once_approved(django_capture_on_co
 def test_mute_link_that_was_tampered_with_is_rejected():
     response = Client().get("/comments/mute/not-a-real-key/")
     assert response.status_code == 400
+
+
+class TestMailServerDown:
+    """The comment is stored and the reader or moderator gets their answer; the failure is
+    logged. The emails are sent after the commit, so these tests commit for real."""
+
+    pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+    @pytest.fixture(autouse=True)
+    def smtp_refused(self, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+
+    @pytest.fixture
+    def followed_story(self):
+        story = make_article()
+        add_comment(story, make_reader(status="trusted"), "Following this.", follow=True)
+        return story
+
+    def failures_logged(self, caplog):
+        return [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
+
+    def test_a_published_comment_is_acknowledged(self, followed_story, caplog):
+        client = Client(raise_request_exception=False)
+        client.force_login(make_reader(status="trusted"))
+        response = post_through_form(client, followed_story, "Posted while mail is down.")
+        assert response.status_code == 302
+        assert CommentModeration.objects.get(
+            comment__comment="Posted while mail is down."
+        ).state == ("published")
+        (failure,) = self.failures_logged(caplog)
+        assert "could not email" in failure.getMessage().lower()
+
+    def test_a_moderators_approval_is_acknowledged(self, followed_story, caplog):
+        held = add_comment(followed_story, make_reader(), "Held, then approved.")
+        desk = Client(raise_request_exception=False)
+        desk.force_login(make_moderator())
+        queue = reverse("admin:django_comments_xtd_xtdcomment_changelist")
+        response = desk.post(reverse("admin:discussion_approve", args=[held.pk]), {"next": queue})
+        assert response.status_code == 302
+        held.refresh_from_db()
+        assert held.is_public and held.moderation.state == "published"
+        assert len(self.failures_logged(caplog)) == 1
