@@ -384,7 +384,17 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
             "What is reviewed or rejected",
             {"fields": ["max_links", "suspect_words", "banned_words"]},
         ),
-        ("Closing and reports", {"fields": ["close_after_days", "flags_to_requeue"]}),
+        (
+            "Closing and reports",
+            {
+                "fields": [
+                    "close_after_days",
+                    "flags_to_requeue",
+                    "report_min_account_days",
+                    "report_min_approved_comments",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -1,8 +1,12 @@
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 RESERVED_NAMES = {"admin", "administrator", "moderator", "editor", "staff", "newsroom"}
@@ -53,8 +57,24 @@ class ModerationPolicy(models.Model):
         "flags before review",
         default=3,
         validators=[MaxValueValidator(100)],
-        help_text="A published comment reported by this many different readers is taken "
-        "down and goes back to the moderation queue.",
+        help_text="A published comment reported by this many different readers in good "
+        "standing (below) is taken down and goes back to the moderation queue. Reports a "
+        "moderator overruled by approving the comment do not count again.",
+    )
+    report_min_account_days = models.PositiveSmallIntegerField(
+        "account age for reports to count (days)",
+        default=1,
+        validators=[MaxValueValidator(365)],
+        help_text="A report counts toward taking a comment down only if the reader's account "
+        "was at least this old when they reported, their address is confirmed and they are "
+        "not banned or suspended. Other reports are kept for moderators all the same.",
+    )
+    report_min_approved_comments = models.PositiveSmallIntegerField(
+        "approved comments for reports to count",
+        default=1,
+        validators=[MaxValueValidator(100)],
+        help_text="A report counts toward taking a comment down only if the reader has at "
+        "least this many published comments. 0 lets a new reader's report count.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,6 +236,36 @@ class CommentModeration(models.Model):
         return f"{self.get_state_display()}: {self.get_rule_display()}"
 
 
+class CommentReportQuerySet(models.QuerySet):
+    def counting_toward_takedown(self, policy: ModerationPolicy):
+        """Reports that count toward pulling a comment: made by readers in good standing
+        (as the policy defines it) and not overruled by a moderator's approval since."""
+        account_age = timedelta(days=policy.report_min_account_days)
+        counting = self.filter(
+            Exists(EmailAddress.objects.filter(user=OuterRef("reporter"), verified=True)),
+            overruled_at__isnull=True,
+            reporter__reader__isnull=False,
+            reporter__date_joined__lte=F("reported_at") - account_age,
+        ).exclude(reporter__reader__status=ReaderProfile.Status.BANNED)
+        counting = counting.exclude(
+            reporter__reader__status=ReaderProfile.Status.SUSPENDED,
+            reporter__reader__suspended_until__gt=timezone.now(),
+        )
+        if policy.report_min_approved_comments:
+            approved = (
+                CommentModeration.objects.filter(
+                    comment__user=OuterRef("reporter"), state=CommentModeration.State.PUBLISHED
+                )
+                .values("comment__user")
+                .annotate(total=Count("pk"))
+                .values("total")
+            )
+            counting = counting.annotate(
+                reporter_approved=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
+            ).filter(reporter_approved__gte=policy.report_min_approved_comments)
+        return counting
+
+
 class CommentReport(models.Model):
     """A reader's report that a comment breaks the rules."""
 
@@ -235,6 +285,24 @@ class CommentReport(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=500, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    overruled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator approved the comment after this report. An overruled "
+        "report no longer counts toward taking the comment down.",
+    )
+    overruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The moderator whose approval overruled this report.",
+    )
+
+    objects = CommentReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at"]

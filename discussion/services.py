@@ -214,10 +214,17 @@ def moderate_comment(
     return moderation
 
 
+@transaction.atomic
 def approve_comment(*, comment: XtdComment, by) -> CommentModeration:
-    return moderate_comment(
+    """Publish a comment a moderator has read, overruling the reports made so far."""
+    moderation = moderate_comment(
         comment=comment, state=CommentModeration.State.PUBLISHED, by=by, reason="Approved."
     )
+    # Only reports made after this approval can take the comment down again.
+    comment.reports.filter(overruled_at__isnull=True).update(
+        overruled_at=moderation.decided_at, overruled_by=by
+    )
+    return moderation
 
 
 def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration:
@@ -229,6 +236,8 @@ def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration
 def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = "") -> bool:
     """Record a reader's report; pull the comment back for review at the threshold.
 
+    Every report is kept for moderators; only those of readers in good standing,
+    made since a moderator last approved the comment, count toward the threshold.
     Returns False when this reader had already reported the comment.
     """
     try:
@@ -238,8 +247,9 @@ def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = ""
             )
     except IntegrityError:
         return False
-    threshold = ModerationPolicy.current().flags_to_requeue
-    reporters = CommentReport.objects.filter(comment=comment).count()
+    policy = ModerationPolicy.current()
+    threshold = policy.flags_to_requeue
+    reporters = comment.reports.counting_toward_takedown(policy).count()
     if (
         threshold
         and reporters >= threshold
