@@ -179,7 +179,7 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         reader = getattr(comment.user, "reader", None)
         status = reader.get_status_display() if reader else "no profile"
         return format_html(
-            "<strong>{}</strong><br>{} · {} approved, {} removed",
+            "<strong><bdi>{}</bdi></strong><br>{} · {} approved, {} removed",
             comment.user_name,
             status,
             comment.author_published,
@@ -253,7 +253,9 @@ class ModerationDeskAdmin(admin.ModelAdmin):
     def approve_view(self, request, pk):
         def approve(comment):
             approve_comment(comment=comment, by=request.user)
-            return f"Approved the comment by {comment.user_name}; it is on the story now."
+            return format_html(
+                "Approved the comment by <bdi>{}</bdi>; it is on the story now.", comment.user_name
+            )
 
         return self._decide(request, pk, approve)
 
@@ -261,7 +263,9 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         def reject(comment):
             reason = rejection_reason(request.POST, prefix=row_prefix(comment))
             reject_comment(comment=comment, by=request.user, reason=reason)
-            return f"Rejected the comment by {comment.user_name}: {reason}"
+            return format_html(
+                "Rejected the comment by <bdi>{}</bdi>: {}", comment.user_name, reason
+            )
 
         return self._decide(request, pk, reject)
 
@@ -281,11 +285,12 @@ class ModerationDeskAdmin(admin.ModelAdmin):
                     reason="Banned from the moderation queue.",
                     by=request.user,
                 )
-                banned.append(reader.display_name)
+                banned.append(reader)
         for comment in comments:
             if comment.moderation.state != CommentModeration.State.REMOVED:
                 reject_comment(comment=comment, by=request.user, reason="Author banned.")
-        return f"Banned: {', '.join(banned) or 'nobody new'}. Their listed comments are removed."
+        names = format_html_join(", ", "<bdi>{}</bdi>", ((r.display_name,) for r in banned))
+        return format_html("Banned: {}. Their listed comments are removed.", names or "nobody new")
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -344,7 +349,7 @@ class StatusHistoryInline(admin.TabularInline):
 @admin.register(ReaderProfile)
 class ReaderProfileAdmin(admin.ModelAdmin):
     form = ReaderProfileForm
-    list_display = ["display_name", "email", "status", "suspended_until", "joined_at"]
+    list_display = ["name", "email", "status", "suspended_until", "joined_at"]
     list_filter = ["status"]
     list_select_related = ["user"]
     search_fields = ["display_name", "user__email"]
@@ -353,6 +358,10 @@ class ReaderProfileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Display name", ordering="display_name")
+    def name(self, reader):
+        return format_html("<bdi>{}</bdi>", reader.display_name)
 
     @admin.display(description="Email", ordering="user__email")
     def email(self, reader):

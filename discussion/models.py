@@ -9,14 +9,34 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-RESERVED_NAMES = {"admin", "administrator", "moderator", "editor", "staff", "newsroom"}
+from .names import (
+    MAX_STACKED_MARKS,
+    has_invisible_characters,
+    has_stacked_marks,
+    name_skeleton,
+    normalise_display_name,
+    reserved_name_in,
+)
 
 
 def validate_display_name(value):
     if "@" in value:
         raise ValidationError("A display name cannot contain “@”; it must not look like an email.")
-    if value.strip().lower() in RESERVED_NAMES:
-        raise ValidationError("That name is reserved; please choose another.")
+    if has_invisible_characters(value):
+        raise ValidationError(
+            "A display name cannot contain invisible or direction-changing characters (such "
+            "as zero-width spaces, soft hyphens or right-to-left marks) or control characters."
+        )
+    if has_stacked_marks(value):
+        raise ValidationError(
+            f"A display name cannot stack more than {MAX_STACKED_MARKS} accents or marks on "
+            "one letter."
+        )
+    reserved = reserved_name_in(value)
+    if reserved:
+        raise ValidationError(
+            f"That name is reserved: it is, or looks like, “{reserved}”. Please choose another."
+        )
 
 
 class ModerationPolicy(models.Model):
@@ -123,7 +143,18 @@ class ReaderProfile(models.Model):
         max_length=40,
         validators=[MinLengthValidator(2), validate_display_name],
         help_text="Shown on the reader's comments instead of their email, which is never "
-        "shown. 2–40 characters, unique.",
+        "shown. 2–40 characters, stored in Unicode NFKC form; no invisible, direction-changing "
+        "or control characters, not a reserved name, and unlike any other reader's name.",
+    )
+    # NULL rather than "" for the names that have none: a unique column holds many NULLs.
+    name_skeleton = models.CharField(  # noqa: DJ001
+        max_length=255,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="What the display name looks like, ignoring case (its Unicode confusable "
+        "skeleton); no two readers' names may share one. Empty only for a name that already "
+        "looked like an earlier reader's when this rule came in.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.NORMAL, db_index=True
@@ -146,10 +177,52 @@ class ReaderProfile(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        # Derived only from a new name: a name that already looked like an
+        # earlier reader's when the rule came in keeps its empty skeleton (and
+        # its reader can still be banned) until it is changed.
+        if self.renamed:
+            self.name_skeleton = name_skeleton(self.display_name)
+        super().save(*args, **kwargs)
+        self._stored_display_name = self.display_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        reader = super().from_db(db, field_names, values)
+        reader._stored_display_name = reader.__dict__.get("display_name")
+        return reader
+
+    @property
+    def renamed(self):
+        """Whether the display name is new or changed since the profile was read."""
+        return self.display_name != getattr(self, "_stored_display_name", None)
+
+    def clean_fields(self, exclude=None):
+        # The rules apply to the name as it will be stored and shown.
+        self.display_name = normalise_display_name(self.display_name)
+        super().clean_fields(exclude)
+
     def clean(self):
-        self.display_name = " ".join(self.display_name.split())
         if self.status == self.Status.SUSPENDED and not self.suspended_until:
             raise ValidationError({"suspended_until": "Give the date the suspension ends."})
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        if (exclude and "display_name" in exclude) or not self.renamed:
+            return
+        lookalike = (
+            ReaderProfile.objects.exclude(pk=self.pk)
+            .filter(name_skeleton=name_skeleton(self.display_name))
+            .first()
+        )
+        # The same name in other capitals is refused by the constraint as "taken".
+        if lookalike and lookalike.display_name.lower() != self.display_name.lower():
+            raise ValidationError(
+                {
+                    "display_name": "That name looks like the name of another reader; please "
+                    "choose another."
+                }
+            )
 
     def can_comment_now(self):
         if self.status == self.Status.BANNED:
