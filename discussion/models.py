@@ -199,7 +199,8 @@ class ReaderProfile(models.Model):
 
     def clean_fields(self, exclude=None):
         # The rules apply to the name as it will be stored and shown.
-        self.display_name = normalise_display_name(self.display_name)
+        if not exclude or "display_name" not in exclude:
+            self.display_name = normalise_display_name(self.display_name)
         super().clean_fields(exclude)
 
     def clean(self):

@@ -285,7 +285,9 @@ def set_reader_status(
     )
     reader.status = status
     reader.suspended_until = until if status == ReaderProfile.Status.SUSPENDED else None
-    reader.full_clean()
+    # The name is not what changes: a reader whose name predates the name rules
+    # must still be bannable (forms that edit the name check it themselves).
+    reader.full_clean(exclude=["display_name"])
     reader.save()
     change.full_clean()
     change.save()

@@ -143,6 +143,18 @@ def test_names_that_looked_alike_before_the_rule_keep_working(client):
     assert ReaderProfile.objects.get(user=second).status == ReaderProfile.Status.BANNED
 
 
+def test_a_name_from_before_the_rules_does_not_stop_its_reader_being_banned():
+    troll = make_reader()
+    ReaderProfile.objects.filter(user=troll).update(display_name="\u202erotaredoM  ")
+    comments = [add_comment(make_article(), troll, "Provocation") for _ in range(2)]
+    desk = Client()
+    desk.force_login(make_moderator())
+    desk.post(reverse("admin:discussion_ban", args=[comments[0].pk]))
+    troll.reader.refresh_from_db()
+    assert troll.reader.status == ReaderProfile.Status.BANNED
+    assert troll.reader.display_name == "\u202erotaredoM  "
+
+
 def test_login_is_refused_until_the_email_is_confirmed(client):
     sign_up(client)
     client.logout()
