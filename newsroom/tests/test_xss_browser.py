@@ -205,7 +205,8 @@ def test_reader_input_runs_no_script(open_probe, no_rate_limits, artifacts):
         for entry in shown:
             if entry["id"] in carries:
                 owner, payload, where = carries[entry["id"]]
-                if visible(entry[where]) == visible(payload.text):
+                shown_as = normalise_display_name(payload.text) if owner is names else payload.text
+                if visible(entry[where]) == visible(shown_as):
                     owner.rendered.add(payload.number)
 
     for target, count in ((story, len(comments.stored)), (named_story, len(names.stored))):
