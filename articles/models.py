@@ -118,7 +118,8 @@ class Section(models.Model):
     premoderate_comments = models.BooleanField(
         "hold all comments",
         default=False,
-        help_text="Every comment on this section's stories waits for a moderator.",
+        help_text="Every comment on this section's stories waits for a moderator, trusted "
+        "readers' included.",
     )
 
     class Meta:
@@ -482,7 +483,8 @@ class Article(models.Model):
     premoderate_comments = models.BooleanField(
         "hold all comments",
         default=False,
-        help_text="Every comment on this story waits for a moderator (for sensitive stories).",
+        help_text="Every comment on this story waits for a moderator, trusted readers' "
+        "included (for legally sensitive stories).",
     )
     comments_close_after_days = models.PositiveSmallIntegerField(
         "close comments after (days)",

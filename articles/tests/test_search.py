@@ -324,7 +324,7 @@ def test_postgresql_migration_refreshes_the_vectors_of_hidden_bodies(client):
         search_vector=SearchVector("headline", "body", config="english")
     )
     assert headlines(search(client, HIDDEN_WORD)) == [story.headline]
-    migration = importlib.import_module("articles.migrations.0012_search_leaves_out_hidden_bodies")
+    migration = importlib.import_module("articles.migrations.0013_search_leaves_out_hidden_bodies")
     with connection.schema_editor() as editor:
         migration.refresh_hidden_bodies(apps, editor)
     assert headlines(search(client, HIDDEN_WORD)) == []

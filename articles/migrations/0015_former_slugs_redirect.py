@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_revocable_preview_links'),
+        ('articles', '0014_revocable_preview_links'),
     ]
 
     operations = [

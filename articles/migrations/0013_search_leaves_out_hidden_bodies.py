@@ -24,7 +24,7 @@ def refresh_hidden_bodies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0011_citation_urls_public_help_text'),
+        ('articles', '0012_premoderation_holds_trusted_readers'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_search_leaves_out_hidden_bodies'),
+        ('articles', '0013_search_leaves_out_hidden_bodies'),
     ]
 
     operations = [
