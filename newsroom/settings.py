@@ -319,6 +319,14 @@ NEWSROOM_RATE_LIMITS = {
         "search": [("ip", 30, 60)],
     }.items()
 }
+# How many reverse proxies of ours stand in front of gunicorn, each appending
+# the address it was reached from to X-Forwarded-For (nginx, Caddy: 1). The
+# reader's address is the entry that many places from the end. 0 trusts no
+# proxy: the connection's own address is used and the header is ignored, so a
+# reader cannot pick a fresh address by sending it. allauth reads this setting
+# for its limits and newsroom/ratelimit.py asks allauth, so both count the
+# same reader.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("NEWSROOM_TRUSTED_PROXY_COUNT", default=0)
 
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
 # The public host name, used in links inside emails (reply notifications).
