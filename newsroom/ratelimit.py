@@ -35,12 +35,14 @@ def exceeded(request, scope, limits):
             # network (ALLAUTH_RATE_LIMIT_IPV6_PREFIX), as one reader holds many.
             who = f"ip:{get_ip(request)}"
         key = f"ratelimit:{scope}:{who}:{seconds}"
-        cache.add(key, 0, timeout=seconds)
+        # Counting first and creating the counter only for a window's first
+        # request keeps the usual case to one operation: with the database
+        # cache, an add() of a counter that exists is an insert that fails.
         try:
             hits = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            hits = 1
+        except ValueError:
+            # Another process may have just started the window: count in it.
+            hits = 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
         # A cache that is down (django-redis ignores its errors) returns None
         # and counts nothing: let readers through rather than refuse them all.
         over = over or (hits is not None and hits > count)

@@ -1,5 +1,8 @@
 """Whose requests the rate limits count: the reader's address, behind our proxies or not."""
 
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -8,9 +11,8 @@ from django_comments_xtd.models import XtdComment
 from articles.tests.factories import make_article
 from discussion.tests.factories import make_reader, post_through_form
 
+from .live import report
 from .test_settings import django_shell
-
-pytestmark = pytest.mark.django_db
 
 PROXY = "10.0.0.2"  # what REMOTE_ADDR says for every request that came through the proxy
 
@@ -53,6 +55,7 @@ def test_the_proxy_count_comes_from_one_variable_read_by_allauth_too():
     assert out == "0"
 
 
+@pytest.mark.django_db
 def test_behind_a_trusted_proxy_each_reader_has_their_own_search_limit(settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     first, second = behind_the_proxy("203.0.113.5"), behind_the_proxy("198.51.100.7")
@@ -63,6 +66,7 @@ def test_behind_a_trusted_proxy_each_reader_has_their_own_search_limit(settings)
     assert search_statuses(forged, 1) == [429]
 
 
+@pytest.mark.django_db
 def test_behind_a_trusted_proxy_failed_logins_lock_out_one_reader_not_everyone(settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     guesser, reader = behind_the_proxy("203.0.113.5"), behind_the_proxy("198.51.100.7")
@@ -70,6 +74,7 @@ def test_behind_a_trusted_proxy_failed_logins_lock_out_one_reader_not_everyone(s
     assert failed_logins(reader, 1) == ["tried"]
 
 
+@pytest.mark.django_db
 def test_with_no_trusted_proxy_a_forged_forwarded_for_gives_no_fresh_limit():
     direct = Client(REMOTE_ADDR="203.0.113.5")
     assert search_statuses(direct, 31) == [200] * 30 + [429]
@@ -79,9 +84,28 @@ def test_with_no_trusted_proxy_a_forged_forwarded_for_gives_no_fresh_limit():
     assert failed_logins(forged, 1) == ["refused"]
 
 
+@pytest.mark.django_db
 def test_a_comment_records_the_readers_address_not_the_proxys(settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     client = behind_the_proxy("203.0.113.5")
     client.force_login(make_reader(status="trusted"))
     assert post_through_form(client, make_article(), "Seen from the harbour.").status_code == 302
     assert XtdComment.objects.get().ip_address == "203.0.113.5"
+
+
+# About 20 s each here: run by `make faults`, not `make test`.
+@pytest.mark.faults
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_without_redis_every_gunicorn_worker_counts_in_one_place(serve, artifacts, database):
+    """Production with no REDIS_URL or CACHE_URL: 4 workers, yet one count per address."""
+    site = serve(database, readers=0, environment={"NEWSROOM_RATE_LIMIT_FACTOR": "1"})
+
+    def search(number):
+        return site.client().request(f"/search/?q=harbour+{number}").status
+
+    # Several at once, as readers sharing one address would, so every worker takes some.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = Counter(pool.map(search, range(150)))
+    figures = {"searches from one address": 150, **{f"status {s}": n for s, n in statuses.items()}}
+    report(artifacts, f"ratelimit-{site.database.kind}", figures, site)
+    assert statuses == {200: 30, 429: 120}

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(*, using, **kwargs):
+    """The database cache's table (settings.CACHES without Redis), wherever the site migrates.
+
+    Every way of setting the site up migrates (make run, make serve, a deploy
+    script, the test database), so none can start it without the table the
+    rate limits count in. Tables that exist are left alone.
+    """
+    call_command("createcachetable", database=using, verbosity=0)
+
+
+class NewsroomConfig(AppConfig):
+    name = "newsroom"
+
+    def ready(self):
+        # Django sends post_migrate only to apps with models, which this one
+        # has none of; the sites app gets it once in every migrate (and flush).
+        sites = self.apps.get_app_config("sites")
+        post_migrate.connect(create_cache_table, sender=sites)
