@@ -354,7 +354,8 @@ NEWSROOM_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("NEWSROOM_TRUSTED_PROXY_COUNT", default=0)
 
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="The Newsroom")
-# The public host name, used in links inside emails (reply notifications).
+# The public host name, used in links inside emails (allauth's and the reply
+# notifications) through the Site row, which every migrate sets to it.
 NEWSROOM_SITE_DOMAIN = env.str("NEWSROOM_SITE_DOMAIN", default=ALLOWED_HOSTS[0])
 SITE_ID = 1
 # The publisher's logo in structured data (a static file; Google asks for at most 600×60).
@@ -369,6 +370,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "discussion.forms.ReaderSignupForm"
 ACCOUNT_USER_DISPLAY = "discussion.models.public_name"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Links in allauth's emails on NEWSROOM_SITE_DOMAIN in production, never the request's host.
+ACCOUNT_ADAPTER = "newsroom.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_REDIRECT_URL = "/"
 # allauth's own limits (they are on by default; stated here so they are visible).
