@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal import flows
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 
 @contextmanager
@@ -27,7 +28,20 @@ def _building_email_links(request):
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Every link in allauth's emails on the site's own domain in production."""
+    """Every link in allauth's emails on the site's own domain in production.
+
+    Also the reader's address, for allauth's rate limits and ours
+    (newsroom/ratelimit.py).
+    """
+
+    def get_client_ip(self, request):
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            # Fewer X-Forwarded-For entries than NEWSROOM_TRUSTED_PROXY_COUNT:
+            # the request went around a proxy of ours (or the count is wrong),
+            # so the reader's address cannot be told.
+            raise PermissionDenied("The request did not come through the site's proxies.") from None
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         with _building_email_links(request) as request:

@@ -85,6 +85,17 @@ def test_with_no_trusted_proxy_a_forged_forwarded_for_gives_no_fresh_limit():
 
 
 @pytest.mark.django_db
+def test_a_request_that_went_around_a_proxy_is_refused_not_an_error(settings):
+    """Two proxies configured, one entry in the header: someone reached the inner proxy directly."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    around = behind_the_proxy("203.0.113.5")
+    around.raise_request_exception = False
+    assert around.get("/search/", {"q": "harbour"}).status_code == 403
+    login = {"login": "nobody@example.org", "password": "wrong"}
+    assert around.post(reverse("account_login"), login).status_code == 403
+
+
+@pytest.mark.django_db
 def test_a_comment_records_the_readers_address_not_the_proxys(settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     client = behind_the_proxy("203.0.113.5")
