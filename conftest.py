@@ -37,13 +37,29 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache, so rate limits do not carry over."""
-    from django.core.cache import cache
+def _empty_cache(request, _django_db_marker):
+    """Each test starts with empty caches, so rate limits and pages do not carry over.
 
-    cache.clear()
+    As in production without Redis, the default cache is a table in the
+    database. The rows a test writes in its own transaction go with it; a test
+    that commits (transaction=True) leaves them, and flushing the database
+    leaves that table alone, so they are deleted after it (while the django_db
+    marker, requested above, still holds the database open).
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    def clear(in_database):
+        for alias in caches:
+            if isinstance(caches[alias], DatabaseCache) == in_database:
+                caches[alias].clear()
+
+    clear(in_database=False)
     yield
-    cache.clear()
+    clear(in_database=False)
+    if request.node.get_closest_marker("django_db") and not connection.in_atomic_block:
+        clear(in_database=True)
 
 
 @pytest.fixture

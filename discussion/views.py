@@ -11,7 +11,7 @@ from django.views.generic import FormView, ListView, UpdateView
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from newsroom.ratelimit import exceeded, too_many_requests
+from newsroom.ratelimit import client_address, exceeded, too_many_requests
 
 from .forms import CommentForm, DisplayNameForm, ReportForm
 from .models import CommentModeration, ModerationPolicy, ReaderProfile
@@ -95,7 +95,7 @@ class PostCommentView(LoginRequiredMixin, View):
             parent=parent,
             follow=form.cleaned_data["followup"],
             submission_key=form.cleaned_data["submission_key"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
             policy=policy,
         )
         state = comment.moderation.state

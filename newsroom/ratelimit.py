@@ -1,13 +1,21 @@
-"""A small cache-based rate limiter (fixed windows), shared by every process using the cache."""
+"""A small cache-based rate limiter (fixed windows), shared by every process using the cache.
 
+Readers are told apart by their address exactly as allauth's own limits tell
+them apart (ALLAUTH_TRUSTED_PROXY_COUNT, from NEWSROOM_TRUSTED_PROXY_COUNT):
+behind our proxies every request arrives from the proxy's address, and one
+bucket for all of them would let ten failed logins or thirty searches lock
+everyone out.
+"""
+
+from allauth.account.adapter import get_adapter
+from allauth.core.internal.ratelimit import get_ip
 from django.core.cache import cache
 from django.shortcuts import render
 
 
-def _client_ip(request):
-    # Behind a proxy, SECURE_PROXY_SSL_HEADER deployments should pass the
-    # real address in REMOTE_ADDR (gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "unknown")
+def client_address(request) -> str:
+    """The reader's address, as stored with what they post."""
+    return get_adapter(request).get_client_ip(request)
 
 
 def exceeded(request, scope, limits):
@@ -23,14 +31,18 @@ def exceeded(request, scope, limits):
                 continue
             who = f"user:{request.user.pk}"
         else:
-            who = f"ip:{_client_ip(request)}"
+            # allauth's key for the address: IPv6 readers are grouped by
+            # network (ALLAUTH_RATE_LIMIT_IPV6_PREFIX), as one reader holds many.
+            who = f"ip:{get_ip(request)}"
         key = f"ratelimit:{scope}:{who}:{seconds}"
-        cache.add(key, 0, timeout=seconds)
+        # Counting first and creating the counter only for a window's first
+        # request keeps the usual case to one operation: with the database
+        # cache, an add() of a counter that exists is an insert that fails.
         try:
             hits = cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            hits = 1
+        except ValueError:
+            # Another process may have just started the window: count in it.
+            hits = 1 if cache.add(key, 1, timeout=seconds) else cache.incr(key)
         # A cache that is down (django-redis ignores its errors) returns None
         # and counts nothing: let readers through rather than refuse them all.
         over = over or (hits is not None and hits > count)

@@ -7,7 +7,8 @@ nothing personal or per-visitor is ever stored for someone else.
 The key carries the current Generation (one primary-key read from the
 database, or its Redis copy as this thread holds it: pagecache/mirror.py),
 so an edit made through any process is seen by every process on its next
-request, whether the cache is Redis (shared) or local memory (per process).
+request, whether the "pages" cache is Redis (shared) or local memory (per
+process).
 Browsers revalidate every time (max-age=0) and get a 304 while the generation has not
 moved.
 """
@@ -17,7 +18,7 @@ import hashlib
 from functools import lru_cache, wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import QueryDict
 from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, resolve
@@ -158,7 +159,7 @@ class PageCacheMiddleware:
                 return response
         key = page_key(generation.tag)
         if stored is NOT_LOOKED_UP:
-            stored = cache.get(key)
+            stored = caches["pages"].get(key)
         if stored is not None:
             # Stored with its validators and cache headers: nothing to add.
             response = stored
@@ -170,7 +171,7 @@ class PageCacheMiddleware:
                 return _not_stored(response)
             _mark_cacheable(response, etag, changed)
             _gzip(response)
-            cache.set(key, response, _timeout(generation))
+            caches["pages"].set(key, response, _timeout(generation))
             response["X-Page-Cache"] = "miss"
         # META rather than request.headers, which builds a mapping of every header.
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):

@@ -7,7 +7,7 @@ anonymous reader; the page cache's own generation read is included.
 import random
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +34,7 @@ ADMIN_LIST_BUDGET = 14
 
 
 def queries_for(client, url):
-    cache.clear()
+    caches["pages"].clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -239,7 +239,10 @@ def test_best_match_pages_say_previous_and_next(client, settings):
 def test_search_page_query_count_is_constant(client, django_assert_max_num_queries):
     for number in range(5):
         place_photo(make_article(headline=f"Harbour story {number}"), role="lead")
-    with django_assert_max_num_queries(8):
+    # 8 for the page, 9 for counting the search against the reader's limit in
+    # the database cache (production without Redis): the first search of a
+    # window creates the counter, and the test's transaction adds savepoints.
+    with django_assert_max_num_queries(8 + 9):
         search(client, "harbour")
 
 

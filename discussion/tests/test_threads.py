@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -86,7 +86,7 @@ def test_pages_hold_whole_threads(trusted):
 
 
 def count_queries(client, url):
-    cache.clear()  # the render is measured, not the page cache
+    caches["pages"].clear()  # the render is measured, not the page cache
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -40,12 +40,13 @@ def serve(tmp_path, collected_static):
     database="sqlite" is a file in the test's folder; "postgresql" a cluster of
     the site's own (site.cluster, which the test may crash) on a free port,
     so the machine's shared server and the suites using it are never touched.
-    redis=True gives the site a redis-server of its own (site.redis).
+    redis=True gives the site a redis-server of its own (site.redis);
+    environment={...} sets variables of the site's (e.g. the real rate limits).
     """
     numbers = itertools.count(1)
     with contextlib.ExitStack() as cleanup:
 
-        def start(database, redis=False, readers=20):
+        def start(database, redis=False, readers=20, environment=None):
             folder = tmp_path / f"site-{next(numbers)}"
             folder.mkdir()
             cluster = None
@@ -68,6 +69,7 @@ def serve(tmp_path, collected_static):
                 collected_static,
                 readers=readers,
                 redis_url=redis_server.url if redis_server else "",
+                environment=environment,
             )
             site.cluster, site.redis = cluster, redis_server
             cleanup.callback(site.stop)

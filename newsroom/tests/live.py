@@ -265,7 +265,16 @@ EmailAddress.objects.create(user=desk, email=desk.email, verified=True, primary=
 class Site:
     """The site under test: a migrated database with readers and a story, served by gunicorn."""
 
-    def __init__(self, folder: Path, database, static_root: Path, *, readers=20, redis_url=""):
+    def __init__(
+        self,
+        folder: Path,
+        database,
+        static_root: Path,
+        *,
+        readers=20,
+        redis_url="",
+        environment=None,
+    ):
         self.database = database
         self.media = folder / "media"
         self.originals = folder / "originals"
@@ -293,6 +302,7 @@ class Site:
             "NEWSROOM_RATE_LIMIT_FACTOR": "100",
             "EMAIL_URL": "consolemail://",
             "PYTHONUNBUFFERED": "1",
+            **(environment or {}),
         }
         self.manage("migrate", "--no-input")
         self.manage("shell", "-c", SETUP, LOAD_READERS=str(readers), LOAD_PASSWORD=PASSWORD)

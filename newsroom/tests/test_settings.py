@@ -150,6 +150,27 @@ def test_without_a_cache_url_the_cache_is_local_memory():
     assert out == "LocMemCache"
 
 
+def test_production_without_redis_counts_in_the_database_and_keeps_pages_in_memory():
+    out = django_shell(
+        "from django.core.cache import caches; "
+        "print(type(caches['default']).__name__, type(caches['pages']).__name__)",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="news.example.org",
+    )
+    assert out == "CountingDatabaseCache LocMemCache"
+
+
+def test_with_a_shared_cache_pages_live_in_it_too():
+    out = django_shell(
+        "from django.core.cache import caches; "
+        "print(type(caches['default']).__name__, type(caches['pages']).__name__)",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="news.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert out == "RedisCache RedisCache"
+
+
 def test_email_url_configures_smtp():
     out = django_shell(
         "from django.conf import settings as s; "

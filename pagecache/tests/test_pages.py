@@ -227,12 +227,11 @@ class TestExactInvalidation:
     def test_a_write_in_another_process_is_seen_by_this_one(self, story):
         """The writer's process has its own local-memory cache: nothing is deleted here."""
         self.warm(story.get_absolute_url())
-        elsewhere = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "another-process",
-            }
+        own_memory = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "another-process",
         }
+        elsewhere = {"default": own_memory, "pages": own_memory}
         with override_settings(CACHES=elsewhere):
             story.headline = "Edited from another worker"
             story.save()
@@ -291,13 +290,13 @@ def closed_port():
 
 
 def redis_cache(url):
-    return {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5},
-        }
+    """CACHES as settings.py makes them from REDIS_URL: pages in the same Redis."""
+    shared = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5},
     }
+    return {"default": shared, "pages": shared}
 
 
 @pytest.fixture

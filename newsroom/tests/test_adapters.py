@@ -1,0 +1,83 @@
+"""Links in allauth's emails go to the site's configured domain, whatever Host a request names."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from discussion.tests.factories import make_reader
+
+pytestmark = pytest.mark.django_db
+
+# An allowed name (localhost) on a port of the sender's choosing: Django accepts it.
+FORGED_HOST = "localhost:31337"
+
+
+def links_in(message):
+    return re.findall(r"https?://\S+", message.body)
+
+
+def forged_client():
+    return Client(HTTP_HOST=FORGED_HOST)
+
+
+def site_links_only(message, settings):
+    links = links_in(message)
+    assert links, message.body
+    return all(link.startswith(f"https://{settings.NEWSROOM_SITE_DOMAIN}/") for link in links)
+
+
+def sign_up(client, email):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "display_name": "Ana from the Skerries",
+            "password1": "harbour-lights-2026",
+            "password2": "harbour-lights-2026",
+        },
+    )
+
+
+def test_a_password_reset_link_ignores_the_requests_host(settings):
+    reader = make_reader()
+    response = forged_client().post(reverse("account_reset_password"), {"email": reader.email})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert site_links_only(message, settings), links_in(message)
+    reset_path = re.search(r"https://[^/]+(/accounts/password/reset/key/\S+)", message.body)
+    assert Client().get(reset_path.group(1)).status_code == 302  # to the form, key accepted
+
+
+def test_the_answer_to_a_reset_for_an_unknown_address_links_to_the_site(settings):
+    response = forged_client().post(
+        reverse("account_reset_password"), {"email": "stranger@example.org"}
+    )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert site_links_only(message, settings), links_in(message)
+
+
+def test_the_sign_up_confirmation_link_ignores_the_requests_host(settings):
+    assert sign_up(forged_client(), "ana@example.org").status_code == 302
+    [message] = mail.outbox
+    assert site_links_only(message, settings), links_in(message)
+    assert "/accounts/confirm-email/" in links_in(message)[0]
+
+
+def test_signing_up_again_with_a_taken_address_emails_links_to_the_site(settings):
+    reader = make_reader()
+    assert sign_up(forged_client(), reader.email).status_code == 302
+    [message] = mail.outbox
+    assert "already" in message.body
+    assert site_links_only(message, settings), links_in(message)
+
+
+def test_in_development_the_links_keep_the_requests_host_and_port(settings):
+    settings.DEBUG = True
+    reader = make_reader()
+    forged_client().post(reverse("account_reset_password"), {"email": reader.email})
+    [message] = mail.outbox
+    assert links_in(message)[0].startswith(f"https://{FORGED_HOST}/accounts/password/reset/key/")
