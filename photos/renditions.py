@@ -12,10 +12,11 @@ import hashlib
 import io
 import math
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from PIL import ExifTags, Image, ImageOps, features
+from PIL import ExifTags, Image, features
 
 # Widths by crop: "full" keeps the photo's own shape; the others are cut
 # around the focal point (16:9 for story cards, 1:1 for social previews).
@@ -37,6 +38,16 @@ SAVE_OPTIONS = {
     "webp": {"format": "WEBP", "quality": 80, "method": 3},
     "jpeg": {"format": "JPEG", "quality": 82, "progressive": True},
 }
+# EXIF orientation -> the transposition that shows the stored pixels upright.
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}
 
 
@@ -55,10 +66,32 @@ class Rendition:
         return f"{self.crop}-{self.width}w-{digest}.{self.format}"
 
 
+def read_exif(image: Image.Image) -> Image.Exif:
+    """The image's EXIF; raises, every time it is asked, when the EXIF cannot be read.
+
+    Pillow only warns of EXIF it can read in part, and remembers a failed read
+    as an empty one, so the raw block is parsed afresh here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        if "exif" in image.info:
+            Image.Exif().load(image.info["exif"])
+        return image.getexif()
+
+
+def exif_orientation(image: Image.Image) -> int:
+    """The EXIF orientation; 1 (as stored) when there is none or it cannot be read."""
+    try:
+        return read_exif(image).get(ExifTags.Base.Orientation, 1)
+    except Exception:
+        # Unreadable EXIF is ignored (read_metadata() tells the editor so).
+        return 1
+
+
 def oriented_size(image: Image.Image) -> tuple[int, int]:
     """The size as seen, after the EXIF orientation (phones store portraits sideways)."""
     width, height = image.size
-    if image.getexif().get(ExifTags.Base.Orientation) in ROTATED_ORIENTATIONS:
+    if exif_orientation(image) in ROTATED_ORIENTATIONS:
         return height, width
     return width, height
 
@@ -102,7 +135,8 @@ def _decode_upright(image: Image.Image) -> Image.Image:
         wanted = wanted[::-1]
     # JPEG decodes at 1/2, 1/4 or 1/8 scale directly: far less work than full size.
     image.draft("RGB", wanted)
-    upright = ImageOps.exif_transpose(image)
+    orientation = exif_orientation(image)
+    upright = image.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else image
     if upright.mode == "RGB":
         return upright
     if upright.mode in ("RGBA", "LA", "P", "PA"):

@@ -25,12 +25,15 @@ def create_photo_from_upload(
     `fields` are the editor's values; the file's metadata fills only what they
     leave empty, and `fallbacks` (e.g. a credit for a batch) what is still
     empty after that. A bad file raises ValidationError before anything is
-    written.
+    written. The photo's `upload_notices` (not stored) say what the editor
+    should know about the file's metadata: unreadable blocks, cut values.
     """
     image = open_upload(file)
+    metadata = read_metadata(image)
     photo = Photo(image=file, **(fields or {}))
-    photo.autofilled_fields = photo.fill_blanks(read_metadata(image))
+    photo.autofilled_fields = photo.fill_blanks(metadata.fields)
     photo.fill_blanks({name: value for name, value in (fallbacks or {}).items() if value})
+    photo.upload_notices = metadata.notices(used=photo.autofilled_fields)
     return save_photo(photo=photo, image=image)
 
 

@@ -50,6 +50,9 @@ def open_upload(file) -> Image.Image:
         # Pillow only warns between its pixel limit and twice that; for an
         # upload the warning is as bad as the error.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Pillow warns of metadata it can read only in part ("Corrupt EXIF
+        # data"); read_metadata() tells the editor, the upload goes on.
+        warnings.simplefilter("ignore", UserWarning)
         try:
             probe = Image.open(file)
             # Decoding every byte is the only way to find a truncated file; at
@@ -67,11 +70,11 @@ def open_upload(file) -> Image.Image:
             raise ValidationError(
                 f"The image data is damaged or cut short ({error}); upload the complete file again."
             ) from error
-    if probe.format not in ACCEPTED_FORMATS:
-        raise ValidationError(f"This file is a {probe.format} image; {ASK_FOR_A_PHOTO}.")
-    file.name = name_for_format(file.name, probe.format)
-    file.seek(0)
-    return Image.open(file)
+        if probe.format not in ACCEPTED_FORMATS:
+            raise ValidationError(f"This file is a {probe.format} image; {ASK_FOR_A_PHOTO}.")
+        file.name = name_for_format(file.name, probe.format)
+        file.seek(0)
+        return Image.open(file)
 
 
 def name_for_format(name: str, image_format: str) -> str:

@@ -95,7 +95,7 @@ def test_every_rendition_keeps_credit_photographer_and_copyright(photo):
         exif = image.getexif()
         assert exif[ExifTags.Base.Artist] == "Mara Lindqvist"
         assert exif[ExifTags.Base.Copyright] == "(c) 2026 Northmere Wire"
-        assert read_metadata(image) | {"caption": ""} == {
+        assert read_metadata(image).fields | {"caption": ""} == {
             "caption": "",
             "credit": CREDIT,
             "photographer": "Mara Lindqvist",

@@ -149,3 +149,14 @@ def test_regenerating_writes_only_changed_renditions_and_drops_the_old(
         p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
     }
     assert on_disk == after
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_a_photo_with_unreadable_exif_is_added_and_its_renditions_can_be_remade(fmt):
+    data = photo_bytes(fmt=fmt, exif=b"not a TIFF header at all")
+    photo = create_photo_from_upload(file=upload(data), fields={"credit": "Wire"})
+    assert photo.upload_notices == ["The file's EXIF metadata could not be read and was ignored."]
+    assert (photo.width, photo.height) == (640, 480)
+    before = {r["name"] for r in photo.renditions}
+    # From the archived original, as rebuild_renditions does.
+    assert {r["name"] for r in generate_renditions(photo=photo).renditions} == before
