@@ -49,6 +49,16 @@ UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}
+# Modes the renditions are resized in; any other is converted to one of them first.
+BASE_MODES = ("L", "RGB", "CMYK")
+# Pixels of the frame converted at a time when it is in another mode (16 MB in RGBA).
+STRIP_PIXELS = 4_000_000
+# What Pillow holds per pixel of an image, by mode; four bytes for the others.
+PILLOW_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2}
+# libwebp decodes into a canvas of its own, allocated as soon as Pillow opens
+# the file; Pillow copies the frame out of it, then into the image: three
+# buffers of 4 bytes a pixel.
+WEBP_DECODE_BYTES_PER_PIXEL = 12
 
 
 @dataclass(frozen=True)
@@ -70,12 +80,16 @@ def read_exif(image: Image.Image) -> Image.Exif:
     """The image's EXIF; raises, every time it is asked, when the EXIF cannot be read.
 
     Pillow only warns of EXIF it can read in part, and remembers a failed read
-    as an empty one, so the raw block is parsed afresh here.
+    as an empty one, so the raw block is parsed afresh here. A PNG's EXIF is
+    the block found before its pixels: Pillow would decode the whole frame to
+    look for one after them, before the upload checks could refuse the file.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         if "exif" in image.info:
             Image.Exif().load(image.info["exif"])
+        elif image.format == "PNG":
+            return Image.Exif()
         return image.getexif()
 
 
@@ -117,35 +131,125 @@ def make_renditions(
         # Adobe RGB wire photos would look washed out.
         "icc_profile": image.info.get("icc_profile"),
     }
-    return [
-        Rendition(crop, fmt, step.width, step.height, _encode(step, fmt, metadata))
-        for crop, step in sized
-        for fmt in FORMATS
-    ]
+    renditions = []
+    for crop, step in sized:
+        shown = step if step.mode == "RGB" else step.convert("RGB")
+        renditions += [
+            Rendition(crop, fmt, step.width, step.height, _encode(shown, fmt, metadata))
+            for fmt in FORMATS
+        ]
+    return renditions
 
 
-def _decode_upright(image: Image.Image) -> Image.Image:
+def decode_bytes(image: Image.Image) -> float:
+    """The memory make_renditions() holds for an opened image's pixels before it encodes
+    anything: the decoded frame (with libjpeg's or libwebp's own buffers), and, for a
+    frame in a mode renditions are not made in, its converted copy at the size they need."""
+    width, height = decoded_size(image)
+    if image.format == "WEBP":
+        held = WEBP_DECODE_BYTES_PER_PIXEL * width * height
+    else:
+        held = PILLOW_BYTES_PER_PIXEL.get(image.mode, 4) * width * height
+    if image.format == "JPEG" and image.info.get("progressive"):
+        # libjpeg keeps every DCT coefficient (2 bytes a sample) of a progressive
+        # file until its last scan, at any draft scale; subsampled colour
+        # components (4:2:0 and the like) have fewer samples than pixels.
+        layers = image.layer
+        most = max(h for _, h, _, _ in layers) * max(v for _, _, v, _ in layers)
+        samples = sum(h * v for _, h, v, _ in layers) / most * image.width * image.height
+        held += 2 * samples
+    if image.mode not in BASE_MODES:
+        wanted_width, wanted_height = _wanted_size(image)
+        held += 4 * wanted_width * wanted_height
+    return held
+
+
+def decoded_size(image: Image.Image) -> tuple[int, int]:
+    """The size make_renditions() decodes an opened image at: a JPEG at the draft scale
+    Pillow picks for the size the renditions need (1/8, 1/4, 1/2 or whole), others whole."""
+    if image.format != "JPEG":
+        return image.size
+    wanted = _wanted_size(image)
+    ratio = min(image.width // wanted[0], image.height // wanted[1])
+    scale = next(scale for scale in (8, 4, 2, 1) if ratio >= scale)
+    return -(-image.width // scale), -(-image.height // scale)
+
+
+def _wanted_size(image: Image.Image) -> tuple[int, int]:
+    """The smallest size, as stored, that still gives every rendition."""
     width, height = oriented_size(image)
     largest = min(WIDTHS["full"][0], width)
     # Also keep the short side big enough for the largest square crop.
     square = min(WIDTHS["1x1"][0], width, height)
     scale = max(largest / width, square / min(width, height))
     wanted = (math.ceil(width * scale), math.ceil(height * scale))
-    if oriented_size(image) != image.size:
-        wanted = wanted[::-1]
+    return wanted[::-1] if (width, height) != image.size else wanted
+
+
+def _decode_upright(image: Image.Image) -> Image.Image:
+    """The image decoded once, upright, at least as large as the renditions need, in L, RGB
+    or CMYK (their colours go to RGB only at the end, one small rendition at a time)."""
+    wanted = _wanted_size(image)
     # JPEG decodes at 1/2, 1/4 or 1/8 scale directly: far less work than full size.
     image.draft("RGB", wanted)
+    # Other formats decode at full size. A frame already in a mode the renditions
+    # are made in is resized as it is (Pillow reduces by whole factors first,
+    # into a smaller image); any other is converted strip by strip while it is
+    # reduced, never as a second full-size copy (see docs/benchmarks.md).
+    base = image if image.mode in BASE_MODES else flattened_in_strips(image, wanted)
     orientation = exif_orientation(image)
-    upright = image.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else image
-    if upright.mode == "RGB":
-        return upright
-    if upright.mode in ("RGBA", "LA", "P", "PA"):
-        # Transparent pixels become white, as on the page behind them.
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
+    return base.transpose(UPRIGHT[orientation]) if orientation in UPRIGHT else base
+
+
+def base_mode(mode: str) -> str:
+    """The mode renditions of an image in `mode` are made in: L, RGB or CMYK."""
+    if mode in BASE_MODES:
+        return mode
+    return "L" if mode in ("1", "LA") or mode.startswith("I;16") else "RGB"
+
+
+def flattened(image: Image.Image) -> Image.Image:
+    """The image in its base_mode(): transparency on white, as on the page behind it, and
+    16-bit grey as 8-bit grey."""
+    mode = base_mode(image.mode)
+    if image.mode == mode:
+        return image
+    if image.mode in ("RGBA", "PA", "P", "LA"):
+        source = image if image.mode == "LA" else image.convert("RGBA")
+        flat = Image.new(mode, image.size, "white")
+        # An image with alpha is its own mask: no separate copy of the alpha band.
+        flat.paste(source, mask=source)
         return flat
-    return upright.convert("RGB")
+    if image.mode.startswith("I;16"):
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    return image.convert(mode)
+
+
+def flattened_in_strips(
+    image: Image.Image, size: tuple[int, int], *, strip_pixels: int = STRIP_PIXELS
+) -> Image.Image:
+    """flattened(image) resized to `size` with LANCZOS, across then down, made a strip of
+    rows at a time: only a strip of the frame is ever held in the new mode, and the result
+    is the same whatever the strips (each pass gives every row or column what a pass over
+    the whole frame would)."""
+    width, height = size
+    scale = image.height / height
+    # LANCZOS weighs the source rows within 3 output rows of each one.
+    margin = math.ceil(3 * max(scale, 1.0)) + 1
+    rows = max(1, int(strip_pixels / image.width / scale))
+    result = None
+    for top in range(0, height, rows):
+        bottom = min(top + rows, height)
+        source_top = max(0, math.floor(top * scale) - margin)
+        source_bottom = min(image.height, math.ceil(bottom * scale) + margin)
+        strip = flattened(image.crop((0, source_top, image.width, source_bottom)))
+        across = strip.resize((width, strip.height), Image.Resampling.LANCZOS)
+        box = (0, top * scale - source_top, width, bottom * scale - source_top)
+        part = across.resize((width, bottom - top), Image.Resampling.LANCZOS, box=box)
+        if result is None:
+            result = Image.new(part.mode, size)
+        result.paste(part, (0, top))
+    return result
 
 
 def _cascade(source: Image.Image, widths, *, box) -> list[Image.Image]:

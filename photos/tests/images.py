@@ -8,6 +8,7 @@ length, data), inserted right after the JPEG's start-of-image marker.
 
 import io
 import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, PngImagePlugin
@@ -36,6 +37,31 @@ def photo_bytes(width=640, height=480, fmt="JPEG", *, exif=None, xmp=None, colou
         options["xmp"] = xmp.encode()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
+
+
+# PNG colour types (IHDR) by the Pillow mode they decode to, with 8-bit samples.
+PNG_COLOUR_TYPES = {"L": 0, "RGB": 2, "LA": 4, "RGBA": 6}
+
+
+def flat_png(width, height, *, colour_type=6, bit_depth=8):
+    """A PNG of one flat colour, written row by row: a huge frame in a few kilobytes, as a
+    decompression bomb is, without holding the frame in memory to make it."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour_type]
+    row_bytes = channels * bit_depth // 8 * width
+    # Every row after the first repeats the one above it (PNG's "Up" filter, all zeros).
+    first, same = b"\x00" + b"\xc8" * row_bytes, b"\x02" + bytes(row_bytes)
+    compressor = zlib.compressobj(1)
+    idat = compressor.compress(first)
+    idat += b"".join(compressor.compress(same) for _ in range(height - 1)) + compressor.flush()
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return b"".join(
+        (b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header), chunk(b"IDAT", idat), chunk(b"IEND", b""))
+    )
 
 
 def upload(data, name="photo.jpg", content_type="image/jpeg"):

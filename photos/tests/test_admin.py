@@ -6,7 +6,15 @@ from articles.tests.factories import image_upload, make_article, make_photo, pla
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
 
-from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
+from .images import (
+    camera_exif,
+    flat_png,
+    iptc_datasets,
+    photo_bytes,
+    upload,
+    with_iptc,
+    xmp_packet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +301,16 @@ def test_several_uploads_with_unreadable_or_over_long_metadata_are_all_kept_with
         "broken-iptc.jpg: The file's IPTC metadata could not be read and was ignored.",
         "dtd.jpg: The file's XMP metadata could not be read and was ignored.",
     ]
+
+
+def test_a_png_too_large_to_decode_is_refused_at_the_desk_naming_the_limit(desk, settings):
+    # The file: 81 megapixels of RGBA in under 2 MB, once 1.44 GB of worker memory.
+    png = upload(flat_png(11_000, 7_400), name="map.png", content_type="image/png")
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(png))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image"] == [
+        "The image is 81 megapixels; the limit for a PNG like this one is 64 megapixels (it "
+        "would take too much memory to process). Upload a smaller version."
+    ]
+    assert not Photo.objects.exists()
+    assert files_under(settings.MEDIA_ROOT) == files_under(settings.PHOTO_ORIGINALS_ROOT) == []

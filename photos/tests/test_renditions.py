@@ -6,10 +6,17 @@ from django.core.management import call_command
 from PIL import ExifTags, Image, ImageCms
 
 from photos.metadata import read_metadata
-from photos.renditions import FORMATS, crop_box
+from photos.renditions import FORMATS, crop_box, flattened, flattened_in_strips
 from photos.services import create_photo_from_upload, generate_renditions
 
-from .images import CAMERA_OWNER, CAMERA_SERIAL, camera_exif, photo_bytes, upload
+from .images import (
+    CAMERA_OWNER,
+    CAMERA_SERIAL,
+    camera_exif,
+    flat_png,
+    photo_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +170,53 @@ def test_the_colour_profile_is_kept():
     photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
     for rendition in photo.renditions:
         assert opened(rendition).info.get("icc_profile") == profile, rendition["name"]
+
+
+def png_upload(image, name="graphic.png"):
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return upload(buffer.getvalue(), name=name)
+
+
+def test_transparent_pixels_become_white_as_on_the_page():
+    image = Image.new("RGBA", (5000, 3000), (200, 30, 30, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 2500, 3000))
+    photo = create_photo_from_upload(file=png_upload(image), fields={"credit": "W"})
+    largest = max(
+        (r for r in photo.renditions if r["crop"] == "full" and r["format"] == "jpeg"),
+        key=lambda r: r["width"],
+    )
+    assert (largest["width"], largest["height"]) == (2400, 1440)
+    flat = opened(largest).convert("RGB")
+    assert all(channel > 245 for channel in flat.getpixel((300, 700)))
+    red = flat.getpixel((2100, 700))
+    assert red[0] > 180 and red[1] < 60 and red[2] < 60
+
+
+def test_a_16_bit_grey_png_keeps_its_tones():
+    photo = create_photo_from_upload(
+        file=upload(flat_png(900, 600, colour_type=0, bit_depth=16), name="scan.png"),
+        fields={"credit": "W"},
+    )
+    for rendition in photo.renditions:
+        grey = opened(rendition).convert("L").getpixel((10, 10))
+        # 0xC8C8 of 0xFFFF is 200 of 255 (all white before).
+        assert 195 <= grey <= 205, rendition["name"]
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16"])
+def test_converting_strip_by_strip_gives_the_whole_frame_result(mode):
+    # A pattern that changes every few rows, with hard edges, shows any seam between strips.
+    rows = Image.linear_gradient("L").resize((700, 2100)).point(lambda v: (v * 7) % 256)
+    source = {
+        "RGBA": Image.merge("RGBA", (rows, rows.rotate(90), rows, rows)),
+        "LA": Image.merge("LA", (rows, rows.transpose(Image.Transpose.FLIP_TOP_BOTTOM))),
+        "P": rows.convert("P"),
+        "I;16": rows.convert("I").point(lambda v: v * 256).convert("I;16"),
+    }[mode]
+    size = (233, 700)
+    lanczos = Image.Resampling.LANCZOS
+    whole = flattened(source).resize((233, 2100), lanczos).resize(size, lanczos)
+    in_strips = flattened_in_strips(source, size, strip_pixels=700 * 37)
+    assert (in_strips.mode, in_strips.size) == (whole.mode, size)
+    assert in_strips.tobytes() == whole.tobytes()
