@@ -4,7 +4,8 @@ Wire agencies fill IPTC; newer tools write the same facts as XMP; phones and
 cameras only EXIF. For each Photo field the first non-empty source wins, in the
 order IPTC, XMP, EXIF, which is the order of how deliberately a value was set.
 Metadata that cannot be read counts as absent, and a value longer than its
-field allows is cut; either way the editor is told.
+field allows is cut; either way the editor is told, as of a colour profile the
+renditions have to leave out.
 """
 
 from collections.abc import Collection
@@ -14,7 +15,7 @@ from django.core.validators import MaxLengthValidator
 from PIL import ExifTags, Image, IptcImagePlugin
 
 from .models import Photo
-from .renditions import read_exif
+from .renditions import PROFILE_LEFT_OUT, read_exif, web_colours
 
 # IPTC-IIM dataset numbers (record 2, application record).
 IPTC_HEADLINE = (2, 105)
@@ -57,17 +58,14 @@ class FileMetadata:
 
     # Photo field -> value, each within the field's length limit; empty ones omitted.
     fields: dict[str, str]
-    # The metadata blocks ("IPTC", "XMP", "EXIF") that could not be read.
-    unreadable: tuple[str, ...] = ()
+    # What in the file could not be used (a metadata block, the colour profile), in words.
+    problems: tuple[str, ...] = ()
     # The fields whose value from the file was longer than the field allows, and was cut.
     cut: tuple[str, ...] = ()
 
     def notices(self, *, used: Collection[str]) -> list[str]:
         """What to tell the editor, given the fields the file's values were `used` for."""
-        notices = [
-            f"The file's {block} metadata could not be read and was ignored."
-            for block in self.unreadable
-        ]
+        notices = list(self.problems)
         notices += [
             f"The {Photo._meta.get_field(name).verbose_name} from the file was cut to "
             f"{_length_limit(name):,} characters."
@@ -79,7 +77,7 @@ class FileMetadata:
 
 def read_metadata(image: Image.Image) -> FileMetadata:
     """The Photo fields the file fills, e.g. {"caption": "…", "credit": "…"}, and its problems."""
-    blocks, unreadable = {}, []
+    blocks, problems = {}, []
     for block, read in (("iptc", _iptc), ("xmp", _xmp), ("exif", _exif)):
         try:
             blocks[block] = read(image)
@@ -89,7 +87,11 @@ def read_metadata(image: Image.Image) -> FileMetadata:
             # defusedxml's EntitiesForbidden, AttributeError on odd shapes…). A
             # block that cannot be read is treated as absent, never as a 500.
             blocks[block] = {}
-            unreadable.append(block.upper())
+            problems.append(
+                f"The file's {block.upper()} metadata could not be read and was ignored."
+            )
+    if not web_colours(image).usable:
+        problems.append(PROFILE_LEFT_OUT)
     found, cut = {}, []
     for field, where in SOURCES.items():
         candidates = (blocks[block].get(where.get(block)) for block in blocks)
@@ -100,7 +102,7 @@ def read_metadata(image: Image.Image) -> FileMetadata:
             cut.append(field)
         if value:
             found[field] = value
-    return FileMetadata(fields=found, unreadable=tuple(unreadable), cut=tuple(cut))
+    return FileMetadata(fields=found, problems=tuple(problems), cut=tuple(cut))
 
 
 def _length_limit(name: str) -> int:

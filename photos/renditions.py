@@ -3,9 +3,9 @@
 The original is decoded once, at the smallest JPEG draft scale that still
 covers the largest rendition; each smaller width is resized from the next
 larger one, and each fixed-ratio crop from the smallest full-frame step big
-enough for it. Only the credit, the rights and the colour profile are
-written into the files: the original's EXIF (GPS position, camera serial,
-owner) is never copied.
+enough for it. Only the credit, the rights and a small colour profile are
+written into the files (a large profile is applied to the pixels instead):
+the original's EXIF (GPS position, camera serial, owner) is never copied.
 """
 
 import hashlib
@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from PIL import ExifTags, Image, features
+from PIL import ExifTags, Image, ImageCms, features
 
 # Widths by crop: "full" keeps the photo's own shape; the others are cut
 # around the focal point (16:9 for story cards, 1:1 for social previews).
@@ -51,6 +51,19 @@ UPRIGHT = {
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}
 # Modes the renditions are resized in; any other is converted to one of them first.
 BASE_MODES = ("L", "RGB", "CMYK")
+# A colour profile of up to this many bytes is written into every rendition as
+# the file had it, and browsers apply it. Profiles of working spaces are a
+# matrix and three curves: sRGB IEC61966-2.1 is 3,144 bytes, Adobe RGB (1998)
+# 560, Display P3 536. Past a few kilobytes a profile carries lookup tables (a
+# camera's, scanner's or printer's, up to megabytes) that would outweigh the
+# smaller renditions themselves: such photos are converted to sRGB, the web's
+# own colour space, and carry no profile.
+KEEP_PROFILE_BYTES = 4096
+SRGB = ImageCms.createProfile("sRGB")
+PROFILE_LEFT_OUT = (
+    "The file's colour profile could not be used and was left out: its colours may look "
+    "slightly different on the site."
+)
 # Pixels of the frame converted at a time when it is in another mode (16 MB in RGBA).
 STRIP_PIXELS = 4_000_000
 # What Pillow holds per pixel of an image, by mode; four bytes for the others.
@@ -74,6 +87,38 @@ class Rendition:
         """Derived from the content, so a URL never changes meaning (safe to cache forever)."""
         digest = hashlib.sha256(self.data).hexdigest()[:16]
         return f"{self.crop}-{self.width}w-{digest}.{self.format}"
+
+
+@dataclass(frozen=True)
+class WebColours:
+    """How a photo's renditions show its colours right on the web."""
+
+    # Written into every rendition, as the file had it.
+    profile: bytes | None = None
+    # Applied to every rendition's pixels, from the file's profile to sRGB.
+    transform: ImageCms.ImageCmsTransform | None = None
+    # False when the file's profile could not be used and was left out.
+    usable: bool = True
+
+
+def web_colours(image: Image.Image) -> WebColours:
+    """Keeps a small RGB colour profile, converts from any other to sRGB; one that cannot be
+    read, or does not fit the pixels (a CMYK profile in an RGB file), is left out."""
+    profile = image.info.get("icc_profile")
+    if not profile:
+        return WebColours()
+    mode = base_mode(image.mode)
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        if (
+            mode == "RGB"
+            and source.profile.xcolor_space == "RGB "
+            and len(profile) <= KEEP_PROFILE_BYTES
+        ):
+            return WebColours(profile=profile)
+        return WebColours(transform=ImageCms.buildTransform(source, SRGB, mode, "RGB"))
+    except (OSError, ImageCms.PyCMSError):
+        return WebColours(usable=False)
 
 
 def read_exif(image: Image.Image) -> Image.Exif:
@@ -119,6 +164,7 @@ def make_renditions(
     copyright_notice: str = "",
 ) -> list[Rendition]:
     """Every rendition of an opened (not yet decoded) image, encoded and ready to store."""
+    colours = web_colours(image)
     base = _decode_upright(image)
     full = _cascade(base, WIDTHS["full"], box=None)
     sized = [("full", step) for step in full]
@@ -129,16 +175,22 @@ def make_renditions(
         **_rights_metadata(credit, photographer, copyright_notice),
         # The colour profile is not about the camera or the place; without it
         # Adobe RGB wire photos would look washed out.
-        "icc_profile": image.info.get("icc_profile"),
+        "icc_profile": colours.profile,
     }
     renditions = []
     for crop, step in sized:
-        shown = step if step.mode == "RGB" else step.convert("RGB")
+        shown = _in_web_colours(step, colours)
         renditions += [
             Rendition(crop, fmt, step.width, step.height, _encode(shown, fmt, metadata))
             for fmt in FORMATS
         ]
     return renditions
+
+
+def _in_web_colours(image: Image.Image, colours: WebColours) -> Image.Image:
+    if colours.transform is not None:
+        return ImageCms.applyTransform(image, colours.transform)
+    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def decode_bytes(image: Image.Image) -> float:

@@ -7,11 +7,12 @@ length, data), inserted right after the JPEG's start-of-image marker.
 """
 
 import io
+import random
 import struct
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from photos.metadata import IPTC_CHARSET, IPTC_UTF8
 
@@ -145,3 +146,38 @@ def camera_exif(*, orientation=None, artist="", copyright_notice="", description
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"
     gps[ExifTags.GPS.GPSLatitude] = GPS_LATITUDE
     return exif
+
+
+def icc_profile(*, swap_red_and_blue=False, padding=0):
+    """An ICC profile: sRGB as littleCMS builds it (588 bytes), optionally with its red and
+    blue primaries swapped, so that stored red means blue (whether renditions apply the
+    profile shows in their pixels), and `padding` bytes of a private tag, as a camera's or
+    printer's lookup tables make a real profile megabytes long."""
+    data = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    count = struct.unpack(">I", data[128:132])[0]
+    tags = [struct.unpack(">4sII", data[132 + 12 * i : 144 + 12 * i]) for i in range(count)]
+    if swap_red_and_blue:
+        where = {signature: (offset, size) for signature, offset, size in tags}
+        tags = [
+            (signature, *where.get({b"rXYZ": b"bXYZ", b"bXYZ": b"rXYZ"}.get(signature), (o, s)))
+            for signature, o, s in tags
+        ]
+    body = data[132 + 12 * count :]
+    if padding:
+        # An unregistered private tag of type "data" (binary): parsers skip it.
+        private = b"data" + bytes(4) + struct.pack(">I", 1) + random.Random(0).randbytes(padding)
+        tags.append((b"nwsr", len(data), len(private)))
+        body += private
+    # One more tag-table entry moves every tag's data 12 bytes on.
+    shift = 12 * (len(tags) - count)
+    table = b"".join(struct.pack(">4sII", sig, offset + shift, size) for sig, offset, size in tags)
+    profile = bytearray(data[:128] + struct.pack(">I", len(tags)) + table + body)
+    profile[0:4] = struct.pack(">I", len(profile))
+    profile[84:100] = bytes(16)  # the profile ID (an MD5) would no longer match
+    return bytes(profile)
+
+
+def jpeg_with_profile(profile, width=1600, height=1000, colour=(230, 20, 20)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "JPEG", icc_profile=profile)
+    return buffer.getvalue()

@@ -10,6 +10,7 @@ from .images import (
     camera_exif,
     flat_png,
     iptc_datasets,
+    jpeg_with_profile,
     photo_bytes,
     upload,
     with_iptc,
@@ -314,3 +315,14 @@ def test_a_png_too_large_to_decode_is_refused_at_the_desk_naming_the_limit(desk,
     ]
     assert not Photo.objects.exists()
     assert files_under(settings.MEDIA_ROOT) == files_under(settings.PHOTO_ORIGINALS_ROOT) == []
+
+
+def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(desk):
+    data = jpeg_with_profile(b"Not an ICC profile at all. " * 8, width=300, height=200)
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload(data)), follow=True)
+    assert response.status_code == 200
+    assert Photo.objects.get().renditions
+    assert warnings_shown(response) == [
+        "The file's colour profile could not be used and was left out: its colours may look "
+        "slightly different on the site."
+    ]

@@ -3,7 +3,8 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, features
+from PIL.ImageCms import ImageCmsProfile, createProfile
 
 from photos.metadata import read_metadata
 from photos.renditions import FORMATS, crop_box, flattened, flattened_in_strips
@@ -14,6 +15,8 @@ from .images import (
     CAMERA_SERIAL,
     camera_exif,
     flat_png,
+    icc_profile,
+    jpeg_with_profile,
     photo_bytes,
     upload,
 )
@@ -220,3 +223,63 @@ def test_converting_strip_by_strip_gives_the_whole_frame_result(mode):
     in_strips = flattened_in_strips(source, size, strip_pixels=700 * 37)
     assert (in_strips.mode, in_strips.size) == (whole.mode, size)
     assert in_strips.tobytes() == whole.tobytes()
+
+
+def colour_photo(profile):
+    return create_photo_from_upload(file=upload(jpeg_with_profile(profile)), fields={"credit": "W"})
+
+
+def test_a_large_colour_profile_is_applied_to_the_pixels_and_not_copied():
+    assert features.check("littlecms2")  # Pillow's wheels bring littleCMS
+    # The 4 MB profile made 24 renditions of 100 MB in all, a 480 px JPEG of 4.2 MB.
+    photo = colour_photo(icc_profile(swap_red_and_blue=True, padding=4_000_000))
+    assert sum(len(raw(r)) for r in photo.renditions) < 500_000
+    small = next(
+        r for r in photo.renditions if (r["crop"], r["width"], r["format"]) == ("full", 480, "jpeg")
+    )
+    assert len(raw(small)) < 10_000
+    assert photo.upload_notices == []
+    for rendition in photo.renditions:
+        image = opened(rendition)
+        assert not image.info.get("icc_profile"), rendition["name"]
+        # Stored red, under that profile, is blue: the renditions show it in sRGB.
+        red, green, blue = image.convert("RGB").getpixel((40, 40))
+        assert blue > 200 and red < 60 and green < 60, rendition["name"]
+
+
+def test_a_small_colour_profile_is_kept_and_the_pixels_left_as_they_are():
+    # 588 bytes, like Adobe RGB (1998) or Display P3: browsers apply it.
+    profile = icc_profile(swap_red_and_blue=True)
+    for rendition in colour_photo(profile).renditions:
+        image = opened(rendition)
+        assert image.info.get("icc_profile") == profile, rendition["name"]
+        red, _, blue = image.convert("RGB").getpixel((40, 40))
+        assert red > 200 and blue < 60
+
+
+@pytest.mark.parametrize(("size", "kept"), [(4096, True), (4097, False)])
+def test_profiles_up_to_4_kb_are_kept_larger_ones_converted(size, kept):
+    profile = icc_profile(padding=size - len(icc_profile(padding=1)) + 1)
+    assert len(profile) == size
+    rendition = colour_photo(profile).renditions[0]
+    assert (opened(rendition).info.get("icc_profile") == profile) is kept
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        b"Not an ICC profile, whatever its name. " * 4,
+        ImageCmsProfile(createProfile("LAB")).tobytes(),
+    ],
+    ids=["unreadable", "for Lab, not RGB, pixels"],
+)
+def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(profile):
+    photo = colour_photo(profile)
+    assert photo.upload_notices == [
+        "The file's colour profile could not be used and was left out: its colours may look "
+        "slightly different on the site."
+    ]
+    for rendition in photo.renditions:
+        image = opened(rendition)
+        assert not image.info.get("icc_profile")
+        assert image.convert("RGB").getpixel((40, 40))[0] > 200
