@@ -361,7 +361,8 @@ def _rights_metadata(credit, photographer, copyright_notice) -> dict[str, bytes]
         f"{escape(copyright_notice)}</rdf:li></rdf:Alt></dc:rights>"
         "</rdf:Description></rdf:RDF></x:xmpmeta>"
     )
-    return {"exif": exif.tobytes(), "xmp": xmp.encode()}
+    # Pillow writes a JPEG's own comment (COM) into its copies unless given another.
+    return {"exif": exif.tobytes(), "xmp": xmp.encode(), "comment": b""}
 
 
 def _ascii(text: str) -> str:

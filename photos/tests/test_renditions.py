@@ -283,3 +283,13 @@ def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(pr
         image = opened(rendition)
         assert not image.info.get("icc_profile")
         assert image.convert("RGB").getpixel((40, 40))[0] > 200
+
+
+def test_no_rendition_carries_the_files_comment():
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), (90, 120, 150)).save(
+        buffer, "JPEG", comment=b"Source: the minister's driver. Do not name."
+    )
+    photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
+    for rendition in photo.renditions:
+        assert b"minister" not in raw(rendition), rendition["name"]
