@@ -49,6 +49,8 @@ UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 ROTATED_ORIENTATIONS = {5, 6, 7, 8}
+# Author portraits show as 120-pixel circles; 360 pixels stay sharp at 3 device pixels a pixel.
+PORTRAIT_SIDE = 360
 # Modes the renditions are resized in; any other is converted to one of them first.
 BASE_MODES = ("L", "RGB", "CMYK")
 # A colour profile of up to this many bytes is written into every rendition as
@@ -165,18 +167,13 @@ def make_renditions(
 ) -> list[Rendition]:
     """Every rendition of an opened (not yet decoded) image, encoded and ready to store."""
     colours = web_colours(image)
-    base = _decode_upright(image)
+    base = _decode_upright(image, _wanted_size(image))
     full = _cascade(base, WIDTHS["full"], box=None)
     sized = [("full", step) for step in full]
     for crop, ratio in RATIOS.items():
         source, box = _crop_source([base, *full], ratio, focal_point, max(WIDTHS[crop]))
         sized += [(crop, step) for step in _cascade(source, WIDTHS[crop], box=box)]
-    metadata = {
-        **_rights_metadata(credit, photographer, copyright_notice),
-        # The colour profile is not about the camera or the place; without it
-        # Adobe RGB wire photos would look washed out.
-        "icc_profile": colours.profile,
-    }
+    metadata = _published_metadata(colours, credit, photographer, copyright_notice)
     renditions = []
     for crop, step in sized:
         shown = _in_web_colours(step, colours)
@@ -185,6 +182,22 @@ def make_renditions(
             for fmt in FORMATS
         ]
     return renditions
+
+
+def make_portrait(
+    image: Image.Image, *, credit: str = "", photographer: str = "", copyright_notice: str = ""
+) -> Rendition:
+    """A person's portrait from an opened (not yet decoded) image: upright, the centred square
+    the author page shows of it, at most PORTRAIT_SIDE pixels, as a JPEG that carries the
+    credit and the rights and nothing else of the file."""
+    colours = web_colours(image)
+    base = _decode_upright(image, _wanted_size(image, width=0, square=PORTRAIT_SIDE))
+    side = min(PORTRAIT_SIDE, *base.size)
+    box = crop_box(base.size, 1.0, (0.5, 0.5))
+    square = base.resize((side, side), Image.Resampling.LANCZOS, box=box, reducing_gap=2.0)
+    metadata = _published_metadata(colours, credit, photographer, copyright_notice)
+    data = _encode(_in_web_colours(square, colours), "jpeg", metadata)
+    return Rendition("portrait", "jpeg", side, side, data)
 
 
 def _in_web_colours(image: Image.Image, colours: WebColours) -> Image.Image:
@@ -227,21 +240,22 @@ def decoded_size(image: Image.Image) -> tuple[int, int]:
     return -(-image.width // scale), -(-image.height // scale)
 
 
-def _wanted_size(image: Image.Image) -> tuple[int, int]:
-    """The smallest size, as stored, that still gives every rendition."""
-    width, height = oriented_size(image)
-    largest = min(WIDTHS["full"][0], width)
-    # Also keep the short side big enough for the largest square crop.
-    square = min(WIDTHS["1x1"][0], width, height)
-    scale = max(largest / width, square / min(width, height))
-    wanted = (math.ceil(width * scale), math.ceil(height * scale))
-    return wanted[::-1] if (width, height) != image.size else wanted
+def _wanted_size(
+    image: Image.Image, *, width: int = WIDTHS["full"][0], square: int = WIDTHS["1x1"][0]
+) -> tuple[int, int]:
+    """The smallest size, as stored, that still gives the full frame `width` pixels wide and
+    a square crop `square` pixels on a side (each at most what the image has)."""
+    seen_width, seen_height = oriented_size(image)
+    largest = min(width, seen_width)
+    side = min(square, seen_width, seen_height)
+    scale = max(largest / seen_width, side / min(seen_width, seen_height))
+    wanted = (math.ceil(seen_width * scale), math.ceil(seen_height * scale))
+    return wanted[::-1] if (seen_width, seen_height) != image.size else wanted
 
 
-def _decode_upright(image: Image.Image) -> Image.Image:
-    """The image decoded once, upright, at least as large as the renditions need, in L, RGB
-    or CMYK (their colours go to RGB only at the end, one small rendition at a time)."""
-    wanted = _wanted_size(image)
+def _decode_upright(image: Image.Image, wanted: tuple[int, int]) -> Image.Image:
+    """The image decoded once, upright, at least `wanted` (as stored), in L, RGB or CMYK
+    (their colours go to RGB only at the end, one small rendition at a time)."""
     # JPEG decodes at 1/2, 1/4 or 1/8 scale directly: far less work than full size.
     image.draft("RGB", wanted)
     # Other formats decode at full size. A frame already in a mode the renditions
@@ -341,6 +355,15 @@ def crop_box(size, ratio, focal_point) -> tuple[float, float, float, float]:
     left = min(max(fx * width - crop_width / 2, 0), width - crop_width)
     top = min(max(fy * height - crop_height / 2, 0), height - crop_height)
     return (left, top, left + crop_width, top + crop_height)
+
+
+def _published_metadata(colours: WebColours, credit, photographer, copyright_notice) -> dict:
+    return {
+        **_rights_metadata(credit, photographer, copyright_notice),
+        # The colour profile is not about the camera or the place; without it
+        # Adobe RGB wire photos would look washed out.
+        "icc_profile": colours.profile,
+    }
 
 
 def _rights_metadata(credit, photographer, copyright_notice) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from PIL import Image
 
 from .metadata import read_metadata
 from .models import RENDITIONS_FOLDER, Photo
-from .renditions import MIME_TYPES, make_renditions, oriented_size
+from .renditions import MIME_TYPES, Rendition, make_portrait, make_renditions, oriented_size
 from .uploads import open_upload
 
 
@@ -77,12 +77,7 @@ def generate_renditions(*, photo: Photo, image: Image.Image | None = None) -> Ph
         for rendition in renditions:
             name = f"{folder}/{rendition.name}"
             if not default_storage.exists(name):
-                content = ContentFile(rendition.data)
-                # Object storage keeps the type it is given for every later
-                # download; guessing from the name misses WebP on Python 3.11
-                # hosts without /etc/mime.types.
-                content.content_type = MIME_TYPES[rendition.format]
-                name = default_storage.save(name, content)
+                name = default_storage.save(name, _public_file(rendition))
                 written.append(name)
             entries.append(
                 {
@@ -102,6 +97,30 @@ def generate_renditions(*, photo: Photo, image: Image.Image | None = None) -> Ph
         raise
     transaction.on_commit(lambda: [default_storage.delete(name) for name in stale])
     return photo
+
+
+def portrait_from_upload(*, file: UploadedFile) -> ContentFile:
+    """A person's portrait from an uploaded photo, ready to store: checked as photos are (a
+    bad file raises ValidationError naming the problem), then re-encoded with the credit and
+    rights the file carries and nothing else of it (make_portrait())."""
+    image = open_upload(file)
+    rights = read_metadata(image).fields
+    portrait = make_portrait(
+        image,
+        credit=rights.get("credit", ""),
+        photographer=rights.get("photographer", ""),
+        copyright_notice=rights.get("copyright_notice", ""),
+    )
+    return _public_file(portrait)
+
+
+def _public_file(rendition: Rendition) -> ContentFile:
+    content = ContentFile(rendition.data, name=rendition.name)
+    # Object storage keeps the type it is given for every later download;
+    # guessing from the name misses WebP on Python 3.11 hosts without
+    # /etc/mime.types.
+    content.content_type = MIME_TYPES[rendition.format]
+    return content
 
 
 def _render(photo: Photo, image: Image.Image):

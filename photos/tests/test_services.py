@@ -6,7 +6,7 @@ from PIL import Image
 
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
 from photos.models import Photo
-from photos.services import create_photo_from_upload, generate_renditions
+from photos.services import create_photo_from_upload, generate_renditions, portrait_from_upload
 
 from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
 
@@ -160,3 +160,10 @@ def test_a_photo_with_unreadable_exif_is_added_and_its_renditions_can_be_remade(
     before = {r["name"] for r in photo.renditions}
     # From the archived original, as rebuild_renditions does.
     assert {r["name"] for r in generate_renditions(photo=photo).renditions} == before
+
+
+def test_a_portrait_is_a_centred_jpeg_square_never_larger_than_the_upload():
+    portrait = portrait_from_upload(file=upload(photo_bytes(300, 200, fmt="PNG"), name="me.png"))
+    image = Image.open(portrait)
+    assert (image.format, image.size) == ("JPEG", (200, 200))
+    assert portrait.name.endswith(".jpeg") and portrait.content_type == "image/jpeg"
