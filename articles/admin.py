@@ -4,7 +4,9 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,6 +19,7 @@ from reversion.models import Version
 from photos.admin import ACCEPT, thumbnail
 from photos.uploads import open_upload
 
+from .linkcheck import privately_resolved_hosts
 from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
 from .previews import preview_path
 from .revisions import compare_versions
@@ -147,7 +150,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.modified_at.isoformat()
-        if not can_publish(self.user):
+        # A form opened to view a story only has every field read-only, status included.
+        if "status" in self.fields and not can_publish(self.user):
             status = self.fields["status"]
             status.choices = [c for c in status.choices if c[0] in REPORTER_STATUSES]
             status.error_messages["invalid_choice"] = (
@@ -238,6 +242,17 @@ class ArticleAdmin(VersionAdmin):
         form.user = request.user
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Shown read-only, the form's own inputs are not part of the story: leave them out.
+        form_only = set(ArticleAdminForm.declared_fields)
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in form_only]})
+            for name, options in fieldsets
+        ]
+
     def has_change_permission(self, request, obj=None):
         """Editors change any story; reporters only their own drafts and stories in review."""
         if not super().has_change_permission(request, obj):
@@ -266,6 +281,16 @@ class ArticleAdmin(VersionAdmin):
         if formset.model is Correction and saved:
             # A new correction is news to readers: the story's "Updated" time moves.
             mark_updated(article=form.instance, at=max(c.published_at for c in saved))
+        if formset.model is Citation:
+            for citation in saved:
+                for host in privately_resolved_hosts(citation.url, citation.archive_url):
+                    self.message_user(
+                        request,
+                        f"Source “{citation.outlet}”: {host} resolves to an address on a "
+                        "private network here. Readers may not be able to open it, and the "
+                        "link check will refuse it: check the address.",
+                        messages.WARNING,
+                    )
 
     @admin.display(description="Status", ordering="status")
     def state(self, article):
@@ -373,11 +398,10 @@ class ArticleAdmin(VersionAdmin):
 
     def restore_view(self, request, pk, version_id):
         article = get_object_or_404(Article, pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, article):
-            raise PermissionDenied
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-        if not can_publish(request.user) and version.field_dict["status"] not in REPORTER_STATUSES:
+        if request.method != "POST":
             raise PermissionDenied
+        self._check_restore(request, version, current=article)
         with reversion.create_revision():
             version.revision.revert(delete=True)
             reversion.set_user(request.user)
@@ -386,3 +410,34 @@ class ArticleAdmin(VersionAdmin):
             )
         self.message_user(request, "The story is back to the chosen version.")
         return redirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # django-reversion reverts first and then runs the change form, whose
+        # permission check would judge the old version instead of the story.
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such story.")
+        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+        self._check_restore(request, version, current=article)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
+        self._check_restore(request, version, current=None)
+        return super().recover_view(request, version_id, extra_context)
+
+    def _check_restore(self, request, version, *, current):
+        """Going back to a version is an edit of the story as it is now (adding it again, when
+        it was deleted) that leaves it as the version has it: both must be allowed."""
+        allowed_now = (
+            self.has_add_permission(request)
+            if current is None
+            else self.has_change_permission(request, current)
+        )
+        if not (
+            allowed_now and self.has_change_permission(request, version._object_version.object)
+        ):
+            raise PermissionDenied(
+                "You can go back to a saved version only of a story you may edit now, and "
+                "only to a version you could have saved yourself."
+            )

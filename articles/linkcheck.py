@@ -1,10 +1,9 @@
 """Checking that a cited web page still answers."""
 
-import http.client
-import socket
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass
+
+from newsroom import outbound
 
 USER_AGENT = "NewsroomLinkCheck/1.0 (+citation checker)"
 # Servers that refuse HEAD answer these; a GET tells the truth.
@@ -17,32 +16,31 @@ class LinkCheck:
     result: str
 
 
-def _request(url, method, timeout):
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        redirected = response.geturl() != url
-        return response.status, response.reason, redirected
-
-
 def check_url(url: str, *, timeout: float = 10) -> LinkCheck:
-    """HEAD, then GET where HEAD is refused; redirects are followed."""
+    """HEAD, then GET where HEAD is refused; redirects are followed, each to a public address.
+
+    The result names the status or the problem, never what the page says; every
+    address that is not public gets the same answer, whatever listens there.
+    """
+    request = {"timeout": timeout, "headers": {"User-Agent": USER_AGENT}}
     try:
-        try:
-            status, reason, redirected = _request(url, "HEAD", timeout)
-        except urllib.error.HTTPError as error:
-            if error.code not in RETRY_WITH_GET:
-                raise
-            status, reason, redirected = _request(url, "GET", timeout)
-    except urllib.error.HTTPError as error:
-        return LinkCheck(False, f"{error.code} {error.reason}")
-    except TimeoutError:
+        response = outbound.fetch(url, method="HEAD", **request)
+        if response.status in RETRY_WITH_GET:
+            response = outbound.fetch(url, method="GET", **request)
+    except outbound.NotPublic:
+        return LinkCheck(False, "Refused: address not public")
+    except outbound.NoAnswer:
         return LinkCheck(False, f"No answer within {timeout:g} s")
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            return LinkCheck(False, f"No answer within {timeout:g} s")
-        return LinkCheck(False, f"Unreachable: {reason}")
-    except (http.client.HTTPException, OSError, ValueError) as error:
+    except outbound.Unreachable as error:
+        return LinkCheck(False, f"Unreachable: {error}")
+    except outbound.OutboundError as error:
         return LinkCheck(False, f"Failed: {error}")
-    note = " after a redirect" if redirected else ""
-    return LinkCheck(200 <= status < 400, f"{status} {reason}{note}")
+    note = " after a redirect" if response.redirected else ""
+    return LinkCheck(200 <= response.status < 400, f"{response.status} {response.reason}{note}")
+
+
+def privately_resolved_hosts(*urls: str) -> list[str]:
+    """The host names among the URLs that resolve, here and now, to an address that is not
+    public: readers may not reach them, and check_url refuses them."""
+    hosts = {urllib.parse.urlsplit(url).hostname for url in urls if url}
+    return sorted(host for host in hosts if host and outbound.resolves_to_local(host))

@@ -1,3 +1,4 @@
+import urllib.parse
 from dataclasses import dataclass, field
 
 from django import forms
@@ -12,6 +13,8 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
+
+from newsroom import outbound
 
 from . import search as searching
 from .html import has_text, link_citations, sanitize_body, split_blocks
@@ -46,10 +49,29 @@ class WebURLFormField(forms.URLField):
     default_error_messages = {"invalid": WEB_URL_MESSAGE}
 
 
-class WebURLField(models.URLField):
-    """An http(s) address; forms add https:// when an editor leaves the scheme out."""
+def validate_public_host(url: str) -> None:
+    """Refuses an address that names this machine or a private network as written.
 
-    default_validators = [web_url_validator]
+    Readers cannot open it, and the link checker will not request it. A name
+    that only resolves to such an address is warned about on the desk instead
+    (ArticleAdmin.save_formset): the desk's resolver is not the readers'.
+    """
+    try:
+        host = urllib.parse.urlsplit(url).hostname or ""
+    except ValueError:
+        return  # not a URL at all: web_url_validator says so
+    if outbound.is_local_host(host):
+        raise ValidationError(
+            "This address is on this machine or a private network (localhost, 10.x, "
+            "192.168.x …): readers cannot open it. Give the report's public web address.",
+            code="private_address",
+        )
+
+
+class WebURLField(models.URLField):
+    """A public http(s) address; forms add https:// when an editor leaves the scheme out."""
+
+    default_validators = [web_url_validator, validate_public_host]
 
     def formfield(self, **kwargs):
         return super().formfield(
@@ -80,7 +102,8 @@ class Section(models.Model):
     premoderate_comments = models.BooleanField(
         "hold all comments",
         default=False,
-        help_text="Every comment on this section's stories waits for a moderator.",
+        help_text="Every comment on this section's stories waits for a moderator, trusted "
+        "readers' included.",
     )
 
     class Meta:
@@ -401,7 +424,8 @@ class Article(models.Model):
     premoderate_comments = models.BooleanField(
         "hold all comments",
         default=False,
-        help_text="Every comment on this story waits for a moderator (for sensitive stories).",
+        help_text="Every comment on this story waits for a moderator, trusted readers' "
+        "included (for legally sensitive stories).",
     )
     comments_close_after_days = models.PositiveSmallIntegerField(
         "close comments after (days)",
@@ -686,7 +710,12 @@ class Citation(models.Model):
     title = models.CharField(
         max_length=300, validators=[validate_not_blank], help_text="The cited report's title."
     )
-    url = WebURLField("URL", max_length=1000, help_text="http(s) link to the report.")
+    url = WebURLField(
+        "URL",
+        max_length=1000,
+        help_text="http(s) link to the report on the public web; addresses on this machine or "
+        "a private network (localhost, 10.x, 192.168.x …) are refused.",
+    )
     published_on = models.DateField(
         "report date", null=True, blank=True, help_text="When the cited report was published."
     )
@@ -697,7 +726,8 @@ class Citation(models.Model):
         "archived copy URL",
         max_length=1000,
         blank=True,
-        help_text="A permanent copy (e.g. on the Wayback Machine) in case the original moves.",
+        help_text="A permanent copy (e.g. on the Wayback Machine) in case the original moves; "
+        "a public web address, like the URL.",
     )
     claim = models.TextField(
         blank=True, help_text="The statement in our story that this source supports."

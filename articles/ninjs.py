@@ -7,12 +7,13 @@ spellings agencies send: 3.x camelCase (`versionCreated`), 2.x lower case
 underscores folded away, so one mapping serves all three.
 """
 
-import http.client
 import json
+import os
 import re
-import urllib.error
+import stat
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from newsroom import outbound
 from photos.renditions import MIME_TYPES
 from photos.services import create_photo_from_upload, delete_photo_files
 
@@ -65,7 +67,11 @@ def export_article(article: Article, *, absolute) -> dict:
         "version": modified.strftime("%Y%m%d%H%M%S"),
         "firstCreated": (article.first_published_at or article.publish_at).isoformat(),
         "versionCreated": modified.isoformat(),
-        "pubStatus": "usable",
+        "embargoedUntil": article.embargo_until.isoformat() if article.embargo_until else "",
+        # A retracted story stays online under its notice; partners must withdraw their copy.
+        "pubStatus": "canceled" if article.is_retracted else "usable",
+        # The notice readers see above the story, for the partner's desk.
+        "edNote": article.retraction_note if article.is_retracted else "",
         "language": settings.LANGUAGE_CODE,
         "copyrightHolder": settings.NEWSROOM_SITE_NAME,
         "copyrightNotice": f"© {article.publish_at.year} {settings.NEWSROOM_SITE_NAME}",
@@ -73,16 +79,29 @@ def export_article(article: Article, *, absolute) -> dict:
         "by": _join_names(byline.author.name for byline in article.bylines.all()),
         "located": article.dateline,
         "slugline": article.slug,
-        "bodies": [{"role": "main", "contentType": "text/html", "value": article.body}],
-        "subjects": [
-            {"name": tag.name, "uri": absolute(tag.get_absolute_url()), "rel": "about"}
-            for tag in article.tags.all()
-        ],
         "genres": [
             {"name": article.section.name, "uri": absolute(article.section.get_absolute_url())}
         ]
         if article.section
         else [],
+    }
+    if article.shows_body:
+        document |= _reported_content(article, absolute)
+    return {key: value for key, value in document.items() if value not in ("", [])}
+
+
+def _reported_content(article: Article, absolute) -> dict:
+    """The body and what the story page shows with it: its photos, topics and sources.
+
+    A retraction that hides the body hides all of these on the page, so the
+    document leaves them out too.
+    """
+    return {
+        "bodies": [{"role": "main", "contentType": "text/html", "value": article.body}],
+        "subjects": [
+            {"name": tag.name, "uri": absolute(tag.get_absolute_url()), "rel": "about"}
+            for tag in article.tags.all()
+        ],
         "infoSources": [
             {
                 "name": citation.outlet,
@@ -97,7 +116,6 @@ def export_article(article: Article, *, absolute) -> dict:
             for name, placement in _named_placements(article.photo_placements.all())
         ],
     }
-    return {key: value for key, value in document.items() if value not in ("", [])}
 
 
 def _named_placements(placements):
@@ -173,6 +191,19 @@ class Picture:
     fallbacks: dict[str, str] = field(default_factory=dict)
 
 
+class PictureFolders:
+    """Where pictures on disk may be read: the document's folder and those named with
+    --pictures-from, symbolic links resolved."""
+
+    def __init__(self, base: Path, extra: Sequence[Path] = ()):
+        self.base = base
+        self.roots = [Path(os.path.realpath(folder)) for folder in (base, *extra)]
+
+    def contains(self, path: Path) -> bool:
+        real = Path(os.path.realpath(path))
+        return any(real.is_relative_to(root) for root in self.roots)
+
+
 def read_items(path: Path) -> list[dict]:
     """The ninjs items in a file (one object, or a list of them)."""
     try:
@@ -197,13 +228,21 @@ def fold_keys(value):
 
 
 def import_item(
-    document: dict, *, base: Path, publish: bool = False, section: Section | None = None
+    document: dict,
+    *,
+    base: Path,
+    pictures_from: Sequence[Path] = (),
+    publish: bool = False,
+    section: Section | None = None,
 ) -> ImportedItem:
     """Creates or updates (same `uri`) the story a ninjs text item describes.
 
     Either the whole item lands — story, bylines, tags, citations, photos — or
     nothing does: the database work is one transaction, and photo files
     written before a failure are deleted. Raises NinjsError.
+
+    Pictures on disk are read only inside `base` (the document's folder, which
+    relative hrefs start from) or one of `pictures_from`.
     """
     item = fold_keys(document)
     uri = _text(item.get("uri"))
@@ -217,7 +256,8 @@ def import_item(
         raise NinjsError("the item has no headline")
     body = _body_html(item)
     # Downloads first: a missing picture stops the item before anything is written.
-    pictures = [_fetch_picture(a, base) for a in _picture_associations(item)]
+    folders = PictureFolders(base, pictures_from)
+    pictures = [_fetch_picture(a, folders) for a in _picture_associations(item)]
     existing = Article.objects.filter(ninjs_uri=uri).first()
     section = section or _section_from_genres(item) or (existing and existing.section)
     if publish and section is None:
@@ -346,9 +386,10 @@ def _apply_times(article, item, *, publish):
     version = _datetime(item.get("versioncreated"))
     embargo = _datetime(item.get("embargoeduntil")) or _datetime(item.get("embargoed"))
     if embargo and embargo > timezone.now():
-        # Held until the embargo lifts: published() only shows stories whose time has come.
-        article.publish_at = embargo
-    elif publish:
+        # The story's embargo, not its publish time: the desk shows it as embargoed, and
+        # it stays off the site, feeds and the API until then even once published.
+        article.embargo_until = embargo
+    if publish:
         article.publish_at = article.publish_at or first or version or timezone.now()
     if version and article.publish_at and version > article.publish_at:
         article.updated_at = version
@@ -460,11 +501,11 @@ def _int(value) -> int:
     return value if isinstance(value, int) else 0
 
 
-def _fetch_picture(association, base: Path) -> Picture:
+def _fetch_picture(association, folders: PictureFolders) -> Picture:
     rendition = _best_rendition(association)
     href = _text(rendition["href"])
     label = f"picture {_text(association.get('name')) or href}"
-    data = _download(href, base, label)
+    data = _download(href, folders, label)
     descriptions = {
         _text(d.get("role")): _text(d.get("value"))
         for d in _entries(association.get("descriptions"))
@@ -494,43 +535,66 @@ def _fetch_picture(association, base: Path) -> Picture:
     )
 
 
-def _download(href: str, base: Path, label: str) -> bytes:
+def _download(href: str, folders: PictureFolders, label: str) -> bytes:
     limit = settings.PHOTO_MAX_UPLOAD_BYTES
-    scheme = urllib.parse.urlsplit(href).scheme.lower()
+    parts = urllib.parse.urlsplit(href)
+    scheme = parts.scheme.lower()
     if scheme in {"http", "https"}:
         return _http_get(href, limit, label)
-    if scheme == "file":
-        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(href).path))
+    if scheme == "file" and parts.netloc in {"", "localhost"}:
+        path = Path(urllib.request.url2pathname(parts.path))
     elif scheme == "" or (len(scheme) == 1 and href[1:3] in {":\\", ":/"}):
-        path = base / href
+        path = folders.base / href
     else:
         raise NinjsError(f"{label}: cannot fetch {scheme}: addresses ({href})")
+    # Whether or not something is there, and what: a document must not learn either
+    # about the rest of the disk.
+    if not folders.contains(path):
+        raise NinjsError(
+            f"{label}: {href} is outside the allowed folders "
+            "(the document's folder and --pictures-from)"
+        )
+    return _read_file(path, href, limit, label)
+
+
+def _read_file(path: Path, href: str, limit: int, label: str) -> bytes:
+    """A regular file's first `limit` bytes, opened without following a symbolic link
+    swapped in since the check, nor waiting on a pipe."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        if path.stat().st_size > limit:
-            raise NinjsError(f"{label}: {href} is larger than {filesizeformat(limit)}")
-        return path.read_bytes()
+        descriptor = os.open(os.path.realpath(path), flags)
     except OSError as error:
         raise NinjsError(f"{label}: cannot read {href} ({error.strerror})") from error
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NinjsError(f"{label}: {href} is not a regular file")
+        with open(descriptor, "rb", closefd=False) as file:
+            # One byte past the limit: a file may grow, or report no size (/proc).
+            data = file.read(limit + 1)
+    except OSError as error:
+        raise NinjsError(f"{label}: cannot read {href} ({error.strerror})") from error
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise NinjsError(f"{label}: {href} is larger than {filesizeformat(limit)}")
+    return data
 
 
 def _http_get(url: str, limit: int, label: str) -> bytes:
-    request = urllib.request.Request(url, headers={"User-Agent": "Newsroom ninjs importer"})
-    timeout = settings.NEWSROOM_NINJS_FETCH_TIMEOUT
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > limit:
-                raise NinjsError(f"{label}: {url} is larger than {filesizeformat(limit)}")
-            # Read one byte past the limit: a server may send no length, or lie.
-            data = response.read(limit + 1)
-    except urllib.error.HTTPError as error:
-        raise NinjsError(f"{label}: {url} answered HTTP {error.code} {error.reason}") from error
-    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise NinjsError(f"{label}: cannot download {url} ({reason})") from error
-    if len(data) > limit:
-        raise NinjsError(f"{label}: {url} is larger than {filesizeformat(limit)}")
-    return data
+        response = outbound.fetch(
+            url,
+            timeout=settings.NEWSROOM_NINJS_FETCH_TIMEOUT,
+            max_bytes=limit,
+            headers={"User-Agent": "Newsroom ninjs importer"},
+        )
+    except outbound.TooLarge as error:
+        raise NinjsError(f"{label}: {url} is larger than {filesizeformat(limit)}") from error
+    except outbound.OutboundError as error:
+        raise NinjsError(f"{label}: cannot download {url} ({error})") from error
+    if not 200 <= response.status < 300:
+        raise NinjsError(f"{label}: {url} answered HTTP {response.status} {response.reason}")
+    return response.body
 
 
 def _create_photo(picture: Picture):

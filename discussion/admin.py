@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
@@ -44,9 +45,46 @@ def decisions_by_author(state):
     )
 
 
+QUEUE = "admin:django_comments_xtd_xtdcomment_changelist"
+
+
+class RejectionForm(forms.Form):
+    """A moderator's reason for rejecting: one of the site's reasons, or their own words."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=CommentModeration._meta.get_field("reason").max_length,
+        widget=forms.Select(choices=[(r, r) for r in REJECT_REASONS]),
+        error_messages={
+            "max_length": "A reason can be up to %(limit_value)d characters; this one has "
+            "%(show_value)d. Nothing was changed."
+        },
+    )
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"] or REJECT_REASONS[0]
+
+
+def rejection_reason(data, prefix=None) -> str:
+    """The reason sent with a reject button or action; ValidationError if it cannot be kept."""
+    form = RejectionForm(data, prefix=prefix)
+    if not form.is_valid():
+        raise ValidationError(form.errors["reason"])
+    return form.cleaned_data["reason"]
+
+
+def row_prefix(comment) -> str:
+    """The per-row reason's form prefix: every row's select is in the one changelist form."""
+    return f"comment-{comment.pk}"
+
+
 class RejectActionForm(ActionForm):
-    reason = forms.ChoiceField(
-        choices=[(r, r) for r in REJECT_REASONS], required=False, label="Reason for rejecting"
+    # Checked by the action (RejectionForm), which can say what is wrong; a
+    # refusal here would only get the admin's "No action selected."
+    reason = forms.CharField(
+        required=False,
+        label="Reason for rejecting",
+        widget=forms.Select(choices=[(r, r) for r in REJECT_REASONS]),
     )
 
 
@@ -141,7 +179,7 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         reader = getattr(comment.user, "reader", None)
         status = reader.get_status_display() if reader else "no profile"
         return format_html(
-            "<strong>{}</strong><br>{} · {} approved, {} removed",
+            "<strong><bdi>{}</bdi></strong><br>{} · {} approved, {} removed",
             comment.user_name,
             status,
             comment.author_published,
@@ -171,13 +209,11 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         if state != CommentModeration.State.PUBLISHED:
             buttons.append(format_html('<button formaction="{}">Approve</button>', url("approve")))
         if state != CommentModeration.State.REMOVED:
-            options = format_html_join("", "<option>{}</option>", ((r,) for r in REJECT_REASONS))
+            reason = RejectionForm(prefix=row_prefix(comment), auto_id=False)["reason"]
             buttons.append(
                 format_html(
-                    '<select name="reason_{}" aria-label="Reason">{}</select> '
-                    '<button formaction="{}">Reject</button>',
-                    comment.pk,
-                    options,
+                    '{} <button formaction="{}">Reject</button>',
+                    reason.as_widget(attrs={"aria-label": "Reason"}),
                     url("reject"),
                 )
             )
@@ -198,24 +234,38 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         if request.method != "POST" or not self.has_change_permission(request):
             raise PermissionDenied
         comment = get_object_or_404(XtdComment.objects.select_related("moderation"), pk=pk)
-        message = decide(comment)
-        self.message_user(request, message)
-        return redirect(
-            request.META.get("HTTP_REFERER") or "admin:django_comments_xtd_xtdcomment_changelist"
-        )
+        try:
+            self.message_user(request, decide(comment))
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+        return redirect(self._desk_page(request))
+
+    @staticmethod
+    def _desk_page(request):
+        """The desk page the decision was made on (its filters kept), if it is on this site."""
+        page = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return page
+        return reverse(QUEUE)
 
     def approve_view(self, request, pk):
         def approve(comment):
             approve_comment(comment=comment, by=request.user)
-            return f"Approved the comment by {comment.user_name}; it is on the story now."
+            return format_html(
+                "Approved the comment by <bdi>{}</bdi>; it is on the story now.", comment.user_name
+            )
 
         return self._decide(request, pk, approve)
 
     def reject_view(self, request, pk):
         def reject(comment):
-            reason = request.POST.get(f"reason_{pk}") or REJECT_REASONS[0]
+            reason = rejection_reason(request.POST, prefix=row_prefix(comment))
             reject_comment(comment=comment, by=request.user, reason=reason)
-            return f"Rejected the comment by {comment.user_name}: {reason}"
+            return format_html(
+                "Rejected the comment by <bdi>{}</bdi>: {}", comment.user_name, reason
+            )
 
         return self._decide(request, pk, reject)
 
@@ -235,11 +285,12 @@ class ModerationDeskAdmin(admin.ModelAdmin):
                     reason="Banned from the moderation queue.",
                     by=request.user,
                 )
-                banned.append(reader.display_name)
+                banned.append(reader)
         for comment in comments:
             if comment.moderation.state != CommentModeration.State.REMOVED:
                 reject_comment(comment=comment, by=request.user, reason="Author banned.")
-        return f"Banned: {', '.join(banned) or 'nobody new'}. Their listed comments are removed."
+        names = format_html_join(", ", "<bdi>{}</bdi>", ((r.display_name,) for r in banned))
+        return format_html("Banned: {}. Their listed comments are removed.", names or "nobody new")
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
@@ -251,7 +302,11 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         description="Reject selected comments (with the reason chosen)", permissions=["change"]
     )
     def reject_selected(self, request, queryset):
-        reason = request.POST.get("reason") or REJECT_REASONS[0]
+        try:
+            reason = rejection_reason(request.POST)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return
         for comment in queryset:
             reject_comment(comment=comment, by=request.user, reason=reason)
         self.message_user(request, f"Rejected {len(queryset)} comments: {reason}")
@@ -294,7 +349,7 @@ class StatusHistoryInline(admin.TabularInline):
 @admin.register(ReaderProfile)
 class ReaderProfileAdmin(admin.ModelAdmin):
     form = ReaderProfileForm
-    list_display = ["display_name", "email", "status", "suspended_until", "joined_at"]
+    list_display = ["name", "email", "status", "suspended_until", "joined_at"]
     list_filter = ["status"]
     list_select_related = ["user"]
     search_fields = ["display_name", "user__email"]
@@ -303,6 +358,10 @@ class ReaderProfileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Display name", ordering="display_name")
+    def name(self, reader):
+        return format_html("<bdi>{}</bdi>", reader.display_name)
 
     @admin.display(description="Email", ordering="user__email")
     def email(self, reader):
@@ -334,7 +393,17 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
             "What is reviewed or rejected",
             {"fields": ["max_links", "suspect_words", "banned_words"]},
         ),
-        ("Closing and reports", {"fields": ["close_after_days", "flags_to_requeue"]}),
+        (
+            "Closing and reports",
+            {
+                "fields": [
+                    "close_after_days",
+                    "flags_to_requeue",
+                    "report_min_account_days",
+                    "report_min_approved_comments",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

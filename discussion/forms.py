@@ -60,7 +60,7 @@ class CommentForm(XtdCommentForm):
         text.error_messages["required"] = "Write something before posting."
         # Our own length check below says how long the comment is.
         text.validators = [v for v in text.validators if not isinstance(v, MaxLengthValidator)]
-        self.fields["followup"].label = "Email me when someone replies"
+        self.fields["followup"].label = "Email me about new comments on this story"
         # The honeypot is hidden from sight and from assistive technology; out of
         # the tab order too, so keyboard users never land in an invisible field.
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})

@@ -1,18 +1,42 @@
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinLengthValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-RESERVED_NAMES = {"admin", "administrator", "moderator", "editor", "staff", "newsroom"}
+from .names import (
+    MAX_STACKED_MARKS,
+    has_invisible_characters,
+    has_stacked_marks,
+    name_skeleton,
+    normalise_display_name,
+    reserved_name_in,
+)
 
 
 def validate_display_name(value):
     if "@" in value:
         raise ValidationError("A display name cannot contain “@”; it must not look like an email.")
-    if value.strip().lower() in RESERVED_NAMES:
-        raise ValidationError("That name is reserved; please choose another.")
+    if has_invisible_characters(value):
+        raise ValidationError(
+            "A display name cannot contain invisible or direction-changing characters (such "
+            "as zero-width spaces, soft hyphens or right-to-left marks) or control characters."
+        )
+    if has_stacked_marks(value):
+        raise ValidationError(
+            f"A display name cannot stack more than {MAX_STACKED_MARKS} accents or marks on "
+            "one letter."
+        )
+    reserved = reserved_name_in(value)
+    if reserved:
+        raise ValidationError(
+            f"That name is reserved: it is, or looks like, “{reserved}”. Please choose another."
+        )
 
 
 class ModerationPolicy(models.Model):
@@ -21,7 +45,8 @@ class ModerationPolicy(models.Model):
     premoderate_all = models.BooleanField(
         "hold every comment",
         default=False,
-        help_text="Site-wide pre-moderation: every new comment waits for a moderator.",
+        help_text="Site-wide pre-moderation: every new comment waits for a moderator, "
+        "trusted readers' included.",
     )
     hold_first_comments = models.BooleanField(
         "hold first-time commenters",
@@ -52,8 +77,24 @@ class ModerationPolicy(models.Model):
         "flags before review",
         default=3,
         validators=[MaxValueValidator(100)],
-        help_text="A published comment reported by this many different readers is taken "
-        "down and goes back to the moderation queue.",
+        help_text="A published comment reported by this many different readers in good "
+        "standing (below) is taken down and goes back to the moderation queue. Reports a "
+        "moderator overruled by approving the comment do not count again.",
+    )
+    report_min_account_days = models.PositiveSmallIntegerField(
+        "account age for reports to count (days)",
+        default=1,
+        validators=[MaxValueValidator(365)],
+        help_text="A report counts toward taking a comment down only if the reader's account "
+        "was at least this old when they reported, their address is confirmed and they are "
+        "not banned or suspended. Other reports are kept for moderators all the same.",
+    )
+    report_min_approved_comments = models.PositiveSmallIntegerField(
+        "approved comments for reports to count",
+        default=1,
+        validators=[MaxValueValidator(100)],
+        help_text="A report counts toward taking a comment down only if the reader has at "
+        "least this many published comments. 0 lets a new reader's report count.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -89,7 +130,7 @@ class ReaderProfile(models.Model):
     """A site account's public face in the discussion, and its moderation standing."""
 
     class Status(models.TextChoices):
-        TRUSTED = "trusted", "Trusted (comments skip review)"
+        TRUSTED = "trusted", "Trusted (skips first-comment, link and suspect-word review)"
         NORMAL = "normal", "Normal"
         PREMODERATED = "premoderated", "Always reviewed"
         SUSPENDED = "suspended", "Suspended until a date"
@@ -102,7 +143,18 @@ class ReaderProfile(models.Model):
         max_length=40,
         validators=[MinLengthValidator(2), validate_display_name],
         help_text="Shown on the reader's comments instead of their email, which is never "
-        "shown. 2–40 characters, unique.",
+        "shown. 2–40 characters, stored in Unicode NFKC form; no invisible, direction-changing "
+        "or control characters, not a reserved name, and unlike any other reader's name.",
+    )
+    # NULL rather than "" for the names that have none: a unique column holds many NULLs.
+    name_skeleton = models.CharField(  # noqa: DJ001
+        max_length=255,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="What the display name looks like, ignoring case (its Unicode confusable "
+        "skeleton); no two readers' names may share one. Empty only for a name that already "
+        "looked like an earlier reader's when this rule came in.",
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.NORMAL, db_index=True
@@ -125,10 +177,53 @@ class ReaderProfile(models.Model):
     def __str__(self):
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        # Derived only from a new name: a name that already looked like an
+        # earlier reader's when the rule came in keeps its empty skeleton (and
+        # its reader can still be banned) until it is changed.
+        if self.renamed:
+            self.name_skeleton = name_skeleton(self.display_name)
+        super().save(*args, **kwargs)
+        self._stored_display_name = self.display_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        reader = super().from_db(db, field_names, values)
+        reader._stored_display_name = reader.__dict__.get("display_name")
+        return reader
+
+    @property
+    def renamed(self):
+        """Whether the display name is new or changed since the profile was read."""
+        return self.display_name != getattr(self, "_stored_display_name", None)
+
+    def clean_fields(self, exclude=None):
+        # The rules apply to the name as it will be stored and shown.
+        if not exclude or "display_name" not in exclude:
+            self.display_name = normalise_display_name(self.display_name)
+        super().clean_fields(exclude)
+
     def clean(self):
-        self.display_name = " ".join(self.display_name.split())
         if self.status == self.Status.SUSPENDED and not self.suspended_until:
             raise ValidationError({"suspended_until": "Give the date the suspension ends."})
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        if (exclude and "display_name" in exclude) or not self.renamed:
+            return
+        lookalike = (
+            ReaderProfile.objects.exclude(pk=self.pk)
+            .filter(name_skeleton=name_skeleton(self.display_name))
+            .first()
+        )
+        # The same name in other capitals is refused by the constraint as "taken".
+        if lookalike and lookalike.display_name.lower() != self.display_name.lower():
+            raise ValidationError(
+                {
+                    "display_name": "That name looks like the name of another reader; please "
+                    "choose another."
+                }
+            )
 
     def can_comment_now(self):
         if self.status == self.Status.BANNED:
@@ -215,6 +310,36 @@ class CommentModeration(models.Model):
         return f"{self.get_state_display()}: {self.get_rule_display()}"
 
 
+class CommentReportQuerySet(models.QuerySet):
+    def counting_toward_takedown(self, policy: ModerationPolicy):
+        """Reports that count toward pulling a comment: made by readers in good standing
+        (as the policy defines it) and not overruled by a moderator's approval since."""
+        account_age = timedelta(days=policy.report_min_account_days)
+        counting = self.filter(
+            Exists(EmailAddress.objects.filter(user=OuterRef("reporter"), verified=True)),
+            overruled_at__isnull=True,
+            reporter__reader__isnull=False,
+            reporter__date_joined__lte=F("reported_at") - account_age,
+        ).exclude(reporter__reader__status=ReaderProfile.Status.BANNED)
+        counting = counting.exclude(
+            reporter__reader__status=ReaderProfile.Status.SUSPENDED,
+            reporter__reader__suspended_until__gt=timezone.now(),
+        )
+        if policy.report_min_approved_comments:
+            approved = (
+                CommentModeration.objects.filter(
+                    comment__user=OuterRef("reporter"), state=CommentModeration.State.PUBLISHED
+                )
+                .values("comment__user")
+                .annotate(total=Count("pk"))
+                .values("total")
+            )
+            counting = counting.annotate(
+                reporter_approved=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
+            ).filter(reporter_approved__gte=policy.report_min_approved_comments)
+        return counting
+
+
 class CommentReport(models.Model):
     """A reader's report that a comment breaks the rules."""
 
@@ -234,6 +359,24 @@ class CommentReport(models.Model):
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=500, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    overruled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator approved the comment after this report. An overruled "
+        "report no longer counts toward taking the comment down.",
+    )
+    overruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The moderator whose approval overruled this report.",
+    )
+
+    objects = CommentReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at"]

@@ -53,8 +53,8 @@ def judge(
     banned = find_listed_word(text, policy.banned_word_list)
     if banned:
         return Verdict(Action.REJECT, Rule.BANNED_WORD, f"Contains a banned word (“{banned}”).")
-    if reader.status == ReaderProfile.Status.TRUSTED:
-        return Verdict(Action.PUBLISH, Rule.TRUSTED, "Trusted reader.")
+    # Pre-moderation holds everyone, trusted readers included: a legally
+    # sensitive story must not show any comment before a moderator has read it.
     if policy.premoderate_all:
         return Verdict(Action.HOLD, Rule.PREMODERATE_SITE, "Every comment is reviewed for now.")
     if article.section is not None and article.section.premoderate_comments:
@@ -69,6 +69,8 @@ def judge(
             Rule.PREMODERATE_ARTICLE,
             "Comments on this story are reviewed before they appear.",
         )
+    if reader.status == ReaderProfile.Status.TRUSTED:
+        return Verdict(Action.PUBLISH, Rule.TRUSTED, "Trusted reader.")
     if reader.status == ReaderProfile.Status.PREMODERATED:
         return Verdict(
             Action.HOLD, Rule.PREMODERATE_READER, "This reader's comments are always reviewed."
@@ -94,6 +96,8 @@ def judge(
 
 def closed_reason(article, policy: ModerationPolicy, now=None) -> str | None:
     """Why readers cannot comment on the story now, or None when they can."""
+    if article.is_retracted:
+        return "Comments are closed: this story was retracted."
     if not article.comments_enabled:
         return "Comments are closed for this story."
     days = article.comments_close_after_days

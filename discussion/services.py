@@ -1,14 +1,19 @@
 """Operations on comments and readers that touch several models."""
 
+import logging
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django_comments_xtd import signed
 from django_comments_xtd.models import XtdComment
-from django_comments_xtd.views import notify_comment_followers
 
 from articles.models import Article
 
@@ -21,6 +26,8 @@ from .models import (
     Rule,
 )
 from .moderation import Action, closed_reason, judge
+
+logger = logging.getLogger(__name__)
 
 STATE_FOR_ACTION = {
     Action.PUBLISH: CommentModeration.State.PUBLISHED,
@@ -43,6 +50,70 @@ def sync_comment_count(article_id: int) -> None:
     """Store the story's count of published comments (shown in lists without a query)."""
     count = comments_on(article_id).filter(moderation__state=CommentModeration.State.PUBLISHED)
     Article.objects.filter(pk=article_id).update(comment_count=count.count())
+
+
+def email_followers(*, comment: XtdComment) -> None:
+    """Tell the readers who follow the story about a newly published comment.
+
+    Each email says what happened to its reader: a reply to their own comment,
+    a reply to someone else's, or a new comment (django-comments-xtd's
+    notify_comment_followers sends everyone the same words). A mail server
+    that is down costs the emails, never the comment: the failure is logged.
+    """
+    followers = {}
+    # Followers are keyed by address, as django-comments-xtd's mute link is.
+    for followed in (
+        comments_on(int(comment.object_pk))
+        .filter(is_public=True, followup=True)
+        .exclude(user_email=comment.user_email)
+        .order_by("submit_date")
+    ):
+        followers.setdefault(followed.user_email, followed)
+    if not followers:
+        return
+    is_reply = comment.parent_id != comment.pk
+    parent = XtdComment.objects.get(pk=comment.parent_id) if is_reply else None
+    messages = [
+        _follower_email(comment=comment, parent=parent, followed=followed)
+        for followed in followers.values()
+    ]
+    try:
+        get_connection().send_messages(messages)
+    except OSError:
+        # smtplib's errors, refused connections, timeouts and TLS failures are all OSErrors.
+        logger.exception("Could not email %d followers about comment %s", len(messages), comment.pk)
+
+
+def _follower_email(
+    *, comment: XtdComment, parent: XtdComment | None, followed: XtdComment
+) -> EmailMessage:
+    """The email to the follower who wrote `followed`, worded for what the comment is to them."""
+    headline = comment.content_object.headline
+    if parent is None:
+        subject = f"A new comment on “{headline}”"
+        summary = f"{comment.user_name} commented on “{headline}”"
+    elif parent.user_email == followed.user_email:
+        subject = summary = f"{comment.user_name} replied to your comment on “{headline}”"
+    else:
+        subject = f"A new reply in the discussion of “{headline}”"
+        summary = (
+            f"{comment.user_name} replied to {parent.user_name} in the discussion of “{headline}”"
+        )
+    mute_key = signed.dumps(followed, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
+    body = render_to_string(
+        "django_comments_xtd/email_followup_comment.txt",
+        {
+            "user_name": followed.user_name,
+            "summary": summary,
+            "comment": comment,
+            "content_object": comment.content_object,
+            "mute_url": reverse("comments-xtd-mute", args=[mute_key.decode()]),
+            "site": comment.site,
+        },
+    )
+    # A header cannot hold a line break (names from before they were checked might).
+    subject = " ".join(subject.split())
+    return EmailMessage(subject, body, settings.COMMENTS_XTD_FROM_EMAIL, [followed.user_email])
 
 
 def _visibility(state: str) -> dict:
@@ -117,7 +188,7 @@ def post_comment(
             raise
         return existing.comment
     if state == CommentModeration.State.PUBLISHED:
-        transaction.on_commit(lambda: notify_comment_followers(comment))
+        transaction.on_commit(lambda: email_followers(comment=comment))
     return comment
 
 
@@ -139,14 +210,21 @@ def moderate_comment(
     comment.save(update_fields=["is_public", "is_removed"])
     sync_comment_count(int(comment.object_pk))
     if state == CommentModeration.State.PUBLISHED and not was_published:
-        transaction.on_commit(lambda: notify_comment_followers(comment))
+        transaction.on_commit(lambda: email_followers(comment=comment))
     return moderation
 
 
+@transaction.atomic
 def approve_comment(*, comment: XtdComment, by) -> CommentModeration:
-    return moderate_comment(
+    """Publish a comment a moderator has read, overruling the reports made so far."""
+    moderation = moderate_comment(
         comment=comment, state=CommentModeration.State.PUBLISHED, by=by, reason="Approved."
     )
+    # Only reports made after this approval can take the comment down again.
+    comment.reports.filter(overruled_at__isnull=True).update(
+        overruled_at=moderation.decided_at, overruled_by=by
+    )
+    return moderation
 
 
 def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration:
@@ -158,6 +236,8 @@ def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration
 def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = "") -> bool:
     """Record a reader's report; pull the comment back for review at the threshold.
 
+    Every report is kept for moderators; only those of readers in good standing,
+    made since a moderator last approved the comment, count toward the threshold.
     Returns False when this reader had already reported the comment.
     """
     try:
@@ -167,8 +247,9 @@ def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = ""
             )
     except IntegrityError:
         return False
-    threshold = ModerationPolicy.current().flags_to_requeue
-    reporters = CommentReport.objects.filter(comment=comment).count()
+    policy = ModerationPolicy.current()
+    threshold = policy.flags_to_requeue
+    reporters = comment.reports.counting_toward_takedown(policy).count()
     if (
         threshold
         and reporters >= threshold
@@ -204,7 +285,9 @@ def set_reader_status(
     )
     reader.status = status
     reader.suspended_until = until if status == ReaderProfile.Status.SUSPENDED else None
-    reader.full_clean()
+    # The name is not what changes: a reader whose name predates the name rules
+    # must still be bannable (forms that edit the name check it themselves).
+    reader.full_clean(exclude=["display_name"])
     reader.save()
     change.full_clean()
     change.save()

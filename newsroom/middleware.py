@@ -1,13 +1,14 @@
 import logging
 
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template import loader
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+
+from newsroom.auth_backends import must_enrol_first
 
 logger = logging.getLogger("newsroom.outage")
 
@@ -62,11 +63,14 @@ class DatabaseOutageMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """Keeps members of NEWSROOM_REQUIRE_2FA_GROUPS out of the desk until they enrol.
+    """Sends members of NEWSROOM_REQUIRE_2FA_GROUPS to the setup page until they enrol.
 
     A desk account holds the power to publish under the masthead, so a stolen
-    password alone must not be enough. Only the desk is guarded: the setup
-    pages, logging out and the public site stay open, so the member can enrol.
+    password alone must not be enough. Until they enrol they have no
+    permissions anywhere (newsroom.auth_backends); this sends them from the
+    desk to the setup page, saying why, while logging out and the public site
+    stay open. A superuser's rights come with the account and cannot be
+    withheld, so a superuser who must enrol reaches only the account pages.
     """
 
     def __init__(self, get_response):
@@ -83,15 +87,18 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
     def _must_enrol_first(self, request) -> bool:
-        groups = settings.NEWSROOM_REQUIRE_2FA_GROUPS
-        if not groups:
+        if not settings.NEWSROOM_REQUIRE_2FA_GROUPS or request.path == reverse("admin:logout"):
             return False
-        return (
-            request.path.startswith(reverse("admin:index"))
-            and request.path != reverse("admin:logout")
-            and request.user.is_authenticated
-            and request.user.groups.filter(name__in=groups).exists()
-            and not Authenticator.objects.filter(
-                user=request.user, type=Authenticator.Type.TOTP
-            ).exists()
-        )
+        on_desk = request.path.startswith(reverse("admin:index"))
+        if not (on_desk or request.user.is_superuser) or not must_enrol_first(request.user):
+            return False
+        return on_desk or not _is_account_page(request)
+
+
+def _is_account_page(request) -> bool:
+    """allauth's pages: enrolling, confirming the password, logging out."""
+    try:
+        name = resolve(request.path_info).url_name or ""
+    except Resolver404:
+        return False
+    return name.startswith(("account_", "mfa_"))

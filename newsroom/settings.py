@@ -6,6 +6,7 @@ start unless the values that must never be guessed are set. The README lists
 every variable with its default.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -91,8 +92,10 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, withholding every permission from a
+    # member who must turn on two-factor authentication first.
+    "newsroom.auth_backends.ModelBackend",
+    "newsroom.auth_backends.AllauthBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -358,7 +361,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The name authenticator apps show next to the account.
 MFA_TOTP_ISSUER = NEWSROOM_SITE_NAME
 # Members of these groups (e.g. "Editors,Moderators") must turn on an
-# authenticator app before the desk lets them in (RequireTwoFactorMiddleware).
+# authenticator app before they have any staff rights (newsroom.auth_backends)
+# and before the desk lets them in (RequireTwoFactorMiddleware).
 NEWSROOM_REQUIRE_2FA_GROUPS = env.list("NEWSROOM_REQUIRE_2FA_GROUPS", default=[])
 
 # Comments (django-comments-xtd storage and threading; moderation is ours).
@@ -392,6 +396,31 @@ NEWSROOM_SEARCH_CONFIG = env.str("NEWSROOM_SEARCH_CONFIG", default="english")
 # python manage.py import_ninjs: seconds to wait for a picture from an http(s) address
 # (its size is capped by PHOTO_MAX_UPLOAD_BYTES, like an upload).
 NEWSROOM_NINJS_FETCH_TIMEOUT = env.int("NEWSROOM_NINJS_FETCH_TIMEOUT", default=20)
+# The link checker and the ninjs importer reach public addresses only
+# (newsroom/outbound.py). These networks (e.g. 10.20.0.0/16 for a wire gateway
+# on the intranet) are let through besides; the tests open 127.0.0.0/8. In
+# production, networks holding this machine's own services (loopback, 0.0.0.0)
+# or the cloud's metadata service (link-local) are refused: nothing there is a
+# source, and a stray 0.0.0.0/0 would undo the protection.
+NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = env.list("NEWSROOM_OUTBOUND_ALLOWED_NETWORKS", default=[])
+_MACHINE_AND_METADATA = [
+    ipaddress.ip_network(network)
+    for network in ("0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "::/127", "fe80::/10")
+]
+for _network in NEWSROOM_OUTBOUND_ALLOWED_NETWORKS:
+    try:
+        _allowed = ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_OUTBOUND_ALLOWED_NETWORKS: “{_network}” is not a network; write "
+            "addresses with their prefix length, e.g. 10.20.0.0/16,fd00:20::/64."
+        ) from None
+    if not DEBUG and any(_allowed.overlaps(local) for local in _MACHINE_AND_METADATA):
+        raise ImproperlyConfigured(
+            f"NEWSROOM_OUTBOUND_ALLOWED_NETWORKS: “{_network}” includes loopback, 0.0.0.0 or "
+            "link-local addresses (this machine's services, the cloud's metadata service); "
+            "production never fetches from those. Name only the intranet network you need."
+        )
 # List pages go back this many pages (counting more would scan the archive).
 NEWSROOM_MAX_LIST_PAGES = env.int("NEWSROOM_MAX_LIST_PAGES", default=100)
 

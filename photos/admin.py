@@ -5,11 +5,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .metadata import read_metadata
 from .models import Photo
-from .services import create_photo_from_upload, generate_renditions, save_photo
+from .services import EDITORS_ONLY, create_photo_from_upload, generate_renditions, save_photo
 from .uploads import open_upload
 
 ACCEPT = "image/jpeg,image/png,image/webp"
@@ -133,6 +134,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "width",
         "height",
         "uploaded_at",
+        "changes_while_live",
     ]
     fieldsets = [
         (None, {"fields": ["image", "large_preview", "filled_from_file"]}),
@@ -142,6 +144,7 @@ class PhotoAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": ["alt_text", ("focal_x", "focal_y")]}),
         ("In use", {"fields": ["used_in", ("width", "height"), "uploaded_at"]}),
+        ("History", {"fields": ["changes_while_live"]}),
     ]
 
     class Media:
@@ -165,12 +168,28 @@ class PhotoAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return obj.can_be_changed_by(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        photo = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and photo
+            and not self.has_change_permission(request, photo)
+            and photo.is_live()
+        ):
+            messages.info(request, EDITORS_ONLY)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         if form.opened_image is not None:
             obj.autofilled_fields = form.autofilled
-            save_photo(photo=obj, image=form.opened_image)
+            save_photo(photo=obj, by=request.user, image=form.opened_image)
         else:
-            save_photo(photo=obj)
+            save_photo(photo=obj, by=request.user)
             if RENDERED_FIELDS & set(form.changed_data):
                 generate_renditions(photo=obj)
         if form.autofilled:
@@ -255,6 +274,30 @@ class PhotoAdmin(admin.ModelAdmin):
                         p.article.get_status_display(),
                     )
                     for p in placements
+                ),
+            ),
+        )
+
+    @admin.display(description="Changes while live")
+    def changes_while_live(self, photo):
+        changes = photo.changes.select_related("changed_by") if photo.pk else []
+        if not changes:
+            return "No caption or credit change while it was in a published or scheduled story."
+        return format_html(
+            '<table id="photo-history"><thead><tr><th>When</th><th>Who</th><th>Field</th>'
+            "<th>Before</th><th>After</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        f"{timezone.localtime(change.changed_at):%d %b %Y %H:%M}",
+                        change.changed_by.get_username() if change.changed_by else "—",
+                        change.get_field_display(),
+                        change.before,
+                        change.after,
+                    )
+                    for change in changes
                 ),
             ),
         )

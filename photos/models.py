@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -95,23 +96,35 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        permissions = [
+            (
+                "change_live_photo",
+                "Can change photos in published or scheduled stories",
+            )
+        ]
 
     def __str__(self):
         label = self.title or self.caption or self.image.name
         return Truncator(label).chars(80)
 
     def clean(self):
-        if (
-            self.pk
-            and not self.alt_text.strip()
-            and self.placements.in_published_articles().exists()
-        ):
+        if not self.alt_text.strip() and self.is_live():
             raise ValidationError(
                 {
                     "alt_text": "This photo appears in a published story, so it needs alt "
                     "text describing it for readers who cannot see it."
                 }
             )
+
+    def is_live(self) -> bool:
+        """Placed in a published or scheduled story: readers see it, or will without a word."""
+        return self.pk is not None and self.placements.in_published_articles().exists()
+
+    def can_be_changed_by(self, user) -> bool:
+        """Anyone who may change photos changes one no reader sees; a live one, editors only."""
+        if not user.has_perm("photos.change_photo"):
+            return False
+        return user.has_perm("photos.change_live_photo") or not self.is_live()
 
     def fill_blanks(self, found: dict[str, str]) -> list[str]:
         """Fills each empty field from the file's metadata; returns the names filled."""
@@ -169,3 +182,31 @@ class Photo(models.Model):
         if self.width > self.height:
             return "landscape"
         return "portrait" if self.height > self.width else "square"
+
+
+class PhotoChange(models.Model):
+    """A caption or credit changed while the photo was live: what readers saw before, and after."""
+
+    class Field(models.TextChoices):
+        CAPTION = "caption", "Caption"
+        CREDIT = "credit", "Credit"
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text="Empty when no desk account made the change (a script), or the account "
+        "has been deleted since.",
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_field_display()} changed on {self.changed_at:%d %b %Y %H:%M}"

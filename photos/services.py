@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -9,9 +11,11 @@ from django.db import transaction
 from PIL import Image
 
 from .metadata import read_metadata
-from .models import RENDITIONS_FOLDER, Photo
+from .models import RENDITIONS_FOLDER, Photo, PhotoChange
 from .renditions import MIME_TYPES, Rendition, make_portrait, make_renditions, oriented_size
 from .uploads import open_upload
+
+EDITORS_ONLY = "This photo is in a published or scheduled story, so only editors can change it."
 
 
 def create_photo_from_upload(
@@ -26,7 +30,8 @@ def create_photo_from_upload(
     leave empty, and `fallbacks` (e.g. a credit for a batch) what is still
     empty after that. A bad file raises ValidationError before anything is
     written. The photo's `upload_notices` (not stored) say what the editor
-    should know about the file's metadata: unreadable blocks, cut values.
+    should know about the file: unreadable metadata, a colour profile left
+    out, values cut to fit.
     """
     image = open_upload(file)
     metadata = read_metadata(image)
@@ -37,19 +42,27 @@ def create_photo_from_upload(
     return save_photo(photo=photo, image=image)
 
 
-def save_photo(*, photo: Photo, image: Image.Image | None = None) -> Photo:
+def save_photo(
+    *, photo: Photo, by: AbstractBaseUser | None = None, image: Image.Image | None = None
+) -> Photo:
     """Validates and saves the photo, and makes its renditions when they are missing.
 
-    `image` is the opened upload, when there is a new one. Either everything
-    lands (row, original, renditions) or nothing does: files written before a
+    `by` is the person saving it (None for a script), who must be allowed to
+    change it (Photo.can_be_changed_by); the caption and credit changes of a
+    live photo are kept in its history under their name. `image` is the
+    opened upload, when there is a new one. Either everything lands (row,
+    history, original, renditions) or nothing does: files written before a
     failure are deleted again.
     """
+    if by is not None and photo.pk is not None and not photo.can_be_changed_by(by):
+        raise PermissionDenied(EDITORS_ONLY if photo.is_live() else "You may not change photos.")
     photo.full_clean()
     new_original = image is not None
     if new_original:
         photo.width, photo.height = oriented_size(image)
     try:
         with transaction.atomic():
+            _keep_live_changes(photo, by=by)
             photo.save()
             if new_original or not photo.renditions:
                 generate_renditions(photo=photo, image=image)
@@ -58,6 +71,18 @@ def save_photo(*, photo: Photo, image: Image.Image | None = None) -> Photo:
             photo.image.storage.delete(photo.image.name)
         raise
     return photo
+
+
+def _keep_live_changes(photo: Photo, *, by: AbstractBaseUser | None) -> None:
+    """Records what readers saw change: the live photo's caption and credit, before and after."""
+    if not photo.is_live():
+        return
+    stored = Photo.objects.filter(pk=photo.pk).values(*PhotoChange.Field.values).get()
+    PhotoChange.objects.bulk_create(
+        PhotoChange(photo=photo, field=name, before=stored[name], after=after, changed_by=by)
+        for name in PhotoChange.Field.values
+        if (after := getattr(photo, name)) != stored[name]
+    )
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from articles.models import Article, Author, PhotoPlacement, Section, Tag
+from articles.models import Article, Author, Citation, PhotoPlacement, Section, Tag
+from newsroom.tests.network import Resolver
 from photos.metadata import IPTC_CREDIT, read_metadata
 from photos.tests.images import (
     CAMERA_OWNER,
@@ -120,6 +121,61 @@ def test_editor_creates_a_story_with_byline_citation_and_correction(desk):
     assert article.citations.get().outlet == "Harbour Radio"
     assert article.corrections.count() == 1
     assert article.is_published
+
+
+def citation_form(section, url, archive_url=""):
+    return article_form(
+        section,
+        **inline_management("citations", 1),
+        **{
+            "citations-0-outlet": "Harbour Radio",
+            "citations-0-title": "Ferry cuts confirmed",
+            "citations-0-url": url,
+            "citations-0-archive_url": archive_url,
+            "citations-0-position": "0",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "archive_url"),
+    [
+        ("http://localhost:8000/admin/", ""),
+        ("http://printer.local/status", ""),
+        ("http://10.0.0.5/report", ""),
+        ("https://192.168.1.1:8443/", ""),
+        ("http://[::1]/report", ""),
+        ("http://169.254.169.254/latest/meta-data/", ""),
+        ("https://radio.example.net/ferry", "http://127.0.0.1/archive/ferry"),
+    ],
+)
+def test_a_citation_on_a_local_or_private_address_is_refused_with_the_reason(
+    desk, url, archive_url
+):
+    response = desk.post(
+        reverse("admin:articles_article_add"), citation_form(make_section(), url, archive_url)
+    )
+    assert response.status_code == 200
+    assert "on this machine or a private network" in response.content.decode()
+    assert not Article.objects.exists()
+    assert not Citation.objects.exists()
+
+
+def test_a_citation_whose_name_resolves_to_a_private_address_is_saved_with_a_warning(
+    desk, monkeypatch
+):
+    # The desk's resolver may answer a public name with an intranet address (split
+    # DNS), so this warns rather than refuses; readers' resolvers may differ.
+    Resolver(monkeypatch, {"intranet.example.org": [["10.0.0.5"]]})
+    data = citation_form(make_section(), "https://intranet.example.org/ferry")
+    response = desk.post(reverse("admin:articles_article_add"), data, follow=True)
+    assert Citation.objects.get().url == "https://intranet.example.org/ferry"
+    messages = [str(message) for message in response.context["messages"]]
+    assert any(
+        "intranet.example.org resolves to an address on a private network" in message
+        and "Harbour Radio" in message
+        for message in messages
+    ), messages
 
 
 def test_publishing_with_a_photo_lacking_alt_text_is_refused_and_nothing_is_saved(desk):

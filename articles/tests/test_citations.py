@@ -1,5 +1,6 @@
 """Citation marks in the body, the Sources list, and the link checker against a local server."""
 
+import io
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,10 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from articles.html import link_citations
+from newsroom.tests.network import closed_port, listening
 
 from .factories import make_article, make_citation
 
 pytestmark = pytest.mark.django_db
+
+OK = {"/ok": (200, {}, b"fine")}
 
 
 def test_markers_become_numbered_links_with_their_own_anchors():
@@ -79,7 +83,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server():
+def server(settings):
+    """A site to check, on loopback: opened the way tests (and intranets) open a network."""
+    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -108,3 +114,51 @@ def test_check_citations_records_each_result_and_lists_broken_links(server, caps
     assert "5 links checked, 2 broken." in out
     assert f"BROKEN  {server}/gone  (404 Not Found) cited in “Checked story”" in out
     assert "[##############################] 5/5" in out
+
+
+def checked(citations):
+    call_command("check_citations", timeout=2, workers=4, stdout=io.StringIO())
+    for citation in citations:
+        citation.refresh_from_db()
+    return {citation.url: (citation.link_ok, citation.link_check_result) for citation in citations}
+
+
+def test_check_citations_refuses_internal_addresses_and_sends_them_nothing():
+    refused = (False, "Refused: address not public")
+    story = make_article()
+    with listening("127.0.0.1", routes=OK) as v4, listening("::1", routes=OK) as v6:
+        urls = [
+            v4.url("/ok"),
+            v4.url("/ok").replace("127.0.0.1", "localhost"),
+            v4.url("/ok").replace("127.0.0.1", "0.0.0.0"),
+            v6.url("/ok"),
+            f"http://127.0.0.1:{closed_port()}/ok",
+            "http://169.254.169.254/latest/meta-data/iam/security-credentials/",
+            "http://10.0.0.5/intranet",
+        ]
+        results = checked([make_citation(story, url=url) for url in urls])
+    assert results == dict.fromkeys(urls, refused)
+    assert (v4.connections, v6.connections) == (0, 0)
+
+
+def test_check_citations_checks_every_redirect_hop(settings):
+    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    story = make_article()
+    with listening("127.0.0.1", routes=OK) as internal:
+        routes = {"/moved": (302, {"Location": internal.url("/ok")}, b"")}
+        with listening("127.0.0.2", routes=routes) as public:
+            url = public.url("/moved")
+            assert checked([make_citation(story, url=url)]) == {
+                url: (False, "Refused: address not public")
+            }
+    assert internal.connections == 0
+    assert public.requests[0][:2] == ("HEAD", "/moved")
+
+
+def test_link_check_results_never_quote_the_server(settings):
+    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    story = make_article()
+    with listening("127.0.0.1", raw=b"-ERR SECRET-TOKEN-7 unknown command\r\n") as raw:
+        [(ok, result)] = checked([make_citation(story, url=raw.url("/"))]).values()
+    assert ok is False
+    assert "SECRET" not in result

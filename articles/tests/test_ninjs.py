@@ -9,7 +9,9 @@ import functools
 import http.server
 import io
 import json
+import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -20,6 +22,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article, Author, Citation, PhotoPlacement, Tag
+from newsroom.tests.network import listening
 from newsroom.tests.services import require_path
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
 from photos.models import Photo
@@ -31,6 +34,7 @@ from .factories import (
     make_citation,
     make_photo,
     make_section,
+    make_staff,
     place_photo,
 )
 
@@ -52,7 +56,7 @@ def validate(document, schema_name):
     jsonschema.validators.validator_for(schema)(schema).validate(document)
 
 
-def run_import(*paths, publish=False, section=None):
+def run_import(*paths, publish=False, section=None, pictures_from=()):
     """Runs the command; returns (stdout lines, stderr, CommandError or None)."""
     out, err = io.StringIO(), io.StringIO()
     args = [str(path) for path in paths]
@@ -60,6 +64,8 @@ def run_import(*paths, publish=False, section=None):
         args.append("--publish")
     if section:
         args += ["--section", section]
+    for folder in pictures_from:
+        args += ["--pictures-from", str(folder)]
     try:
         call_command("import_ninjs", *args, stdout=out, stderr=err)
         failure = None
@@ -127,6 +133,7 @@ def test_export_carries_the_story(client, story):
     assert document["uri"] == f"http://testserver{story.get_absolute_url()}"
     assert document["type"] == "text"
     assert document["pubStatus"] == "usable"
+    assert "edNote" not in document
     assert document["language"] == settings.LANGUAGE_CODE
     assert document["firstCreated"] == story.publish_at.isoformat()
     assert document["versionCreated"] == story.publish_at.isoformat()
@@ -158,6 +165,49 @@ def test_export_associates_the_photos_with_caption_credit_and_renditions(client,
     rendition = lead["renditions"][0]
     assert rendition["href"].startswith("http://testserver/media/renditions/")
     assert {"width", "height", "contentType", "name"} <= rendition.keys()
+
+
+def test_export_carries_the_embargo_the_story_was_held_under(client, story):
+    assert "embargoedUntil" not in exported(client, story)
+    story.embargo_until = story.publish_at + timedelta(minutes=30)
+    story.save()
+    document = exported(client, story)
+    validate(document, "ninjs-schema_3.1.json")
+    assert document["embargoedUntil"] == story.embargo_until.isoformat()
+
+
+def retract(story, *, hides_body):
+    story.status = Article.Status.RETRACTED
+    story.retraction_note = "The harbour master withdrew the statement."
+    story.retraction_hides_body = hides_body
+    story.save()
+    return story
+
+
+def test_a_retracted_story_with_its_body_hidden_is_canceled_without_what_the_page_hides(
+    client, story
+):
+    document = exported(client, retract(story, hides_body=True))
+    validate(document, "ninjs-schema_3.1.json")
+    assert document["pubStatus"] == "canceled"
+    assert document["edNote"] == "The harbour master withdrew the statement."
+    assert document["headlines"][0]["value"] == "Ferry line reopens after storm"
+    # The page shows the headline, standfirst, byline and notice; nor body, photos,
+    # topics or sources.
+    for hidden in ["bodies", "associations", "subjects", "infoSources"]:
+        assert hidden not in document, hidden
+    text = json.dumps(document)
+    for word in ["Boats run", "Timetable", "ferry leaves the quay", "renditions", "Storm report"]:
+        assert word not in text, word
+
+
+def test_a_retracted_story_that_keeps_its_body_is_canceled_with_it(client, story):
+    document = exported(client, retract(story, hides_body=False))
+    validate(document, "ninjs-schema_3.1.json")
+    assert document["pubStatus"] == "canceled"
+    assert document["edNote"] == "The harbour master withdrew the statement."
+    assert document["bodies"][0]["value"] == story.body
+    assert [a["name"] for a in document["associations"]] == ["lead", "inline1"]
 
 
 def test_unpublished_stories_have_no_ninjs_document(client):
@@ -380,14 +430,43 @@ def test_reimporting_the_same_uri_updates_the_story(
     assert "updated (published)" in lines[0]
 
 
-def test_embargoed_item_stays_hidden_until_the_embargo(tmp_path, section):
+@pytest.mark.parametrize("key", ["embargoedUntil", "embargoed"])  # ninjs 3.x, 2.x
+def test_a_future_embargo_becomes_the_storys_embargo_not_its_publish_time(
+    client, tmp_path, section, key
+):
     picture_file(tmp_path)
-    document = ninjs3(embargoedUntil="2999-01-01T00:00:00Z")
-    run_import(write(tmp_path, "item.json", document), publish=True, section="world")
+    document = ninjs3(**{key: "2999-01-01T00:00:00Z"})
+    lines, _, failure = run_import(
+        write(tmp_path, "item.json", document), publish=True, section="world"
+    )
+    assert failure is None, lines
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED
-    assert article.publish_at.year == 2999
+    assert article.embargo_until.isoformat() == "2999-01-01T00:00:00+00:00"
+    assert article.publish_at.isoformat() == "2026-11-20T08:00:00+00:00"
     assert not Article.objects.published().exists()
+    assert client.get(article.get_absolute_url()).status_code == 404
+    client.force_login(make_staff())
+    desk = client.get(reverse("admin:articles_article_changelist")).content.decode()
+    assert "Embargoed" in desk and "Scheduled" not in desk
+
+
+def test_a_draft_keeps_the_items_embargo_for_when_it_is_published(tmp_path):
+    picture_file(tmp_path)
+    run_import(write(tmp_path, "item.json", ninjs3(embargoedUntil="2999-01-01T00:00:00Z")))
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.embargo_until.year == 2999
+    assert article.publish_at is None
+
+
+def test_an_embargo_already_lifted_holds_nothing(tmp_path, section):
+    picture_file(tmp_path)
+    document = ninjs3(embargoedUntil="2026-11-20T07:00:00Z")
+    run_import(write(tmp_path, "item.json", document), publish=True, section="world")
+    article = Article.objects.get()
+    assert article.embargo_until is None
+    assert Article.objects.published().get() == article
 
 
 def test_progress_bar_for_many_files(tmp_path, section):
@@ -424,8 +503,13 @@ class WireHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def wire_server(tmp_path):
-    """(folder, base URL) of an HTTP server on 127.0.0.1 serving the folder."""
+def wire_server(tmp_path, settings):
+    """(folder, base URL) of an HTTP server on 127.0.0.1 serving the folder.
+
+    Loopback is opened the way tests (and intranets) open a network: by default
+    the importer reaches public addresses only.
+    """
+    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     folder = tmp_path / "served"
     folder.mkdir()
     handler = functools.partial(WireHandler, directory=str(folder))
@@ -452,6 +536,38 @@ def test_import_downloads_an_http_picture(tmp_path, wire_server):
     lines, _, failure = run_import(write(tmp_path, "item.json", document))
     assert failure is None, lines
     assert Article.objects.get().photo_placements.get().photo.credit == "Rui Lopes/Example Wire"
+
+
+def assert_nothing_imported(failure):
+    assert failure is not None
+    assert not Article.objects.exists()
+    assert not Photo.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_picture_on_an_address_that_is_not_public_is_refused_unrequested(tmp_path):
+    picture = {"/ferry.jpg": (200, {"Content-Type": "image/jpeg"}, photo_bytes(320, 200))}
+    with listening("127.0.0.1", routes=picture) as internal:
+        urls = [internal.url("/ferry.jpg"), f"http://localhost:{internal.port}/ferry.jpg"]
+        for number, url in enumerate(urls):
+            document = with_picture_href(ninjs3(uri=f"urn:example:{number}"), url)
+            lines, _, failure = run_import(write(tmp_path, "item.json", document))
+            assert lines[0].endswith(f"picture photo1: cannot download {url} (address not public)")
+            assert_nothing_imported(failure)
+    assert internal.connections == 0
+
+
+def test_a_redirect_to_an_address_that_is_not_public_is_not_followed(tmp_path, settings):
+    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    picture = {"/ferry.jpg": (200, {"Content-Type": "image/jpeg"}, photo_bytes(320, 200))}
+    with listening("127.0.0.1", routes=picture) as internal:
+        moved = {"/ferry.jpg": (302, {"Location": internal.url("/ferry.jpg")}, b"")}
+        with listening("127.0.0.2", routes=moved) as wire:
+            document = with_picture_href(ninjs3(), wire.url("/ferry.jpg"))
+            lines, _, failure = run_import(write(tmp_path, "item.json", document))
+    assert "(address not public)" in lines[0]
+    assert_nothing_imported(failure)
+    assert internal.connections == 0
 
 
 def test_round_trip_export_import_export(client, story, tmp_path, wire_server, settings):
@@ -566,6 +682,92 @@ def test_a_bad_second_picture_leaves_no_story_photo_or_file(tmp_path, section):
     assert not Article.objects.exists()
     assert not Photo.objects.exists()
     assert stored_files() == []
+
+
+@pytest.fixture
+def wire_folder(tmp_path):
+    """(the document's folder, a folder beside it holding a good picture)."""
+    wire, private = tmp_path / "wire", tmp_path / "private"
+    wire.mkdir()
+    private.mkdir()
+    picture_file(private, "secret.jpg")
+    (wire / "link.jpg").symlink_to(private / "secret.jpg")
+    (wire / "sub").mkdir()
+    (wire / "sub" / "up.jpg").symlink_to("../../private/secret.jpg")
+    return wire, private
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "../private/secret.jpg",
+        "sub/../../private/secret.jpg",
+        "{private}/secret.jpg",
+        "file://{private}/secret.jpg",
+        "file://localhost{private}/secret.jpg",
+        "link.jpg",
+        "sub/up.jpg",
+        "../../../../../../../../etc/passwd",
+        "/etc/passwd",
+        "/etc/shadow",
+        "file:///etc/hostname",
+        "/nonexistent/photo.jpg",
+        "/dev/zero",
+        "/proc/self/environ",
+    ],
+)
+def test_pictures_outside_the_documents_folder_are_refused_without_saying_what_is_there(
+    wire_folder, href
+):
+    wire, private = wire_folder
+    href = href.format(private=private)
+    lines, _, failure = run_import(write(wire, "item.json", with_picture_href(ninjs3(), href)))
+    assert lines == [
+        f"{wire / 'item.json'}: error: picture photo1: {href} is outside the allowed folders "
+        "(the document's folder and --pictures-from)"
+    ]
+    assert_nothing_imported(failure)
+
+
+def test_pictures_from_a_folder_named_on_the_command_line(wire_folder):
+    wire, private = wire_folder
+    for number, href in enumerate(
+        [str(private / "secret.jpg"), (private / "secret.jpg").as_uri(), "../private/secret.jpg"]
+    ):
+        document = with_picture_href(ninjs3(uri=f"urn:example:{number}"), href)
+        lines, _, failure = run_import(write(wire, "item.json", document), pictures_from=[private])
+        assert failure is None, lines
+    assert Photo.objects.count() == 3
+
+
+def test_pictures_inside_the_folder_that_are_not_regular_files_are_not_read(wire_folder):
+    wire, _ = wire_folder
+    (wire / "folder.jpg").mkdir()
+    os.mkfifo(wire / "pipe.jpg")  # opening it for reading would wait for a writer
+    for href, folders in [("folder.jpg", []), ("pipe.jpg", []), ("/dev/zero", ["/dev"])]:
+        lines, _, failure = run_import(
+            write(wire, "item.json", with_picture_href(ninjs3(), href)), pictures_from=folders
+        )
+        assert lines[0].endswith(f"error: picture photo1: {href} is not a regular file"), lines
+        assert_nothing_imported(failure)
+
+
+def test_a_local_picture_is_read_up_to_the_upload_limit(tmp_path, settings):
+    (tmp_path / "big.jpg").write_bytes(noisy_jpeg())
+    settings.PHOTO_MAX_UPLOAD_BYTES = 20_000
+    document = with_picture_href(ninjs3(), "big.jpg")
+    lines, _, failure = run_import(write(tmp_path, "item.json", document))
+    assert lines[0].endswith("error: picture photo1: big.jpg is larger than 19.5\xa0KB"), lines
+    assert_nothing_imported(failure)
+
+
+def test_pictures_from_must_be_a_folder(tmp_path):
+    with pytest.raises(CommandError, match=r"--pictures-from .*missing: not a folder"):
+        call_command(
+            "import_ninjs",
+            str(write(tmp_path, "x.json", ninjs3())),
+            pictures_from=[tmp_path / "missing"],
+        )
 
 
 def test_publishing_without_a_section_is_refused(tmp_path):

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from reversion.models import Version
 
 from articles.models import Article
@@ -92,6 +93,23 @@ class TestPermissionMatrix:
             story.refresh_from_db()
             assert story.headline != "Defaced"
             assert response.status_code in (302, 403)
+
+    def test_reporter_opens_a_story_they_may_only_view_read_only(self, reporter):
+        live = make_article(headline="Own story, now live", created_by=reporter)
+        others = make_article(
+            headline="A colleague’s draft",
+            status=Article.Status.DRAFT,
+            created_by=make_staff("Reporters"),
+        )
+        client = desk_for(reporter)
+        for story in (live, others):
+            response = client.get(change_url(story))
+            html = response.content.decode()
+            assert response.status_code == 200
+            assert story.headline in html
+            assert 'name="headline"' not in html and 'name="_save"' not in html
+            # The form's own inputs are not part of the story: nothing to show.
+            assert "Loaded version" not in html and "Substantive update" not in html
 
     def test_reporter_cannot_publish_by_crafted_post_to_own_draft(self, reporter):
         draft = make_article(status=Article.Status.DRAFT, created_by=reporter)
@@ -274,6 +292,95 @@ class TestRevisions:
         story.refresh_from_db()
         assert story.headline == "Second headline"
         assert story.body == "<p>Old paragraph.</p>"
+
+    @staticmethod
+    def draft_then_published(reporter, editor, headline="Ferry timetable cut"):
+        """A reporter's story saved as a draft, then published by an editor: two versions."""
+        slug = slugify(headline)
+        form = article_form(make_section(), headline=headline, slug=slug, status="draft")
+        desk_for(reporter).post(reverse("admin:articles_article_add"), form)
+        story = Article.objects.get(slug=slug)
+        desk_for(editor).post(
+            CHANGELIST, {"action": "publish_selected", "_selected_action": [story.pk]}
+        )
+        story.refresh_from_db()
+        assert story.is_published
+        return story
+
+    @pytest.mark.parametrize(
+        ("route", "refused"), [("revision", 403), ("recover", 404), ("restore", 403)]
+    )
+    def test_reporter_cannot_take_a_published_story_back_to_their_draft(
+        self, reporter, editor, route, refused
+    ):
+        story = self.draft_then_published(reporter, editor)
+        draft = Version.objects.get_for_object(story).last()
+        assert draft.field_dict["status"] == Article.Status.DRAFT
+        url = {
+            "revision": reverse("admin:articles_article_revision", args=[story.pk, draft.pk]),
+            "recover": reverse("admin:articles_article_recover", args=[draft.pk]),
+            "restore": reverse("admin:articles_article_restore", args=[story.pk, draft.pk]),
+        }[route]
+        # What the reporter would send back: the story rewritten, as a draft.
+        crafted = edit_data(desk_for(editor), story, headline="Defaced", status="draft")
+        del crafted["loaded_version"]
+        client = desk_for(reporter)
+        assert client.get(url).status_code == refused
+        assert client.post(url, crafted).status_code == refused
+        story.refresh_from_db()
+        assert (story.status, story.headline) == ("published", "Ferry timetable cut")
+        assert story.is_published
+        assert Version.objects.get_for_object(story).count() == 2
+
+    def test_reporter_reverts_their_own_draft_through_its_history(self, reporter):
+        client = desk_for(reporter)
+        client.post(
+            reverse("admin:articles_article_add"), article_form(make_section(), status="draft")
+        )
+        story = Article.objects.get()
+        client.post(change_url(story), edit_data(client, story, headline="Second thoughts"))
+        first = Version.objects.get_for_object(story).last()
+        url = reverse("admin:articles_article_revision", args=[story.pk, first.pk])
+        _, fields = form_fields(client.get(url).content.decode(), "article_form")
+        assert fields["headline"] == "Ferry timetable cut"
+        assert client.post(url, fields).status_code == 302
+        story.refresh_from_db()
+        assert (story.status, story.headline) == ("draft", "Ferry timetable cut")
+
+    @pytest.mark.parametrize(
+        ("whose", "status", "recovered"),
+        [
+            ("own", "draft", True),
+            ("own", "published", False),
+            ("colleague", "draft", False),
+        ],
+    )
+    def test_recovering_a_deleted_story_follows_the_add_form(
+        self, reporter, editor, whose, status, recovered
+    ):
+        author = reporter if whose == "own" else make_staff("Reporters")
+        desk_for(author).post(
+            reverse("admin:articles_article_add"), article_form(make_section(), status="draft")
+        )
+        story = Article.objects.get()
+        if status == "published":
+            desk_for(editor).post(
+                CHANGELIST, {"action": "publish_selected", "_selected_action": [story.pk]}
+            )
+        delete = reverse("admin:articles_article_delete", args=[story.pk])
+        assert desk_for(editor).post(delete, {"post": "yes"}).status_code == 302
+        deleted = Version.objects.get_deleted(Article).get()
+        url = reverse("admin:articles_article_recover", args=[deleted.pk])
+        client = desk_for(reporter)
+        page = client.get(url)
+        assert page.status_code == (200 if recovered else 403)
+        if recovered:
+            _, fields = form_fields(page.content.decode(), "article_form")
+        else:
+            fields = article_form(make_section(), status="draft")
+        assert client.post(url, fields).status_code == (302 if recovered else 403)
+        assert Article.objects.filter(pk=story.pk, status="draft").exists() == recovered
+        assert Article.objects.filter(pk=story.pk).exists() == recovered
 
     def test_second_editor_is_told_the_story_changed_underneath(self, editor):
         story = make_article(headline="Original")

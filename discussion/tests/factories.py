@@ -3,12 +3,14 @@
 import itertools
 import re
 import uuid
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from discussion.models import ReaderProfile
+from discussion.models import CommentModeration, ReaderProfile
 from discussion.services import post_comment
 from newsroom.tests.forms import form_fields
 
@@ -25,6 +27,20 @@ def make_reader(*, display_name=None, email=None, verified=True, status="normal"
     ReaderProfile.objects.create(
         user=user, display_name=display_name or f"Reader {number}", status=status, **profile
     )
+    return user
+
+
+def make_reader_in_good_standing(**fields):
+    """A reader whose reports count: a confirmed account, a week old, with an approved comment."""
+    from articles.tests.factories import make_article
+
+    user = make_reader(**fields)
+    get_user_model().objects.filter(pk=user.pk).update(
+        date_joined=timezone.now() - timedelta(days=7)
+    )
+    user.refresh_from_db()
+    comment = add_comment(make_article(), user, "An earlier, approved comment.")
+    CommentModeration.objects.filter(comment=comment).update(state="published")
     return user
 
 

@@ -29,11 +29,20 @@ def queue_form(desk, **params):
     return html, comment_form(html, form_id="changelist-form")[1]
 
 
-def click(desk, comment, button, **extra):
-    html, fields = queue_form(desk)
+def click(desk, comment, button, params=None, referer=QUEUE, **extra):
+    """Press a row's button on the queue page (with these filters), as a browser would."""
+    html, fields = queue_form(desk, **(params or {}))
     url = reverse(f"admin:discussion_{button}", args=[comment.pk])
     assert f'formaction="{url}"' in html
-    return desk.post(url, {**fields, **extra}, HTTP_REFERER=QUEUE)
+    return desk.post(url, {**fields, **extra}, HTTP_REFERER=referer)
+
+
+def reason_field(comment):
+    return f"comment-{comment.pk}-reason"
+
+
+def messages_after(desk, response):
+    return desk.get(response["Location"]).content.decode()
 
 
 def test_queue_shows_pending_first_with_rule_and_author_history(desk):
@@ -70,7 +79,7 @@ def test_one_click_reject_with_a_reason_shown_to_the_author(desk):
     story = make_article()
     author = make_reader()
     held = add_comment(story, author, "Buy cheap watches")
-    click(desk, held, "reject", **{f"reason_{held.pk}": "Spam or advertising."})
+    click(desk, held, "reject", **{reason_field(held): "Spam or advertising."})
     held.refresh_from_db()
     assert held.is_removed and not held.is_public
     assert held.moderation.reason == "Spam or advertising."
@@ -78,6 +87,58 @@ def test_one_click_reject_with_a_reason_shown_to_the_author(desk):
     reader.force_login(author)
     mine = reader.get(reverse("discussion:my-comments")).content.decode()
     assert "Removed" in mine and "Spam or advertising." in mine
+
+
+def test_a_reason_the_decision_log_cannot_hold_is_refused_and_nothing_changes(desk):
+    held = add_comment(make_article(), make_reader(), "Held for review")
+    response = click(desk, held, "reject", **{reason_field(held): "x" * 462})
+    assert response["Location"] == QUEUE
+    page = messages_after(desk, response)
+    assert "A reason can be up to 300 characters; this one has 462." in page
+    moderation = CommentModeration.objects.get(comment=held)
+    assert (moderation.state, moderation.decided_by) == ("pending", None)
+
+
+def test_a_moderators_own_words_within_the_limit_are_kept(desk):
+    held = add_comment(make_article(), make_reader(), "Held for review")
+    reason = "Names a juror. " + "y" * 285
+    click(desk, held, "reject", **{reason_field(held): reason})
+    moderation = CommentModeration.objects.get(comment=held)
+    assert (moderation.state, moderation.reason) == ("removed", reason)
+
+
+def test_a_decision_returns_to_the_desk_page_it_was_made_on(desk):
+    held = add_comment(make_article(), make_reader(), "Held for review")
+    response = click(desk, held, "approve", params={"moderation__state__exact": "pending"})
+    assert response["Location"] == QUEUE + "?moderation__state__exact=pending"
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)", ""]
+)
+def test_a_decision_never_redirects_off_the_site(desk, next_url):
+    held = add_comment(make_article(), make_reader(), "Held for review")
+    # The Referer is the browser's to send, or anyone's who links here: it is never followed.
+    response = click(desk, held, "approve", next=next_url, referer=next_url or "https://x.example/")
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+
+
+def test_bulk_reject_refuses_a_reason_too_long_to_keep(desk):
+    comments = [add_comment(make_article(), make_reader(), f"Comment {n}") for n in range(2)]
+    _, fields = queue_form(desk)
+    response = desk.post(
+        QUEUE,
+        {
+            **fields,
+            "action": "reject_selected",
+            "reason": "z" * 462,
+            "_selected_action": [c.pk for c in comments],
+        },
+        follow=True,
+    )
+    assert "A reason can be up to 300 characters; this one has 462." in response.content.decode()
+    assert set(CommentModeration.objects.values_list("state", flat=True)) == {"pending"}
 
 
 def test_ban_author_bans_records_history_and_removes_the_comment(desk):

@@ -124,12 +124,33 @@ def test_reader_always_reviewed_is_held():
     assert (result.action, result.rule) == (Action.HOLD, Rule.PREMODERATE_READER)
 
 
-def test_trusted_reader_skips_every_hold():
+@pytest.mark.parametrize(
+    ("rules", "story", "rule"),
+    [
+        ({"premoderate_all": True}, {}, Rule.PREMODERATE_SITE),
+        (
+            {},
+            {"section": Section(name="Courts", premoderate_comments=True)},
+            Rule.PREMODERATE_SECTION,
+        ),
+        ({}, {"premoderate_comments": True}, Rule.PREMODERATE_ARTICLE),
+    ],
+    ids=["site", "section", "story"],
+)
+def test_premoderation_holds_trusted_readers_too(rules, story, rule):
+    result = verdict(
+        rules=policy(**rules),
+        who=reader(ReaderProfile.Status.TRUSTED),
+        story=Article(**{"section": Section(name="World", premoderate_comments=False), **story}),
+    )
+    assert (result.action, result.rule) == (Action.HOLD, rule)
+
+
+def test_trusted_reader_skips_the_first_comment_link_and_suspect_word_holds():
     result = verdict(
         "hoax https://a.example https://b.example https://c.example",
-        rules=policy(premoderate_all=True, hold_first_comments=True, suspect_words="hoax"),
+        rules=policy(hold_first_comments=True, suspect_words="hoax"),
         who=reader(ReaderProfile.Status.TRUSTED),
-        story=article(premoderate_comments=True),
         approved_before=False,
     )
     assert (result.action, result.rule) == (Action.PUBLISH, Rule.TRUSTED)
@@ -161,3 +182,9 @@ class TestClosing:
     def test_comments_switched_off(self):
         story = self.story(0, comments_enabled=False)
         assert closed_reason(story, policy(), self.now) == "Comments are closed for this story."
+
+    def test_retracted_story_is_closed_whatever_its_age(self):
+        story = self.story(0, status=Article.Status.RETRACTED, comments_close_after_days=0)
+        assert closed_reason(story, policy(), self.now) == (
+            "Comments are closed: this story was retracted."
+        )

@@ -1,16 +1,19 @@
-"""Following a discussion: reply emails through django-comments-xtd, with a working mute link."""
+"""Following a discussion: emails that say what happened, with a working mute link."""
 
+import logging
 import re
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
 from discussion.services import approve_comment
+from newsroom.tests.live import free_port
 
-from .factories import add_comment, make_moderator, make_reader
+from .factories import add_comment, make_moderator, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +44,51 @@ def test_follower_is_emailed_about_new_comments_and_can_mute(django_capture_on_c
     assert len(mail.outbox) == 1
 
 
+class TestWhatTheEmailSays:
+    """Each follower is told what happened: a reply to them, a reply to someone else, or a
+    new comment on the story."""
+
+    @pytest.fixture
+    def discussion(self, django_capture_on_commit_callbacks):
+        story = make_article(headline="Harbour dredging starts")
+        answered = make_reader(display_name="Answered", status="trusted")
+        bystander = make_reader(display_name="Bystander", status="trusted")
+        with django_capture_on_commit_callbacks(execute=True):
+            first = add_comment(story, answered, "Will it disturb the seals?", follow=True)
+            add_comment(story, bystander, "Following this one.", follow=True)
+        mail.outbox.clear()
+        return story, first, answered, bystander
+
+    def sent_to(self, user):
+        (message,) = [m for m in mail.outbox if m.to == [user.email]]
+        return message
+
+    def test_reply_to_a_followers_comment(self, discussion, django_capture_on_commit_callbacks):
+        story, first, answered, bystander = discussion
+        with django_capture_on_commit_callbacks(execute=True):
+            add_comment(story, make_reader(display_name="Ecologist", status="trusted"),
+                        "They moved to the north pier.", parent=first)  # fmt: skip
+        to_author = self.sent_to(answered)
+        assert to_author.subject == "Ecologist replied to your comment on “Harbour dredging starts”"
+        assert "Ecologist replied to your comment on “Harbour dredging starts”:" in to_author.body
+        to_other = self.sent_to(bystander)
+        assert to_other.subject == "A new reply in the discussion of “Harbour dredging starts”"
+        assert "replied to your comment" not in to_other.body
+        assert "Ecologist replied to Answered in the discussion of" in to_other.body
+
+    def test_new_top_level_comment(self, discussion, django_capture_on_commit_callbacks):
+        story, _, answered, bystander = discussion
+        with django_capture_on_commit_callbacks(execute=True):
+            add_comment(story, make_reader(display_name="Skipper", status="trusted"),
+                        "The channel was silting up for years.")  # fmt: skip
+        assert len(mail.outbox) == 2
+        for follower in (answered, bystander):
+            message = self.sent_to(follower)
+            assert message.subject == "A new comment on “Harbour dredging starts”"
+            assert "Skipper commented on “Harbour dredging starts”:" in message.body
+            assert "replied" not in message.body
+
+
 def test_held_comment_notifies_followers_only_once_approved(django_capture_on_commit_callbacks):
     story = make_article()
     follower = make_reader(status="trusted")
@@ -58,3 +106,48 @@ def test_held_comment_notifies_followers_only_once_approved(django_capture_on_co
 def test_mute_link_that_was_tampered_with_is_rejected():
     response = Client().get("/comments/mute/not-a-real-key/")
     assert response.status_code == 400
+
+
+class TestMailServerDown:
+    """The comment is stored and the reader or moderator gets their answer; the failure is
+    logged. The emails are sent after the commit, so these tests commit for real."""
+
+    pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+    @pytest.fixture(autouse=True)
+    def smtp_refused(self, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 5
+
+    @pytest.fixture
+    def followed_story(self):
+        story = make_article()
+        add_comment(story, make_reader(status="trusted"), "Following this.", follow=True)
+        return story
+
+    def failures_logged(self, caplog):
+        return [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
+
+    def test_a_published_comment_is_acknowledged(self, followed_story, caplog):
+        client = Client(raise_request_exception=False)
+        client.force_login(make_reader(status="trusted"))
+        response = post_through_form(client, followed_story, "Posted while mail is down.")
+        assert response.status_code == 302
+        assert CommentModeration.objects.get(
+            comment__comment="Posted while mail is down."
+        ).state == ("published")
+        (failure,) = self.failures_logged(caplog)
+        assert "could not email" in failure.getMessage().lower()
+
+    def test_a_moderators_approval_is_acknowledged(self, followed_story, caplog):
+        held = add_comment(followed_story, make_reader(), "Held, then approved.")
+        desk = Client(raise_request_exception=False)
+        desk.force_login(make_moderator())
+        queue = reverse("admin:django_comments_xtd_xtdcomment_changelist")
+        response = desk.post(reverse("admin:discussion_approve", args=[held.pk]), {"next": queue})
+        assert response.status_code == 302
+        held.refresh_from_db()
+        assert held.is_public and held.moderation.state == "published"
+        assert len(self.failures_logged(caplog)) == 1

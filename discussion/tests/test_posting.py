@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from articles.models import Article
 from articles.tests.factories import make_article
 from discussion.forms import CommentForm
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
@@ -128,6 +129,23 @@ def test_post_to_a_story_with_comments_off_is_refused(client, regular, story):
     assert not stored(story).exists()
 
 
+def test_retracted_story_takes_no_comments(client, regular, story):
+    action, fields = comment_form(client.get(story.get_absolute_url()).content.decode())
+    story.status = Article.Status.RETRACTED
+    story.retraction_note = "The figures were wrong."
+    story.save()
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert "Comments are closed: this story was retracted." in page
+    assert 'id="comment-form"' not in page
+    # A form opened before the retraction is refused too, with the text kept.
+    fields["comment"] = "Posted after the retraction."
+    response = client.post(action, fields)
+    assert response.status_code == 403
+    assert "Comments are closed: this story was retracted." in response.content.decode()
+    assert "Posted after the retraction." in response.content.decode()
+    assert not stored(story).exists()
+
+
 @pytest.mark.parametrize(
     ("status", "until", "message"),
     [
@@ -213,6 +231,20 @@ def test_reply_to_a_hidden_comment_is_refused(client, regular, story):
     response = client.post(action, fields)
     assert response.status_code == 403
     assert not stored(story).filter(comment="Answering").exists()
+
+
+def test_a_pre_moderated_story_holds_a_trusted_readers_comment(client):
+    """A legally sensitive story is held in full: trust does not skip pre-moderation."""
+    trusted = make_reader(status=ReaderProfile.Status.TRUSTED)
+    client.force_login(trusted)
+    story = make_article(premoderate_comments=True)
+    response = post_through_form(client, story, "About the defendant...")
+    assert (
+        "Comments on this story are reviewed" in client.get(response["Location"]).content.decode()
+    )
+    comment = stored(story).get()
+    assert (comment.moderation.state, comment.moderation.rule) == ("pending", "premoderate_article")
+    assert "About the defendant" not in Client().get(story.get_absolute_url()).content.decode()
 
 
 def test_banned_word_comment_is_removed_and_the_reader_told_why(client, regular, story):

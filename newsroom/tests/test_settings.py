@@ -57,6 +57,34 @@ def test_production_starts_when_configured():
     assert result.returncode == 0, result.stderr
 
 
+PRODUCTION = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "news.example.org"}
+
+
+@pytest.mark.parametrize(
+    "networks", ["127.0.0.0/8", "0.0.0.0/0", "10.0.0.0/8,169.254.169.254/32", "::1/128"]
+)
+def test_production_refuses_to_let_outbound_requests_reach_this_machine_or_metadata(networks):
+    result = run_manage("check", **PRODUCTION, NEWSROOM_OUTBOUND_ALLOWED_NETWORKS=networks)
+    assert result.returncode != 0
+    assert "NEWSROOM_OUTBOUND_ALLOWED_NETWORKS" in result.stderr
+    assert "includes loopback, 0.0.0.0 or link-local addresses" in result.stderr
+
+
+def test_outbound_requests_may_reach_an_intranet_network_named_exactly():
+    out = django_shell(
+        "from django.conf import settings; print(settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS)",
+        **PRODUCTION,
+        NEWSROOM_OUTBOUND_ALLOWED_NETWORKS="10.20.0.0/16,fd00:20::/64",
+    )
+    assert out == "['10.20.0.0/16', 'fd00:20::/64']"
+    typo = run_manage("check", **PRODUCTION, NEWSROOM_OUTBOUND_ALLOWED_NETWORKS="10.20.0/16")
+    assert typo.returncode != 0
+    assert "“10.20.0/16” is not a network" in typo.stderr
+    # A developer's wire server on this machine.
+    local = run_manage("check", DJANGO_DEBUG="1", NEWSROOM_OUTBOUND_ALLOWED_NETWORKS="127.0.0.1")
+    assert local.returncode == 0, local.stderr
+
+
 def test_debug_mode_starts_with_no_configuration_and_uses_console_email():
     out = django_shell(
         "from django.conf import settings; print(settings.DEBUG, settings.EMAIL_BACKEND)",

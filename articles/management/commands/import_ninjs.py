@@ -1,4 +1,4 @@
-"""python manage.py import_ninjs PATH [PATH…] [--publish] [--section SLUG]"""
+"""python manage.py import_ninjs PATH [PATH…] [--publish] [--section SLUG] [--pictures-from DIR]"""
 
 import logging
 from pathlib import Path
@@ -33,17 +33,28 @@ class Command(BaseCommand):
             "--section", metavar="SLUG", help="Put the stories in this section (needed to publish "
             "items whose genres name no section of this site)."
         )  # fmt: skip
+        parser.add_argument(
+            "--pictures-from", metavar="DIR", type=Path, action="append", default=[],
+            help="Also read pictures on disk from this folder (repeat for several). Without "
+            "it, only the JSON file's own folder and its subfolders are read.",
+        )  # fmt: skip
 
-    def handle(self, *args, paths, publish, section, **options):
+    def handle(self, *args, paths, publish, section, pictures_from, **options):
         chosen = None
         if section:
             chosen = Section.objects.filter(slug=section).first()
             if chosen is None:
                 raise CommandError(f"No section with the slug “{section}”.")
+        for folder in pictures_from:
+            if not folder.is_dir():
+                raise CommandError(f"--pictures-from {folder}: not a folder.")
         failures = items = 0
         show_progress = len(paths) > PROGRESS_FROM
         for number, path in enumerate(paths, start=1):
-            for label, outcome in self._import_file(path, publish=publish, section=chosen):
+            outcomes = self._import_file(
+                path, publish=publish, section=chosen, pictures_from=pictures_from
+            )
+            for label, outcome in outcomes:
                 items += 1
                 if isinstance(outcome, NinjsError):
                     failures += 1
@@ -58,7 +69,7 @@ class Command(BaseCommand):
         if failures:
             raise CommandError(f"{failures} of {items} items were not imported.")
 
-    def _import_file(self, path, *, publish, section):
+    def _import_file(self, path, *, publish, section, pictures_from):
         try:
             documents = read_items(path)
         except NinjsError as error:
@@ -69,7 +80,13 @@ class Command(BaseCommand):
             try:
                 yield (
                     label,
-                    import_item(document, base=path.parent, publish=publish, section=section),
+                    import_item(
+                        document,
+                        base=path.parent,
+                        pictures_from=pictures_from,
+                        publish=publish,
+                        section=section,
+                    ),
                 )
             except NinjsError as error:
                 yield label, error

@@ -25,6 +25,7 @@ from articles.models import (
 )
 from discussion.bulk import SYNTHETIC_REASON, add_published_comments, skewed_counts
 from discussion.models import CommentModeration, ReaderProfile
+from discussion.names import name_skeleton
 from discussion.services import comments_on, post_comment
 from photos.models import Photo
 from photos.services import create_photo_from_upload
@@ -253,9 +254,11 @@ class Command(BaseCommand):
             for name in wanted
             if name not in have
         )
+        named = [(user, user.username.replace("-", " ").title()) for user in users]
+        # bulk_create skips save(), which derives each name's look-alike skeleton.
         ReaderProfile.objects.bulk_create(
-            ReaderProfile(user=user, display_name=user.username.replace("-", " ").title())
-            for user in users
+            ReaderProfile(user=user, display_name=name, name_skeleton=name_skeleton(name))
+            for user, name in named
         )
         readers = list(ReaderProfile.objects.filter(user__username__in=wanted))
         stories = list(Article.objects.published().order_by("pk").values_list("pk", flat=True))
