@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -27,6 +28,8 @@ from .services import (
     can_publish,
     mark_updated,
     publish_article,
+    record_slug_change,
+    revoke_preview_links,
     save_author,
     schedule_article,
     submit_for_review,
@@ -194,12 +197,21 @@ class ArticleAdmin(VersionAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "tags"]
-    readonly_fields = ["first_published_at", "created_at", "modified_at", "preview_link"]
+    readonly_fields = [
+        "former_addresses",
+        "first_published_at",
+        "created_at",
+        "modified_at",
+        "preview_link",
+    ]
     inlines = [BylineInline, PhotoPlacementInline, CitationInline, CorrectionInline]
     actions = ["submit_selected", "publish_selected", "schedule_selected", "unpublish_selected"]
     change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
+        (
+            None,
+            {"fields": ["kicker", "headline", "slug", "former_addresses", "standfirst", "body"]},
+        ),
         ("Where it appears", {"fields": ["section", "tags", "dateline", "featured"]}),
         (
             "Publication",
@@ -273,6 +285,8 @@ class ArticleAdmin(VersionAdmin):
         if not can_publish(request.user) and obj.status not in REPORTER_STATUSES:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
+        if change:
+            record_slug_change(article=obj, previous_slug=form.initial["slug"])
         if form.cleaned_data.get("substantive_update"):
             mark_updated(article=obj)
 
@@ -300,17 +314,55 @@ class ArticleAdmin(VersionAdmin):
     def author_names(self, article):
         return ", ".join(b.author.name for b in article.bylines.all())
 
+    @admin.display(description="Old addresses")
+    def former_addresses(self, article):
+        if not article.pk:
+            return "—"
+        slugs = [former.get_absolute_url() for former in article.former_slugs.all()]
+        if not slugs:
+            return "—"
+        return format_html(
+            "{}<br>Readers who follow these are sent on to the story's current address.",
+            ", ".join(slugs),
+        )
+
     @admin.display(description="Preview link")
     def preview_link(self, article):
-        if not article.pk or article.is_published:
+        if not article.pk or not article.is_previewable:
             return "—"
         url = preview_path(article)
+        # A button of the story form (forms cannot nest) that posts it elsewhere.
         return format_html(
             '<a href="{}" target="_blank">{}</a><br>Anyone with this link can read the '
-            "story as it will look, for 7 days; no account needed.",
+            "story as it will look, without an account, for 7 days or until it goes live. "
+            '<button type="submit" formaction="{}" formmethod="post" formnovalidate>'
+            "Revoke preview links</button> ends this link and every one handed out before, "
+            "and gives a new one (changes not saved on this page are lost).",
             url,
             url,
+            reverse("admin:articles_article_revoke_previews", args=[article.pk]),
         )
+
+    def revoke_previews_view(self, request, pk):
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        with reversion.create_revision():
+            revoke_preview_links(article=article, by=request.user)
+            reversion.add_to_revision(article)
+            reversion.set_user(request.user)
+            reversion.set_comment("Preview links revoked; the story has a new one.")
+        self.message_user(
+            request, "The preview links handed out so far no longer work; the new link is below."
+        )
+        return redirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def reversion_register(self, model, **kwargs):
+        # Restoring a version must not bring revoked preview links back: versions
+        # leave the key out, and a restored story gets a new one.
+        if model is Article:
+            kwargs["exclude"] = ["preview_key"]
+        super().reversion_register(model, **kwargs)
 
     @admin.action(description="Submit selected drafts for review")
     def submit_selected(self, request, queryset):
@@ -366,6 +418,11 @@ class ArticleAdmin(VersionAdmin):
                 name="articles_article_compare",
             ),
             path(
+                "<int:pk>/revoke-preview-links/",
+                self.admin_site.admin_view(require_POST(self.revoke_previews_view)),
+                name="articles_article_revoke_previews",
+            ),
+            path(
                 "<int:pk>/restore/<int:version_id>/",
                 self.admin_site.admin_view(self.restore_view),
                 name="articles_article_restore",
@@ -402,8 +459,14 @@ class ArticleAdmin(VersionAdmin):
         if request.method != "POST":
             raise PermissionDenied
         self._check_restore(request, version, current=article)
+        previous_slug = article.slug
         with reversion.create_revision():
             version.revision.revert(delete=True)
+            # Reverting writes the rows as stored, bypassing save(): the search
+            # document (retraction, body, captions) and old addresses follow here.
+            Article.objects.filter(pk=pk).refresh_search_vectors()
+            article.refresh_from_db()
+            record_slug_change(article=article, previous_slug=previous_slug)
             reversion.set_user(request.user)
             reversion.set_comment(
                 f"Restored the version of {version.revision.date_created:%d %b %Y %H:%M}."
@@ -419,7 +482,13 @@ class ArticleAdmin(VersionAdmin):
             raise Http404("No such story.")
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
         self._check_restore(request, version, current=article)
-        return super().revision_view(request, object_id, version_id, extra_context)
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if response.status_code == 302:
+            # Saved as reverted: the change form saw the version's slug as the story's
+            # own, so the address the story leaves is recorded here.
+            reverted = Article.objects.get(pk=article.pk)
+            record_slug_change(article=reverted, previous_slug=article.slug)
+        return response
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)

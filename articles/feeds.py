@@ -133,7 +133,7 @@ class StoriesFeed(Feed):
 
     def item_categories(self, article):
         section = [article.section.name] if article.section else []
-        return [*section, *(tag.name for tag in article.tags.all())]
+        return [*section, *(tag.name for tag in article.shown_tags)]
 
     def item_enclosures(self, article):
         image = article.feed_image

@@ -1,3 +1,4 @@
+import secrets
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -8,7 +9,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +27,9 @@ from newsroom import outbound
 
 from . import search as searching
 from .html import has_text, link_citations, sanitize_body, split_blocks
+
+# Editors hold it: they publish, and read every story wherever it stands.
+PUBLISH_PERMISSION = "articles.publish_article"
 
 # What the body editor offers; the sanitizer (BODY_TAGS) keeps the same set.
 BODY_EDITOR_EXTENSIONS = {
@@ -82,6 +94,10 @@ class WebURLField(models.URLField):
 def validate_not_blank(value):
     if not value.strip():
         raise ValidationError("This cannot be only spaces.")
+
+
+def new_preview_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Section(models.Model):
@@ -187,6 +203,15 @@ class ArticleQuerySet(models.QuerySet):
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now), publish_at__lte=now
         )
 
+    def previewable(self):
+        """Stories a preview link may show: not live yet (draft, in review, scheduled or
+        embargoed). Published, unpublished and retracted stories have no preview."""
+        now = timezone.now()
+        not_due = Q(publish_at__gt=now) | Q(embargo_until__gt=now)
+        return self.filter(
+            Q(status__in=Article.PREVIEW_STATUSES) | Q(not_due, status=Article.Status.PUBLISHED)
+        )
+
     def next_release(self):
         """When the next scheduled story goes live or embargo lifts (None if nothing waits)."""
         # Two index range scans that stop at the first row; one aggregate
@@ -206,11 +231,25 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Published stories, plus every story for staff who can edit them (to preview)."""
-        # is_staff first: it spares readers the two permission queries.
-        if user.is_staff and user.has_perm("articles.change_article"):
+        """What `user` may open at a story's address: published stories; every story for
+        editors; for a reporter, also the stories they started or are bylined on."""
+        # Staff status grants nothing here; desk permissions go only to staff, so
+        # checking it first spares readers the permission queries.
+        if not user.is_staff:
+            return self.published()
+        if user.has_perm(PUBLISH_PERMISSION):
             return self.all()
+        if user.has_perm("articles.view_article"):
+            return self.published() | self.started_or_bylined_by(user)
         return self.published()
+
+    def formerly_at(self, slug):
+        """The story that had this slug before its current one (see FormerSlug)."""
+        return self.filter(former_slugs__slug=slug)
+
+    def started_or_bylined_by(self, user):
+        bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | Exists(bylined))
 
     def in_section(self, section):
         return self.filter(section=section)
@@ -219,7 +258,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(bylines__author=author)
 
     def tagged(self, tag):
-        return self.filter(tags=tag)
+        # A hidden body hides its tags: the story leaves the tag's page and feed.
+        return self.filter(tags=tag).showing_body()
+
+    def showing_body(self):
+        return self.exclude(Article.BODY_HIDDEN)
 
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
@@ -252,12 +295,18 @@ class ArticleQuerySet(models.QuerySet):
         text = searching.clean_query(text)
         if searching.uses_full_text_search():
             return searching.full_text_matches(self, text)
-        return searching.substring_matches(self, text, PhotoPlacement)
+        return searching.substring_matches(
+            self, text, PhotoPlacement, body_hidden=Article.BODY_HIDDEN
+        )
 
     def refresh_search_vectors(self):
         """Recomputes the stored search document; PostgreSQL only (SQLite searches live)."""
         if searching.uses_full_text_search():
-            self.update(search_vector=searching.search_vector(PhotoPlacement))
+            self.update(
+                search_vector=searching.search_vector(
+                    PhotoPlacement, body_hidden=Article.BODY_HIDDEN
+                )
+            )
 
     def lead_story(self):
         """The story that opens the home page: the newest featured one, else the newest."""
@@ -317,6 +366,14 @@ class Article(models.Model):
         RETRACTED = "retracted", "Retracted"
 
     ONLINE_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
+    # What a preview link shows, with the published stories not due yet.
+    PREVIEW_STATUSES = (Status.DRAFT, Status.IN_REVIEW)
+    # A retraction that hides the body leaves readers the headline, standfirst,
+    # byline, notice and corrections; the body goes, and with it the photos,
+    # captions, tags and sources, from the page and every other output (lists,
+    # search, feeds, structured data, sitemaps, ninjs). The Python side of this
+    # condition is `shows_body`.
+    BODY_HIDDEN = Q(status=Status.RETRACTED, retraction_hides_body=True)
 
     kicker = models.CharField(
         max_length=60,
@@ -339,7 +396,9 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         help_text="The story's address, e.g. /articles/ferry-timetable-cut/. Filled from the "
-        "headline; lowercase letters, numbers and hyphens. Do not change it after publication.",
+        "headline; lowercase letters, numbers and hyphens. Changed after publication, the old "
+        "address keeps working: it redirects readers to the new one, and no other story can "
+        "take it.",
     )
     body = ProseEditorField(
         blank=True,
@@ -390,8 +449,10 @@ class Article(models.Model):
     retraction_hides_body = models.BooleanField(
         "hide the body when retracted",
         default=True,
-        help_text="A retracted story stays online with its notice; untick to keep the text "
-        "readable below the notice.",
+        help_text="A retracted story stays online with its notice, headline, standfirst and "
+        "corrections. Hiding the body takes it, its photos, tags and sources off the page, "
+        "search, feeds, sharing previews and the API; untick to keep them readable below "
+        "the notice.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -449,11 +510,19 @@ class Article(models.Model):
         help_text="The wire item this story was imported from (python manage.py import_ninjs); "
         "importing the same item again updates this story instead of adding a copy.",
     )
+    preview_key = models.CharField(
+        max_length=32,
+        default=new_preview_key,
+        editable=False,
+        help_text="Part of every preview link of the story; revoking the links gives a new "
+        "key, and the links handed out before stop working.",
+    )
     search_vector = SearchVectorField(
         null=True,
         editable=False,
         help_text="The words of the headline, standfirst, body and photo captions, weighted "
-        "for site search; recomputed on every save. Used on PostgreSQL only.",
+        "for site search (only the headline and standfirst while a retraction hides the "
+        "body); recomputed on every save. Used on PostgreSQL only.",
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -501,6 +570,19 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        if "slug" in (exclude or ()):
+            return
+        moved = FormerSlug.objects.filter(slug=self.slug).exclude(article_id=self.pk).first()
+        if moved is not None:
+            raise ValidationError(
+                {
+                    "slug": f"This address belonged to another story and redirects to "
+                    f"“{moved.article}”; choose another."
+                }
+            )
+
     def clean(self):
         if self.status == self.Status.RETRACTED and not self.retraction_note.strip():
             raise ValidationError(
@@ -526,12 +608,28 @@ class Article(models.Model):
         )
 
     @property
+    def is_previewable(self):
+        """A preview link shows the story (see ArticleQuerySet.previewable)."""
+        if self.status == self.Status.PUBLISHED:
+            return not self.is_published
+        return self.status in self.PREVIEW_STATUSES
+
+    @property
     def is_retracted(self):
         return self.status == self.Status.RETRACTED
 
     @property
     def shows_body(self):
+        """Readers get the body, its photos, tags and sources (see BODY_HIDDEN)."""
         return not (self.is_retracted and self.retraction_hides_body)
+
+    @property
+    def shown_tags(self):
+        return list(self.tags.all()) if self.shows_body else []
+
+    @property
+    def shown_citations(self):
+        return list(self.citations.all()) if self.shows_body else []
 
     @property
     def state_label(self):
@@ -547,6 +645,9 @@ class Article(models.Model):
 
     @property
     def lead_placement(self):
+        """The lead photo wherever the story is shown: page, cards, feeds, sharing tags."""
+        if not self.shows_body:
+            return None
         if hasattr(self, "lead_placements"):
             return self.lead_placements[0] if self.lead_placements else None
         return next((p for p in self.photo_placements.all() if p.is_lead), None)
@@ -572,6 +673,31 @@ class Article(models.Model):
             index = min(placement.after_block or len(segments), len(segments)) - 1
             segments[index].photos.append(placement)
         return segments
+
+
+class FormerSlug(models.Model):
+    """An address a published story had before its slug changed: it redirects to the story."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The old address (/articles/<slug>/ and its ninjs document) answers with a "
+        "permanent redirect to the story's current one, for whoever may open the story; no "
+        "other story can take it.",
+    )
+    retired_at = models.DateTimeField(
+        default=timezone.now, help_text="When the story left this address."
+    )
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
 
 @dataclass

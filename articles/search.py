@@ -31,7 +31,19 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -67,8 +79,12 @@ def terms_of(text: str) -> list[str]:
     return [word for word in words if word.lower() not in {"or", "and", "not"}][:MAX_TERMS]
 
 
-def search_vector(placement_model):
-    """The weighted document of a story; `placement_model` lets migrations pass theirs."""
+def search_vector(placement_model, *, body_hidden):
+    """The weighted document of a story: what readers can read of it.
+
+    Stories matching `body_hidden` (Article.BODY_HIDDEN) are found by their
+    headline and standfirst only. `placement_model` lets migrations pass theirs.
+    """
     captions = (
         placement_model.objects.filter(article=OuterRef("pk"))
         .values("article")
@@ -77,12 +93,16 @@ def search_vector(placement_model):
         )
         .values("text")
     )
+
+    def readable(text):
+        return Case(When(body_hidden, then=Value("")), default=text, output_field=TextField())
+
     config = settings.NEWSROOM_SEARCH_CONFIG
     return (
         SearchVector("headline", weight="A", config=config)
         + SearchVector("standfirst", weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-        + SearchVector(Subquery(captions), weight="D", config=config)
+        + SearchVector(readable(F("body")), weight="C", config=config)
+        + SearchVector(readable(Subquery(captions)), weight="D", config=config)
     )
 
 
@@ -167,11 +187,13 @@ class BestMatches(Sequence):
         return [loaded[pk] for pk in ids]
 
 
-def substring_matches(articles, text, placement_model):
-    """The stories containing every word of `text`, each with its `rank` (unordered)."""
+def substring_matches(articles, text, placement_model, *, body_hidden):
+    """The stories containing every word of `text` in what readers can read of them
+    (see search_vector), each with its `rank` (unordered)."""
     terms = terms_of(text)
     if not terms:
-        return articles.none()
+        # Only punctuation or operators: nothing matches, ranked like any match.
+        return articles.none().annotate(rank=Value(0))
     rank = Value(0)
     for term in terms:
         caption_match = Exists(
@@ -180,20 +202,24 @@ def substring_matches(articles, text, placement_model):
                 article=OuterRef("pk"),
             )
         )
-        anywhere = caption_match
-        for field, weight in WEIGHTS.items():
-            matches = Q(**{f"{field}__icontains": term})
+        places = [
+            (Q(headline__icontains=term), WEIGHTS["headline"]),
+            (Q(standfirst__icontains=term), WEIGHTS["standfirst"]),
+            (~body_hidden & Q(body__icontains=term), WEIGHTS["body"]),
+            (~body_hidden & caption_match, CAPTION_WEIGHT),
+        ]
+        anywhere = Q()
+        for matches, weight in places:
             anywhere |= matches
             rank += Case(When(matches, then=Value(weight)), default=0, output_field=IntegerField())
-        rank += Case(
-            When(caption_match, then=Value(CAPTION_WEIGHT)), default=0, output_field=IntegerField()
-        )
         articles = articles.filter(anywhere)
     return articles.annotate(rank=rank)
 
 
 def snippet(article, text) -> str:
     """A safe HTML excerpt of the story's body with the query's words in <mark>."""
+    if not article.shows_body:
+        return ""
     if hasattr(article, "search_headline"):
         marked = html.unescape(article.search_headline or "")
     else:

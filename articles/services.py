@@ -12,9 +12,7 @@ from django.utils import timezone
 
 from photos.services import portrait_from_upload
 
-from .models import Article, Author
-
-PUBLISH_PERMISSION = "articles.publish_article"
+from .models import PUBLISH_PERMISSION, Article, Author, FormerSlug, new_preview_key
 
 
 def can_publish(user) -> bool:
@@ -90,6 +88,31 @@ def submit_for_review(*, article: Article, by) -> Article:
         raise ValidationError("Only a draft can be submitted for review.")
     article.status = Article.Status.IN_REVIEW
     article.save(update_fields=["status", "modified_at"])
+    return article
+
+
+@transaction.atomic
+def record_slug_change(*, article: Article, previous_slug: str) -> None:
+    """After `article` was saved: if its slug changed and it has been published, the
+    previous slug becomes a former one, whose addresses redirect to the new slug."""
+    if article.slug == previous_slug:
+        return
+    # Back at an old address: it is the current one again.
+    article.former_slugs.filter(slug=article.slug).delete()
+    if article.first_published_at is not None:
+        FormerSlug.objects.update_or_create(
+            slug=previous_slug, article=article, defaults={"retired_at": timezone.now()}
+        )
+
+
+def revoke_preview_links(*, article: Article, by) -> Article:
+    """End every preview link handed out for the story; its desk page shows a new one."""
+    if not by.has_perm("articles.change_article"):
+        raise PermissionDenied("Only the story's editors and reporters can revoke its links.")
+    article.preview_key = new_preview_key()
+    # Not a save: the story itself is unchanged (no edit conflict for whoever has it
+    # open, no page to refresh).
+    Article.objects.filter(pk=article.pk).update(preview_key=article.preview_key)
     return article
 
 

@@ -25,9 +25,17 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Article.objects.published().newest_first().only("slug", "publish_at", "updated_at")
+        return (
+            Article.objects.published()
+            .newest_first()
+            .only("slug", "status", "publish_at", "updated_at", "modified_at")
+        )
 
     def lastmod(self, article):
+        # A retraction replaced the page (notice, body gone): crawlers should
+        # fetch it again, so search engines drop what it no longer says.
+        if article.is_retracted:
+            return article.modified_at
         return article.updated_at if article.shows_updated else article.publish_at
 
 
@@ -58,7 +66,10 @@ class AuthorSitemap(Sitemap):
 
 
 class NewsSitemap(ArticleSitemap):
-    """Google News: stories published in the last two days, at most 1,000."""
+    """Google News: stories published in the last two days, at most 1,000.
+
+    A retraction that hides the body leaves no article to offer as news.
+    """
 
     limit = NEWS_LIMIT
 
@@ -66,9 +77,12 @@ class NewsSitemap(ArticleSitemap):
         since = timezone.now() - NEWS_WINDOW
         return (
             Article.objects.published()
+            .showing_body()
             .filter(publish_at__gte=since)
             .newest_first()
-            .only("slug", "headline", "publish_at", "updated_at")[:NEWS_LIMIT]
+            .only("slug", "headline", "status", "publish_at", "updated_at", "modified_at")[
+                :NEWS_LIMIT
+            ]
         )
 
 

@@ -64,7 +64,7 @@ def news_article(article, absolute) -> dict:
         "publisher": publisher(absolute),
         "isAccessibleForFree": True,
         "articleSection": article.section.name if article.section else None,
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.shown_tags],
         "correction": [
             {
                 "@type": "CorrectionComment",
@@ -73,7 +73,7 @@ def news_article(article, absolute) -> dict:
             }
             for correction in article.corrections.all()
         ],
-        "citation": [citation_work(citation) for citation in article.citations.all()],
+        "citation": [citation_work(citation) for citation in article.shown_citations],
     }
     lead = article.lead_placement
     if lead is not None:

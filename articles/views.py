@@ -1,19 +1,21 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, RedirectView
 
 from discussion.views import discussion_context
 from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
 from .models import Article, Author, Section, Tag, prefetch_for_listing
-from .previews import article_id_from
+from .previews import previewed_story
 
 HOME_STORIES_PER_SECTION = 4
 # Section blocks come from this many newest stories: a section with nothing
@@ -157,14 +159,45 @@ class TagView(StoriesOfView):
     narrow_by = "tagged"
 
 
-class ArticleDetailView(DetailView):
+class FollowsFormerSlugsMixin:
+    """For a story view found by its slug: at a slug the story had before (FormerSlug),
+    a permanent redirect to the same view at the current slug, query string kept, when
+    this view's queryset holds the story (so no draft is found through an old slug).
+
+    Never cached, by browsers or the page cache: the story may move again or go.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_from_former_slug()
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def redirect_from_former_slug(self):
+        current = (
+            self.get_queryset()
+            .prefetch_related(None)
+            .formerly_at(self.kwargs["slug"])
+            .values_list("slug", flat=True)
+            .first()
+        )
+        if current is None:
+            raise Http404("No story at this address.")
+        match = self.request.resolver_match
+        url = reverse(match.view_name, kwargs={**match.kwargs, "slug": current})
+        if query := self.request.META.get("QUERY_STRING"):
+            url = f"{url}?{query}"
+        response = HttpResponsePermanentRedirect(url)
+        add_never_cache_headers(response)
+        return response
+
+
+class StoryPageView(DetailView):
+    """The story page, for whichever story a subclass finds."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-
-    def get_queryset(self):
-        # Editors can open drafts and scheduled stories at their future address
-        # to check them; everyone else gets a 404 until the story is live.
-        return Article.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -176,18 +209,48 @@ class ArticleDetailView(DetailView):
         )
 
 
+class ArticleDetailView(FollowsFormerSlugsMixin, StoryPageView):
+    def get_queryset(self):
+        # Editors, and a story's own reporters, can open it at its future address
+        # to check it; everyone else gets a 404 until the story is live.
+        return Article.objects.visible_to(self.request.user).for_detail()
+
+
 @method_decorator(never_cache, name="dispatch")
-class PreviewView(ArticleDetailView):
+class PreviewView(StoryPageView):
     """A story that is not live yet, for whoever holds a valid preview link."""
 
     def get_object(self, queryset=None):
-        article_id = article_id_from(self.kwargs["token"])
-        if article_id is None:
+        story = previewed_story(self.kwargs["token"])
+        if story is None:
             raise Http404("This preview link is not valid or has expired.")
-        return get_object_or_404(Article.objects.for_detail(), pk=article_id)
+        # Revoked links name an old key; live stories have no preview.
+        return get_object_or_404(Article.objects.previewable().for_detail(), **story)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class CommentedStoryRedirectView(RedirectView):
+    """Where django-comments' permalinks lead (/comments/cr/<content type>/<id>/): the
+    story, for a visitor who may open it; anything else is a 404.
+
+    Comments hang on stories only. contenttypes' `shortcut` redirected to any object
+    with an address, so counting ids found the addresses of drafts and the story of
+    each pending or removed comment.
+    """
+
+    def get_redirect_url(self, content_type_id, object_id):
+        if content_type_id != ContentType.objects.get_for_model(Article).pk:
+            raise Http404("Comment links lead to stories only.")
+        stories = Article.objects.visible_to(self.request.user)
+        return get_object_or_404(stories, pk=object_id).get_absolute_url()
 
 
 class CorrectionsView(ListView):
@@ -226,6 +289,13 @@ class SearchView(ArticleListView):
             return search.with_excerpts(stories.matching(self.query).newest_first(), self.query)
         return stories.search(self.query)
 
+    def paginate_queryset(self, queryset, page_size):
+        # A search link outlives its results (stories go, counts change): a
+        # page past the end shows the last one, and no match is an empty page.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_paginator(self, queryset, *args, **kwargs):
         # Best-match results are few and already counted; every match, newest
         # first, is counted up to the list cap.
@@ -248,7 +318,7 @@ class SearchView(ArticleListView):
         return context
 
 
-class ArticleNinjsView(DetailView):
+class ArticleNinjsView(FollowsFormerSlugsMixin, DetailView):
     """The story as an IPTC ninjs 3 document, for partner newsrooms and aggregators."""
 
     def get_queryset(self):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -163,7 +164,9 @@ class ReportCommentView(LoginRequiredMixin, FormView):
                 pk=kwargs["pk"],
                 moderation__state=CommentModeration.State.PUBLISHED,
             )
-            self.article = self.comment.content_object
+            self.article = get_object_or_404(
+                Article.objects.visible_to(request.user), pk=self.comment.object_pk
+            )
             if self.comment.user_id == request.user.pk:
                 raise Http404("Readers cannot report their own comments.")
         return super().dispatch(request, *args, **kwargs)
@@ -199,7 +202,10 @@ class MyCommentsView(LoginRequiredMixin, ListView):
         return (
             XtdComment.objects.filter(user=self.request.user)
             .select_related("moderation")
-            .prefetch_related("content_object")
+            # A story the reader can no longer open is left unnamed.
+            .prefetch_related(
+                GenericPrefetch("content_object", [Article.objects.visible_to(self.request.user)])
+            )
             .order_by("-submit_date")
         )
 

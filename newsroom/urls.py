@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.contenttypes.views import shortcut
 from django.urls import include, path
 from django_comments_xtd.views import mute
 
 from articles.sitemaps import sitemap_index, sitemap_section
+from articles.views import CommentedStoryRedirectView
 from newsroom.views import desk_login, robots_txt
 from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
@@ -35,7 +35,9 @@ urlpatterns = [
     # flagging and moderating go through the discussion app instead.
     path("comments/mute/<str:key>/", mute, name="comments-xtd-mute"),
     path(
-        "comments/cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"
+        "comments/cr/<int:content_type_id>/<int:object_id>/",
+        CommentedStoryRedirectView.as_view(),
+        name="comments-url-redirect",
     ),
     path("", include("discussion.urls")),
     path(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from newsroom.middleware import TRANSIENT_DATABASE_ERRORS, database_unavailable
 
 # Private or endless pages that crawlers should leave alone.
-DISALLOWED = ["/admin/", "/accounts/", "/comments/", "/search/"]
+DISALLOWED = ["/admin/", "/accounts/", "/comments/", "/search/", "/preview/"]
 
 
 @require_GET

@@ -3,6 +3,7 @@
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations
+from django.db.models import Q
 
 from articles.search import search_vector
 
@@ -23,7 +24,11 @@ def fill_search_vectors(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         Article = apps.get_model("articles", "Article")
         PhotoPlacement = apps.get_model("articles", "PhotoPlacement")
-        Article.objects.update(search_vector=search_vector(PhotoPlacement))
+        Article.objects.update(
+            search_vector=search_vector(
+                PhotoPlacement, body_hidden=Q(status="retracted", retraction_hides_body=True)
+            )
+        )
 
 
 class Migration(migrations.Migration):

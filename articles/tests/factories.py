@@ -11,7 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Citation,
+    Correction,
+    PhotoPlacement,
+    Section,
+    Tag,
+)
 from photos.services import create_photo_from_upload
 
 _numbers = itertools.count(1)
@@ -92,3 +101,27 @@ def make_citation(article, **fields):
 def make_correction(article, **fields):
     fields.setdefault("text", "An earlier version misstated a date.")
     return Correction.objects.create(article=article, **fields)
+
+
+# The word a hidden body hides: in the body, both photo captions, the tag and
+# the source of make_hidden_body_story(), and nowhere else.
+HIDDEN_WORD = "benzene"
+
+
+def make_hidden_body_story(**fields):
+    """A story retracted with its body hidden (the default), that had photos, a tag and a
+    source: the page shows only its headline, standfirst, byline, notice and corrections."""
+    fields.setdefault("headline", "Tanker story withdrawn")
+    fields.setdefault("standfirst", "What we reported about the tanker.")
+    fields.setdefault("publish_at", timezone.now() - timedelta(hours=2))
+    story = make_article(
+        status=Article.Status.RETRACTED,
+        retraction_note="The only source withdrew the claim.",
+        body=f"<p>The tanker leaked {HIDDEN_WORD} into the bay.</p><p>Second paragraph.</p>",
+        **fields,
+    )
+    story.tags.add(Tag.objects.create(name=HIDDEN_WORD.title(), slug=HIDDEN_WORD))
+    place_photo(story, make_photo(caption=f"Barrels of {HIDDEN_WORD}."), role="lead")
+    place_photo(story, make_photo(caption=f"The {HIDDEN_WORD} hold."), after_block=1)
+    make_citation(story, outlet="Bay Herald", title=f"The {HIDDEN_WORD} memo")
+    return story

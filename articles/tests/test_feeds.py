@@ -10,7 +10,14 @@ from django.utils.html import escape
 
 from articles.models import Article, Tag
 
-from .factories import make_article, make_author, make_section, place_photo
+from .factories import (
+    HIDDEN_WORD,
+    make_article,
+    make_author,
+    make_hidden_body_story,
+    make_section,
+    place_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +117,25 @@ def test_feeds_list_only_published_stories(client, story):
     make_article(status=Article.Status.UNPUBLISHED)
     _, feed = parse(client, reverse("articles:feed-rss"))
     assert [entry.title for entry in feed.entries] == [story.headline]
+
+
+@pytest.mark.parametrize("name", ["articles:feed-rss", "articles:feed-atom"])
+def test_a_hidden_body_leaves_its_photo_and_tags_out_of_feeds(client, name):
+    story = make_hidden_body_story(section=make_section(name="Harbour", slug="harbour"))
+    response, feed = parse(client, reverse(name))
+    [entry] = feed.entries
+    assert entry.title == story.headline
+    assert entry.summary == story.standfirst
+    assert [tag.term for tag in entry.tags] == ["Harbour"]
+    assert entry.enclosures == [] and "media_content" not in entry
+    xml = response.content.decode()
+    assert HIDDEN_WORD not in xml.lower() and "/media/renditions/" not in xml
+
+
+def test_a_hidden_body_leaves_its_tag_feed(client):
+    make_hidden_body_story()
+    _, feed = parse(client, reverse("articles:tag-feed-rss", kwargs={"slug": HIDDEN_WORD}))
+    assert feed.entries == []
 
 
 @pytest.mark.parametrize("kind", ["section", "author", "tag"])

@@ -15,6 +15,7 @@ from .factories import (
     make_correction,
     make_photo,
     make_section,
+    make_staff,
     place_photo,
 )
 
@@ -102,9 +103,24 @@ class TestArticleQuerySet:
         draft = make_article(status=Article.Status.DRAFT)
         reader = django_user_model.objects.create_user("reader", password="x")
         editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
-        editor.user_permissions.add(_permission("change_article"))
+        editor.user_permissions.add(_permission("publish_article"))
+        desk = django_user_model.objects.create_user("desk", password="x", is_staff=True)
+        desk.user_permissions.add(_permission("change_article"), _permission("view_article"))
         assert draft not in Article.objects.visible_to(reader)
+        assert draft not in Article.objects.visible_to(desk)
         assert draft in Article.objects.visible_to(editor)
+
+    def test_visible_to_adds_a_reporters_own_stories_once(self):
+        reporter = make_staff("Reporters")
+        started = make_article(status=Article.Status.DRAFT, created_by=reporter)
+        bylined = make_article(
+            status=Article.Status.IN_REVIEW, authors=[make_author(user=reporter), make_author()]
+        )
+        live = make_article()
+        make_article(status=Article.Status.DRAFT)
+        visible = Article.objects.visible_to(reporter)
+        assert sorted(visible.values_list("pk", flat=True)) == [started.pk, bylined.pk, live.pk]
+        assert list(visible.filter(pk=bylined.pk)) == [bylined]
 
     def test_lead_story_prefers_the_newest_featured_story(self):
         now = timezone.now()

@@ -1,6 +1,8 @@
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.contrib.postgres.search import SearchVector
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +13,13 @@ from articles import search as search_module
 from articles.demo.stories import STORIES
 from articles.models import Article
 
-from .factories import make_article, make_photo, place_photo
+from .factories import (
+    HIDDEN_WORD,
+    make_article,
+    make_hidden_body_story,
+    make_photo,
+    place_photo,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +109,55 @@ def test_odd_queries_give_results_or_an_empty_page_never_an_error(client, query)
     assert Article.objects.count() == 1
 
 
+# Nothing a database can look for: no word for SQLite's substring match, no
+# lexeme for websearch_to_tsquery.
+NOTHING_TO_LOOK_FOR = [
+    '"',
+    '""',
+    "\\",
+    "%",
+    "*",
+    "-",
+    "or",
+    "OR",
+    "'",
+    "&",
+    "|",
+    "!",
+    "!!",
+    ":*",
+    "(",
+    ")",
+    "<->",
+    "\x00",
+    "\x00\x00 \x00",
+    "“”‘’«»",
+    "… — –",
+    "¿¡§¶※",
+    "-or -!",
+    '"(|&!:*<->)"',
+    ("!&|" * 200)[:500],
+    ('"' + "'") * 250,
+]
+
+
+@pytest.mark.parametrize("query", NOTHING_TO_LOOK_FOR)
+def test_queries_with_nothing_to_look_for_give_an_empty_page_in_both_orders(client, query):
+    make_article(headline="Harbour toll rises", body="<p>Rise or fall: 100% sure!</p>")
+    for params in ({}, {"sort": "newest"}, {"page": 2}, {"sort": "newest", "page": 2}):
+        response = search(client, query, **params)
+        assert headlines(response) == [], params
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, settings):
+    for number in range(settings.NEWSROOM_PAGE_SIZE + 1):
+        make_article(headline=f"Harbour story {number}")
+    for params in ({}, {"sort": "newest"}):
+        response = search(client, "harbour", page=9, **params)
+        assert response.context["page_obj"].number == 2
+        assert len(headlines(response)) == 1
+
+
 def test_empty_query_shows_the_form_without_results(client):
     make_article(headline="Harbour toll rises")
     response = search(client, "")
@@ -186,6 +243,33 @@ def test_search_page_query_count_is_constant(client, django_assert_max_num_queri
         search(client, "harbour")
 
 
+def test_a_retraction_that_hides_the_body_hides_its_words_and_captions(client):
+    story = make_hidden_body_story(headline="Tanker story withdrawn")
+    for params in ({}, {"sort": "newest"}):
+        assert headlines(search(client, HIDDEN_WORD, **params)) == []
+        assert headlines(search(client, "barrels", **params)) == []  # a caption's word
+        found = search(client, "tanker", **params)  # in the headline and the body
+        assert headlines(found) == [story.headline]
+        html = found.content.decode()
+        assert HIDDEN_WORD not in html.lower() and '<p class="kicker">Retracted</p>' in html
+    story.retraction_hides_body = False
+    story.save()
+    assert headlines(search(client, HIDDEN_WORD)) == [story.headline]
+    assert f"<mark>{HIDDEN_WORD}</mark>" in search(client, HIDDEN_WORD).content.decode()
+
+
+def test_a_hidden_body_adds_nothing_to_the_rank(client):
+    # Both have "tanker" in the headline, standfirst and body; the withdrawn one is newer.
+    withdrawn = make_hidden_body_story(headline="Tanker story withdrawn", publish_at=days_ago(1))
+    make_article(
+        headline="Tanker story live",
+        standfirst=withdrawn.standfirst,
+        body="<p>The tanker sailed.</p>",
+        publish_at=days_ago(2),
+    )
+    assert headlines(search(client, "tanker")) == ["Tanker story live", "Tanker story withdrawn"]
+
+
 @on_postgresql
 def test_postgresql_websearch_syntax(client):
     make_article(headline="Harbour toll rises")
@@ -228,3 +312,20 @@ def test_stories_made_in_bulk_by_seed_demo_are_found(client):
     call_command("seed_demo", articles=len(STORIES) + 2, verbosity=0)
     found = headlines(search(client, "synthetic demo set"))
     assert len(found) == 2
+
+
+@on_postgresql
+def test_postgresql_migration_refreshes_the_vectors_of_hidden_bodies(client):
+    from django.apps import apps
+
+    story = make_hidden_body_story()
+    # As a story retracted before this release was stored: body and captions in its vector.
+    Article.objects.filter(pk=story.pk).update(
+        search_vector=SearchVector("headline", "body", config="english")
+    )
+    assert headlines(search(client, HIDDEN_WORD)) == [story.headline]
+    migration = importlib.import_module("articles.migrations.0013_search_leaves_out_hidden_bodies")
+    with connection.schema_editor() as editor:
+        migration.refresh_hidden_bodies(apps, editor)
+    assert headlines(search(client, HIDDEN_WORD)) == []
+    assert headlines(search(client, "tanker")) == [story.headline]

@@ -2,12 +2,18 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
 
-from .factories import make_article, make_author, make_section
+from .factories import (
+    make_article,
+    make_author,
+    make_hidden_body_story,
+    make_section,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +90,23 @@ def test_news_sitemap_holds_the_last_two_days(client, hidden, settings):
     assert news.findtext("news:title", namespaces=NS) == "Tide & harbour <update>"
     published = news.findtext("news:publication_date", namespaces=NS)
     assert published == recent.publish_at.isoformat()
+
+
+def test_a_hidden_body_keeps_its_address_but_is_no_longer_offered_as_news(client):
+    live = make_article()
+    withdrawn = make_hidden_body_story()
+    assert locations(part(client, "news")) == absolute(live)
+    assert locations(part(client, "articles")) == absolute(live, withdrawn)
+
+
+def test_a_retraction_is_the_last_change_crawlers_see(client):
+    story = make_article(publish_at=timezone.now() - timedelta(days=30))
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        story.status, story.retraction_note = Article.Status.RETRACTED, "The source recanted."
+        story.save()
+        retracted_on = f"{timezone.now():%Y-%m-%d}"
+    lastmods = [url.findtext("s:lastmod", namespaces=NS) for url in part(client, "articles")]
+    assert lastmods == [retracted_on]
 
 
 def test_news_sitemap_stops_at_its_limit(client, monkeypatch):

@@ -8,11 +8,13 @@ from django.utils import timezone
 from articles.models import Article, Tag
 
 from .factories import (
+    HIDDEN_WORD,
     image_upload,
     make_article,
     make_author,
     make_citation,
     make_correction,
+    make_hidden_body_story,
     make_photo,
     make_section,
     place_photo,
@@ -153,6 +155,21 @@ def test_story_without_photo_or_bylines_leaves_those_fields_out(client):
     assert "image" not in data
     assert "author" not in data
     assert data["description"] == story.headline
+
+
+def test_a_hidden_body_leaves_its_photo_tags_and_sources_out_of_the_head(client):
+    story = make_hidden_body_story()
+    response = client.get(story.get_absolute_url())
+    head = Head(response.content.decode())
+    data = head.of_type("NewsArticle")
+    assert data["headline"] == story.headline
+    assert data["description"] == story.standfirst
+    assert not {"image", "keywords", "citation"} & set(data)
+    assert head.meta["twitter:card"] == "summary"
+    assert not [name for name in head.meta if name.endswith(":image") or ":image:" in name]
+    html = response.content.decode()
+    assert "Retracted." in html and story.retraction_note in html
+    assert HIDDEN_WORD not in html.lower() and "/media/renditions/" not in html
 
 
 def test_home_page_has_website_with_search_action(client):

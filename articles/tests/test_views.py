@@ -4,18 +4,24 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PhotoPlacement, Tag
+from discussion.models import CommentModeration
+from discussion.tests.factories import add_comment, make_reader
 
 from .factories import (
+    HIDDEN_WORD,
     make_article,
     make_author,
     make_citation,
     make_correction,
+    make_hidden_body_story,
     make_photo,
     make_section,
+    make_staff,
     place_photo,
 )
 
@@ -81,6 +87,18 @@ def story():
     return article
 
 
+# Stories that exist but that readers cannot open.
+not_live = pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Article.Status.DRAFT},
+        {"status": Article.Status.IN_REVIEW},
+        {"status": Article.Status.UNPUBLISHED},
+        {"publish_at": timezone.now() + timedelta(hours=1)},
+        {"embargo_until": timezone.now() + timedelta(hours=1)},
+    ],
+    ids=["draft", "in-review", "unpublished", "scheduled", "embargoed"],
+)
 LONG_CAPTION = ("A wire caption that runs long, naming everyone in the frame. " * 40).strip()
 
 
@@ -169,16 +187,7 @@ class TestArticlePage:
         assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
         assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
-    @pytest.mark.parametrize(
-        "fields",
-        [
-            {"status": Article.Status.DRAFT},
-            {"status": Article.Status.IN_REVIEW},
-            {"status": Article.Status.UNPUBLISHED},
-            {"publish_at": timezone.now() + timedelta(hours=1)},
-        ],
-        ids=["draft", "in-review", "unpublished", "scheduled"],
-    )
+    @not_live
     def test_unpublished_stories_are_not_found(self, client, fields):
         article = make_article(**fields)
         doc = page(client, article.get_absolute_url(), status=404)
@@ -188,11 +197,40 @@ class TestArticlePage:
         article = make_article(status=Article.Status.DRAFT)
         editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
         editor.user_permissions.add(
-            Permission.objects.get(codename="change_article", content_type__app_label="articles")
+            Permission.objects.get(codename="publish_article", content_type__app_label="articles")
         )
         client.force_login(editor)
         doc = page(client, article.get_absolute_url())
         assert "Not published" in doc.by_class("notice--preview")[0]["text"]
+
+    @pytest.mark.parametrize(
+        ("role", "sees"),
+        [
+            ("Editors", {"started", "bylined", "other", "in review", "scheduled", "embargoed"}),
+            ("Reporters", {"started", "bylined"}),
+            # Started and bylined, but without a permission on stories.
+            ("Moderators", set()),
+        ],
+    )
+    def test_unpublished_stories_open_only_for_editors_and_their_own_reporters(
+        self, client, role, sees
+    ):
+        person = make_staff(role)
+        now = timezone.now()
+        stories = {
+            "started": make_article(status=Article.Status.DRAFT, created_by=person),
+            "bylined": make_article(
+                status=Article.Status.IN_REVIEW, authors=[make_author(user=person)]
+            ),
+            "other": make_article(status=Article.Status.DRAFT, created_by=make_staff("Reporters")),
+            "in review": make_article(status=Article.Status.IN_REVIEW),
+            "scheduled": make_article(publish_at=now + timedelta(hours=1)),
+            "embargoed": make_article(embargo_until=now + timedelta(hours=1)),
+        }
+        client.force_login(person)
+        for name, story in stories.items():
+            status = 200 if name in sees else 404
+            assert client.get(story.get_absolute_url()).status_code == status, name
 
     def test_unknown_story_is_not_found(self, client):
         page(client, "/articles/no-such-story/", status=404)
@@ -284,6 +322,22 @@ class TestListPages:
         text = doc.by_class("river")[0]["text"]
         assert mine.headline in text and others.headline not in text
 
+    def test_a_hidden_body_leaves_its_photo_off_story_cards(self, client):
+        author = make_author()
+        story = make_hidden_body_story(
+            section=make_section(slug="harbour"), featured=True, authors=[author]
+        )
+        for url in ["/", "/section/harbour/", author.get_absolute_url()]:
+            html = client.get(url).content.decode()
+            assert "/media/renditions/" not in html, url
+        html = client.get("/section/harbour/").content.decode()
+        assert story.headline in html and '<p class="kicker">Retracted</p>' in html
+
+    def test_a_hidden_body_leaves_its_tag_page(self, client):
+        story = make_hidden_body_story()
+        html = client.get(reverse("articles:tag", kwargs={"slug": HIDDEN_WORD})).content.decode()
+        assert story.headline not in html
+
     @pytest.mark.parametrize("url", ["/section/nope/", "/authors/nope/", "/tags/nope/"])
     def test_unknown_pages_are_not_found(self, client, url):
         page(client, url, status=404)
@@ -313,3 +367,55 @@ def test_sitemap_lists_exactly_the_published_stories(client):
     locations = sorted(url.findtext("s:loc", namespaces=namespace) for url in root)
     assert locations == sorted(f"http://testserver{a.get_absolute_url()}" for a in live)
     assert all(url.find("s:lastmod", namespace) is not None for url in root)
+
+
+class TestCommentPermalinks:
+    """/comments/cr/<content type>/<id>/, where django-comments' permalinks lead."""
+
+    @staticmethod
+    def permalink_of(obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return reverse("comments-url-redirect", args=[content_type.pk, obj.pk])
+
+    def test_a_comment_permalink_leads_to_its_story(self, client):
+        story = make_article()
+        comment = add_comment(story, make_reader(status="trusted"))
+        response = client.get(comment.get_absolute_url())
+        assert response.status_code == 302
+        assert response["Location"] == story.get_absolute_url()
+        assert "no-store" in response["Cache-Control"]
+
+    @not_live
+    def test_stories_not_live_are_not_found_without_their_address(self, client, fields):
+        story = make_article(slug="secret-merger-talks", **fields)
+        response = client.get(self.permalink_of(story))
+        assert response.status_code == 404
+        assert "secret-merger-talks" not in response.content.decode()
+        assert "Location" not in response
+
+    def test_editors_follow_it_to_a_story_they_can_open(self, client):
+        draft = make_article(status=Article.Status.DRAFT)
+        client.force_login(make_staff("Editors"))
+        assert client.get(self.permalink_of(draft))["Location"] == draft.get_absolute_url()
+
+    @pytest.mark.parametrize("state", ["pending", "removed", "published"])
+    def test_comments_themselves_are_not_found(self, client, state):
+        story = make_article(slug="quiet-story")
+        comment = add_comment(story, make_reader())
+        CommentModeration.objects.filter(comment=comment).update(state=state)
+        response = client.get(self.permalink_of(comment))
+        assert response.status_code == 404
+        assert "Location" not in response
+
+    def test_other_objects_and_odd_ids_are_not_found(self, client):
+        reader = make_reader()
+        for url in [
+            self.permalink_of(make_section()),
+            self.permalink_of(make_author()),
+            self.permalink_of(reader),
+            self.permalink_of(make_photo()),
+            reverse("comments-url-redirect", args=[999999, 1]),
+            f"/comments/cr/{ContentType.objects.get_for_model(Article).pk}/x/",
+            f"/comments/cr/{ContentType.objects.get_for_model(Article).pk}/999999/",
+        ]:
+            assert client.get(url).status_code == 404, url

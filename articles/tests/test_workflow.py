@@ -1,6 +1,8 @@
 """The editorial workflow through the admin over HTTP: roles, status, time, versions, previews."""
 
+import re
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -11,11 +13,23 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from reversion.models import Version
 
-from articles.models import Article
+from articles.models import Article, FormerSlug
 from articles.previews import preview_path
+from articles.services import (
+    publish_article,
+    schedule_article,
+    submit_for_review,
+    unpublish_article,
+)
 from newsroom.tests.forms import form_fields
 
-from .factories import make_article, make_correction, make_section, make_staff
+from .factories import (
+    HIDDEN_WORD,
+    make_article,
+    make_correction,
+    make_section,
+    make_staff,
+)
 from .test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -293,6 +307,23 @@ class TestRevisions:
         assert story.headline == "Second headline"
         assert story.body == "<p>Old paragraph.</p>"
 
+    def test_restoring_a_retraction_that_hid_the_body_takes_it_out_of_search(self, editor):
+        story = make_article(headline="Tanker story", body=f"<p>It leaked {HIDDEN_WORD}.</p>")
+        desk = desk_for(editor)
+        retract = {"status": "retracted", "retraction_note": "Withdrawn."}
+        desk.post(change_url(story), edit_data(desk, story, **retract))
+        desk.post(change_url(story), edit_data(desk, story, status="published"))
+
+        def found():
+            response = Client().get(reverse("articles:search"), {"q": HIDDEN_WORD})
+            return [article.headline for article in response.context["articles"]]
+
+        assert found() == ["Tanker story"]
+        retracted = Version.objects.get_for_object(story).last()
+        assert retracted.field_dict["status"] == "retracted"
+        desk.post(reverse("admin:articles_article_restore", args=[story.pk, retracted.pk]))
+        assert found() == []
+
     @staticmethod
     def draft_then_published(reporter, editor, headline="Ferry timetable cut"):
         """A reporter's story saved as a draft, then published by an editor: two versions."""
@@ -417,6 +448,197 @@ class TestPreview:
         assert Client().get(forged).status_code == 404
         with time_machine.travel(timezone.now() + timedelta(days=8)):
             assert Client().get(path).status_code == 404
+
+
+def links_on_desk(desk, article):
+    """The preview link on the story's desk page, and where its Revoke button posts."""
+    html = desk.get(change_url(article)).content.decode()
+    preview = re.search(r'href="(/preview/[^"]+)"', html)
+    revoke = re.search(r'formaction="([^"]+)"[^>]*>Revoke preview links<', html)
+    return (preview and preview[1]), (revoke and revoke[1])
+
+
+class TestPreviewLifetime:
+    def test_a_link_works_only_while_the_story_is_not_live(self, editor):
+        now = timezone.now()
+        story = make_article(status=Article.Status.DRAFT)
+        path = preview_path(story)
+
+        def opens():
+            return Client().get(path).status_code == 200
+
+        assert opens()
+        submit_for_review(article=story, by=editor)
+        assert opens()
+        schedule_article(article=story, by=editor, at=now + timedelta(days=1))
+        assert opens()
+        with time_machine.travel(now + timedelta(days=2)):
+            assert not opens()  # it went live by itself
+        story.publish_at, story.embargo_until = now - timedelta(hours=1), now + timedelta(hours=3)
+        story.save()
+        assert opens()  # published, but held by its embargo
+        publish_article(article=story, by=editor, at=now - timedelta(hours=1))
+        story.embargo_until = None
+        story.save()
+        assert not opens()
+        unpublish_article(article=story, by=editor)
+        assert not opens()
+        story.status, story.retraction_note = Article.Status.RETRACTED, "Withdrawn."
+        story.save()
+        assert not opens()
+
+    def test_the_desk_shows_the_link_only_while_it_works(self, editor):
+        desk = desk_for(editor)
+        assert links_on_desk(desk, make_article(status=Article.Status.IN_REVIEW))[0]
+        assert links_on_desk(desk, make_article()) == (None, None)
+
+    def test_preview_pages_are_kept_out_of_search_engines(self, client):
+        response = client.get(preview_path(make_article(status=Article.Status.DRAFT)))
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert "Disallow: /preview/" in client.get("/robots.txt").content.decode().splitlines()
+
+
+class TestRevokingPreviewLinks:
+    def test_revoking_gives_a_new_link_and_kills_every_old_one(self, editor):
+        draft = make_article(status=Article.Status.DRAFT, headline="Not yet out")
+        desk = desk_for(editor)
+        shown, revoke = links_on_desk(desk, draft)
+        handed_out = [shown, preview_path(draft)]
+        response = desk.post(revoke, edit_data(desk, draft))
+        assert response.status_code == 302 and response["Location"] == change_url(draft)
+        for old in handed_out:
+            assert Client().get(old).status_code == 404
+        new, _ = links_on_desk(desk, draft)
+        assert new not in handed_out
+        assert "Not yet out" in Client().get(new).content.decode()
+        messages = [str(m) for m in response.wsgi_request._messages]
+        assert any("no longer work" in m for m in messages)
+        revision = Version.objects.get_for_object(draft).first().revision
+        assert revision.user == editor and "Preview links revoked" in revision.comment
+
+    def test_only_those_who_may_edit_the_story_revoke_with_a_post(self, reporter):
+        others = make_article(status=Article.Status.DRAFT, created_by=make_staff("Reporters"))
+        own = make_article(status=Article.Status.DRAFT, created_by=reporter)
+        desk = desk_for(reporter)
+        revoke = reverse("admin:articles_article_revoke_previews", args=[others.pk])
+        old = preview_path(others)
+        assert desk.post(revoke).status_code == 403
+        assert desk_for(make_staff("Moderators")).post(revoke).status_code == 403
+        assert Client().post(revoke).status_code == 302  # to the login
+        assert desk_for(make_staff("Editors")).get(revoke).status_code == 405
+        assert Client().get(old).status_code == 200
+        own_link = preview_path(own)
+        assert desk.post(links_on_desk(desk, own)[1]).status_code == 302
+        assert Client().get(own_link).status_code == 404
+
+    def test_restoring_a_version_does_not_bring_revoked_links_back(self, editor):
+        draft = make_article(status=Article.Status.DRAFT)
+        desk = desk_for(editor)
+        desk.post(change_url(draft), edit_data(desk, draft, headline="Saved once"))
+        old = preview_path(Article.objects.get(pk=draft.pk))
+        desk.post(links_on_desk(desk, draft)[1])
+        version = Version.objects.get_for_object(draft).last()
+        desk.post(reverse("admin:articles_article_restore", args=[draft.pk, version.pk]))
+        assert Client().get(old).status_code == 404
+        assert Client().get(links_on_desk(desk, draft)[0]).status_code == 200
+
+
+class TestOldAddresses:
+    """A published story whose slug changes keeps answering at its old addresses."""
+
+    def rename(self, desk, story, slug):
+        response = desk.post(change_url(story), edit_data(desk, story, slug=slug))
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    def test_every_old_address_redirects_permanently_to_the_current_one(self, editor):
+        story = make_article(slug="ferry-cut")
+        desk = desk_for(editor)
+        self.rename(desk, story, "ferry-timetable-cut")
+        self.rename(desk, story, "winter-ferry-timetable")
+        reader = Client()
+        for old in ("ferry-cut", "ferry-timetable-cut"):
+            response = reader.get(f"/articles/{old}/?cpage=2&comments=newest&utm_source=x")
+            assert response.status_code == 301
+            moved = urlsplit(response["Location"])
+            assert moved.path == "/articles/winter-ferry-timetable/"
+            assert parse_qs(moved.query) == {"cpage": ["2"], "comments": ["newest"]}
+            assert "no-store" in response["Cache-Control"]
+            ninjs = reader.get(f"/articles/{old}/ninjs.json")
+            assert ninjs.status_code == 301
+            assert ninjs["Location"] == "/articles/winter-ferry-timetable/ninjs.json"
+        assert reader.get("/articles/winter-ferry-timetable/").status_code == 200
+
+    def test_back_at_an_old_address_it_is_the_current_one_again(self, editor):
+        story = make_article(slug="first-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "second-address")
+        self.rename(desk, story, "first-address")
+        assert Client().get("/articles/first-address/").status_code == 200
+        assert Client().get("/articles/second-address/")["Location"] == "/articles/first-address/"
+
+    def test_drafts_keep_no_old_addresses(self, editor):
+        draft = make_article(status=Article.Status.DRAFT, slug="working-title")
+        self.rename(desk_for(editor), draft, "final-title")
+        publish_article(article=Article.objects.get(pk=draft.pk), by=editor)
+        assert Client().get("/articles/working-title/").status_code == 404
+        assert not FormerSlug.objects.exists()
+
+    def test_old_addresses_redirect_only_visitors_who_may_open_the_story(self, editor):
+        story = make_article(slug="old-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "new-address")
+        unpublish_article(article=Article.objects.get(pk=story.pk), by=editor)
+        response = Client().get("/articles/old-address/")
+        assert response.status_code == 404 and "new-address" not in response.content.decode()
+        assert Client().get("/articles/old-address/ninjs.json").status_code == 404
+        assert desk.get("/articles/old-address/")["Location"] == "/articles/new-address/"
+
+    def test_a_new_story_cannot_take_an_address_that_redirects(self, editor):
+        story = make_article(slug="taken-address", headline="The story that moved")
+        desk = desk_for(editor)
+        self.rename(desk, story, "moved-address")
+        data = article_form(make_section(), slug="taken-address", headline="Another story")
+        response = desk.post(reverse("admin:articles_article_add"), data)
+        assert response.status_code == 200
+        assert "redirects to “The story that moved”" in response.content.decode()
+        assert not Article.objects.filter(headline="Another story").exists()
+        other = make_article(status=Article.Status.DRAFT)
+        response = desk.post(change_url(other), edit_data(desk, other, slug="taken-address"))
+        assert "redirects to “The story that moved”" in response.content.decode()
+
+    def test_the_desk_lists_the_old_addresses_and_says_they_keep_working(self, editor):
+        story = make_article(slug="old-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "new-address")
+        html = desk.get(change_url(story)).content.decode()
+        assert "/articles/old-address/" in html
+        assert "the old address keeps working" in Article._meta.get_field("slug").help_text
+
+    def test_reverting_through_the_history_keeps_the_address_it_leaves(self, editor):
+        story = make_article(slug="first-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "second-address")
+        self.rename(desk, story, "third-address")
+        older = Version.objects.get_for_object(story).last()
+        url = reverse("admin:articles_article_revision", args=[story.pk, older.pk])
+        _, fields = form_fields(desk.get(url).content.decode(), "article_form")
+        assert fields["slug"] == "second-address"
+        assert desk.post(url, fields).status_code == 302
+        assert Client().get("/articles/second-address/").status_code == 200
+        for old in ("first-address", "third-address"):
+            assert Client().get(f"/articles/{old}/")["Location"] == "/articles/second-address/"
+
+    def test_restoring_a_version_with_another_slug_keeps_the_address_it_leaves(self, editor):
+        story = make_article(slug="first-address")
+        desk = desk_for(editor)
+        self.rename(desk, story, "second-address")
+        self.rename(desk, story, "third-address")
+        older = Version.objects.get_for_object(story).last()
+        assert older.field_dict["slug"] == "second-address"
+        desk.post(reverse("admin:articles_article_restore", args=[story.pk, older.pk]))
+        assert Client().get("/articles/second-address/").status_code == 200
+        for old in ("first-address", "third-address"):
+            assert Client().get(f"/articles/{old}/")["Location"] == "/articles/second-address/"
 
 
 class TestCorrections:

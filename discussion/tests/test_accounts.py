@@ -200,6 +200,20 @@ def test_my_comments_lists_each_status_with_its_reason(client):
     assert "Library lends tools" in html
 
 
+def test_my_comments_name_only_stories_the_reader_can_still_open(client):
+    user = make_reader()
+    story = make_article(headline="Library lends tools")
+    add_comment(story, user, "On a story since taken down")
+    story.status = story.Status.UNPUBLISHED
+    story.headline = "A rewritten headline, not out yet"
+    story.save()
+    client.force_login(user)
+    html = client.get(reverse("discussion:my-comments")).content.decode()
+    assert "On a story since taken down" in html
+    assert "rewritten headline" not in html and story.get_absolute_url() not in html
+    assert "a story no longer online" in html
+
+
 def test_my_comments_needs_login():
     response = Client().get(reverse("discussion:my-comments"))
     assert response.status_code == 302

@@ -97,6 +97,19 @@ def test_enough_distinct_reports_pull_the_comment_back_into_the_queue(published_
     assert "A contested claim." not in Client().get(story.get_absolute_url()).content.decode()
 
 
+def test_comments_on_a_story_taken_off_the_site_cannot_be_reported(published_comment):
+    story = published_comment.content_object
+    story.status = story.Status.UNPUBLISHED
+    story.headline = "A rewritten headline, not out yet"
+    story.save()
+    client = reporter_client()
+    page = client.get(reverse("discussion:report", args=[published_comment.pk]))
+    assert page.status_code == 404
+    assert "rewritten headline" not in page.content.decode()
+    assert report(client, published_comment).status_code == 404
+    assert not CommentReport.objects.exists()
+
+
 def test_reports_from_throwaway_accounts_are_kept_but_do_not_take_a_comment_down(
     published_comment,
 ):

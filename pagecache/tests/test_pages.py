@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.previews import preview_path
-from articles.services import publish_article, unpublish_article
+from articles.services import publish_article, record_slug_change, unpublish_article
 from articles.tests.factories import make_article, make_photo, make_staff, place_photo
 from discussion.services import approve_comment, reject_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
@@ -134,6 +134,19 @@ class TestCachedResponses:
     @pytest.mark.parametrize("query", ["?cpage=2", "?cpage=999999999", "?cpage=x"])
     def test_comment_pages_past_the_end_are_404(self, story, query):
         assert get(story.get_absolute_url() + query)[0].status_code == 404
+
+    def test_redirects_from_old_addresses_are_never_stored(self, story):
+        old = story.get_absolute_url()
+        assert get(old)[0]["X-Page-Cache"] == "miss"
+        story.slug = "ferry-timetable-cut-again"
+        story.save()
+        record_slug_change(article=story, previous_slug=old.split("/")[-2])
+        for _ in range(2):
+            response, _ = get(old)
+            assert response.status_code == 301
+            assert response["Location"] == story.get_absolute_url()
+            assert "X-Page-Cache" not in response
+            assert "no-store" in response["Cache-Control"]
 
     def test_previews_are_never_cached(self, story):
         story.status = Article.Status.DRAFT

@@ -31,7 +31,7 @@ def reencode_stored_portraits(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_premoderation_holds_trusted_readers'),
+        ('articles', '0015_former_slugs_redirect'),
     ]
 
     operations = [
