@@ -166,8 +166,10 @@ class Author(models.Model):
     portrait = models.ImageField(
         upload_to="authors/",
         blank=True,
-        help_text="A square JPEG, PNG or WebP photo, shown at 120 × 120 pixels on the author "
-        "page. It is published as uploaded: crop it and strip its location data first.",
+        help_text="A JPEG, PNG or WebP photo of the person, shown as a 120-pixel circle on the "
+        "author page. It is published re-encoded: cut to a centred square of at most 360 pixels, "
+        "upright, with only the credit and rights the file carries (no location or camera data). "
+        "A replaced or cleared portrait is deleted.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

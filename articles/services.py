@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import PUBLISH_PERMISSION, Article, FormerSlug, new_preview_key
+from photos.services import portrait_from_upload
+
+from .models import PUBLISH_PERMISSION, Article, Author, FormerSlug, new_preview_key
 
 
 def can_publish(user) -> bool:
@@ -119,3 +121,35 @@ def mark_updated(*, article: Article, at: datetime | None = None) -> Article:
     article.updated_at = at or timezone.now()
     article.save(update_fields=["updated_at", "modified_at"])
     return article
+
+
+def save_author(*, author: Author) -> Author:
+    """Validates and saves the author, with a newly uploaded portrait re-encoded first.
+
+    The portrait is checked as photos are (a bad file raises ValidationError
+    before anything is written) and only its credit and rights survive: no
+    location, camera data or anything else the upload smuggled in is
+    published. The file it replaces, or a portrait cleared, is deleted once
+    the save commits; if the save fails, the new file is deleted instead and
+    the old one kept.
+    """
+    stored = Author.objects.filter(pk=author.pk).values_list("portrait", flat=True).first()
+    upload = author.portrait
+    # The test FileField.pre_save() applies to decide that a file is new.
+    if upload and not upload._committed:
+        portrait = portrait_from_upload(file=upload.file)
+        portrait.name = f"{author.slug}-{portrait.name}"
+        author.portrait = portrait
+    author.full_clean()
+    storage = author.portrait.storage
+    try:
+        with transaction.atomic():
+            author.save()
+    except BaseException:
+        # Written before the row failed (a file is committed once it is in storage).
+        if author.portrait._committed and author.portrait.name not in ("", stored):
+            storage.delete(author.portrait.name)
+        raise
+    if stored and stored != author.portrait.name:
+        transaction.on_commit(lambda: storage.delete(stored))
+    return author

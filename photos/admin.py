@@ -53,6 +53,7 @@ class PhotoForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.opened_image = None
         self.autofilled = []
+        self.notices = []
         if "credit" in self.fields:
             # The file's metadata may supply it; the model insists when it does not.
             self.fields["credit"].required = False
@@ -66,10 +67,11 @@ class PhotoForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.opened_image is not None:
-            found = read_metadata(self.opened_image)
-            typed = Photo(**{name: cleaned.get(name) or "" for name in found})
-            self.autofilled = typed.fill_blanks(found)
+            metadata = read_metadata(self.opened_image)
+            typed = Photo(**{name: cleaned.get(name) or "" for name in metadata.fields})
+            self.autofilled = typed.fill_blanks(metadata.fields)
             cleaned.update({name: getattr(typed, name) for name in self.autofilled})
+            self.notices = metadata.notices(used=self.autofilled)
         if not cleaned.get("credit", "").strip() and "credit" not in self.errors:
             # The form lets credit be blank so metadata can fill it, which also
             # skips the model's check; apply it here once the file has had its say.
@@ -192,6 +194,8 @@ class PhotoAdmin(admin.ModelAdmin):
                 generate_renditions(photo=obj)
         if form.autofilled:
             messages.info(request, f"Filled from the file: {_labels(form.autofilled)}. Check them.")
+        for notice in form.notices:
+            messages.warning(request, notice)
 
     def upload_view(self, request):
         """Several files at once: a photo per good file; each bad one named with its problem."""
@@ -204,12 +208,16 @@ class PhotoAdmin(admin.ModelAdmin):
             fallbacks = {"credit": form.cleaned_data["credit"]}
             for file in form.cleaned_data["files"]:
                 try:
-                    created.append(create_photo_from_upload(file=file, fallbacks=fallbacks))
+                    created.append(
+                        (file.name, create_photo_from_upload(file=file, fallbacks=fallbacks))
+                    )
                 except ValidationError as error:
                     failures.append((file.name, error.messages))
-            for photo in created:
+            for name, photo in created:
                 filled = _labels(photo.autofilled_fields) or "nothing"
                 messages.success(request, f"Added “{photo}”; filled from the file: {filled}.")
+                for notice in photo.upload_notices:
+                    messages.warning(request, f"{name}: {notice}")
             if not failures:
                 return redirect("admin:photos_photo_changelist")
         context = {

@@ -3,9 +3,19 @@
 Wire agencies fill IPTC; newer tools write the same facts as XMP; phones and
 cameras only EXIF. For each Photo field the first non-empty source wins, in the
 order IPTC, XMP, EXIF, which is the order of how deliberately a value was set.
+Metadata that cannot be read counts as absent, and a value longer than its
+field allows is cut; either way the editor is told, as of a colour profile the
+renditions have to leave out.
 """
 
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from django.core.validators import MaxLengthValidator
 from PIL import ExifTags, Image, IptcImagePlugin
+
+from .models import Photo
+from .renditions import PROFILE_LEFT_OUT, read_exif, web_colours
 
 # IPTC-IIM dataset numbers (record 2, application record).
 IPTC_HEADLINE = (2, 105)
@@ -42,22 +52,63 @@ SOURCES = {
 }
 
 
-def read_metadata(image: Image.Image) -> dict[str, str]:
-    """The Photo fields the file fills, e.g. {"caption": "…", "credit": "…"}; empty ones omitted."""
-    iptc = _iptc(image)
-    xmp = _xmp(image)
-    exif = image.getexif()
-    found = {}
+@dataclass(frozen=True)
+class FileMetadata:
+    """What a file's metadata fills in, and what could not be taken from it as it was."""
+
+    # Photo field -> value, each within the field's length limit; empty ones omitted.
+    fields: dict[str, str]
+    # What in the file could not be used (a metadata block, the colour profile), in words.
+    problems: tuple[str, ...] = ()
+    # The fields whose value from the file was longer than the field allows, and was cut.
+    cut: tuple[str, ...] = ()
+
+    def notices(self, *, used: Collection[str]) -> list[str]:
+        """What to tell the editor, given the fields the file's values were `used` for."""
+        notices = list(self.problems)
+        notices += [
+            f"The {Photo._meta.get_field(name).verbose_name} from the file was cut to "
+            f"{_length_limit(name):,} characters."
+            for name in self.cut
+            if name in used
+        ]
+        return notices
+
+
+def read_metadata(image: Image.Image) -> FileMetadata:
+    """The Photo fields the file fills, e.g. {"caption": "…", "credit": "…"}, and its problems."""
+    blocks, problems = {}, []
+    for block, read in (("iptc", _iptc), ("xmp", _xmp), ("exif", _exif)):
+        try:
+            blocks[block] = read(image)
+        except Exception:
+            # Pillow's parsers and ours meet whatever a camera, an editing tool or
+            # an attacker wrote, and fail in as many ways (SyntaxError, OSError,
+            # defusedxml's EntitiesForbidden, AttributeError on odd shapes…). A
+            # block that cannot be read is treated as absent, never as a 500.
+            blocks[block] = {}
+            problems.append(
+                f"The file's {block.upper()} metadata could not be read and was ignored."
+            )
+    if not web_colours(image).usable:
+        problems.append(PROFILE_LEFT_OUT)
+    found, cut = {}, []
     for field, where in SOURCES.items():
-        candidates = (
-            iptc.get(where.get("iptc")),
-            xmp.get(where.get("xmp")),
-            _exif_text(exif.get(where["exif"])) if "exif" in where else None,
-        )
+        candidates = (blocks[block].get(where.get(block)) for block in blocks)
         value = next((text.strip() for text in candidates if text and text.strip()), "")
+        limit = _length_limit(field)
+        if len(value) > limit:
+            value = value[:limit].rstrip()
+            cut.append(field)
         if value:
             found[field] = value
-    return found
+    return FileMetadata(fields=found, problems=tuple(problems), cut=tuple(cut))
+
+
+def _length_limit(name: str) -> int:
+    """The most characters the Photo field takes (max_length, or the caption's validator)."""
+    field = Photo._meta.get_field(name)
+    return min(v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator))
 
 
 def _iptc(image: Image.Image) -> dict[tuple[int, int], str]:
@@ -116,6 +167,10 @@ def _xmp_text(value) -> str:
         if RDF + container in value:
             return _xmp_text(value[RDF + container].get(RDF + "li"))
     return value.get("text", "")
+
+
+def _exif(image: Image.Image) -> dict[int, str]:
+    return {tag: _exif_text(value) for tag, value in read_exif(image).items()}
 
 
 def _exif_text(value) -> str:

@@ -12,7 +12,7 @@ from PIL import Image
 
 from .metadata import read_metadata
 from .models import RENDITIONS_FOLDER, Photo, PhotoChange
-from .renditions import MIME_TYPES, make_renditions, oriented_size
+from .renditions import MIME_TYPES, Rendition, make_portrait, make_renditions, oriented_size
 from .uploads import open_upload
 
 EDITORS_ONLY = "This photo is in a published or scheduled story, so only editors can change it."
@@ -29,12 +29,16 @@ def create_photo_from_upload(
     `fields` are the editor's values; the file's metadata fills only what they
     leave empty, and `fallbacks` (e.g. a credit for a batch) what is still
     empty after that. A bad file raises ValidationError before anything is
-    written.
+    written. The photo's `upload_notices` (not stored) say what the editor
+    should know about the file: unreadable metadata, a colour profile left
+    out, values cut to fit.
     """
     image = open_upload(file)
+    metadata = read_metadata(image)
     photo = Photo(image=file, **(fields or {}))
-    photo.autofilled_fields = photo.fill_blanks(read_metadata(image))
+    photo.autofilled_fields = photo.fill_blanks(metadata.fields)
     photo.fill_blanks({name: value for name, value in (fallbacks or {}).items() if value})
+    photo.upload_notices = metadata.notices(used=photo.autofilled_fields)
     return save_photo(photo=photo, image=image)
 
 
@@ -98,12 +102,7 @@ def generate_renditions(*, photo: Photo, image: Image.Image | None = None) -> Ph
         for rendition in renditions:
             name = f"{folder}/{rendition.name}"
             if not default_storage.exists(name):
-                content = ContentFile(rendition.data)
-                # Object storage keeps the type it is given for every later
-                # download; guessing from the name misses WebP on Python 3.11
-                # hosts without /etc/mime.types.
-                content.content_type = MIME_TYPES[rendition.format]
-                name = default_storage.save(name, content)
+                name = default_storage.save(name, _public_file(rendition))
                 written.append(name)
             entries.append(
                 {
@@ -123,6 +122,30 @@ def generate_renditions(*, photo: Photo, image: Image.Image | None = None) -> Ph
         raise
     transaction.on_commit(lambda: [default_storage.delete(name) for name in stale])
     return photo
+
+
+def portrait_from_upload(*, file: UploadedFile) -> ContentFile:
+    """A person's portrait from an uploaded photo, ready to store: checked as photos are (a
+    bad file raises ValidationError naming the problem), then re-encoded with the credit and
+    rights the file carries and nothing else of it (make_portrait())."""
+    image = open_upload(file)
+    rights = read_metadata(image).fields
+    portrait = make_portrait(
+        image,
+        credit=rights.get("credit", ""),
+        photographer=rights.get("photographer", ""),
+        copyright_notice=rights.get("copyright_notice", ""),
+    )
+    return _public_file(portrait)
+
+
+def _public_file(rendition: Rendition) -> ContentFile:
+    content = ContentFile(rendition.data, name=rendition.name)
+    # Object storage keeps the type it is given for every later download;
+    # guessing from the name misses WebP on Python 3.11 hosts without
+    # /etc/mime.types.
+    content.content_type = MIME_TYPES[rendition.format]
+    return content
 
 
 def _render(photo: Photo, image: Image.Image):

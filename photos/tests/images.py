@@ -7,10 +7,12 @@ length, data), inserted right after the JPEG's start-of-image marker.
 """
 
 import io
+import random
 import struct
+import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from photos.metadata import IPTC_CHARSET, IPTC_UTF8
 
@@ -36,6 +38,31 @@ def photo_bytes(width=640, height=480, fmt="JPEG", *, exif=None, xmp=None, colou
         options["xmp"] = xmp.encode()
     image.save(buffer, fmt, **options)
     return buffer.getvalue()
+
+
+# PNG colour types (IHDR) by the Pillow mode they decode to, with 8-bit samples.
+PNG_COLOUR_TYPES = {"L": 0, "RGB": 2, "LA": 4, "RGBA": 6}
+
+
+def flat_png(width, height, *, colour_type=6, bit_depth=8):
+    """A PNG of one flat colour, written row by row: a huge frame in a few kilobytes, as a
+    decompression bomb is, without holding the frame in memory to make it."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour_type]
+    row_bytes = channels * bit_depth // 8 * width
+    # Every row after the first repeats the one above it (PNG's "Up" filter, all zeros).
+    first, same = b"\x00" + b"\xc8" * row_bytes, b"\x02" + bytes(row_bytes)
+    compressor = zlib.compressobj(1)
+    idat = compressor.compress(first)
+    idat += b"".join(compressor.compress(same) for _ in range(height - 1)) + compressor.flush()
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    return b"".join(
+        (b"\x89PNG\r\n\x1a\n", chunk(b"IHDR", header), chunk(b"IDAT", idat), chunk(b"IEND", b""))
+    )
 
 
 def upload(data, name="photo.jpg", content_type="image/jpeg"):
@@ -119,3 +146,38 @@ def camera_exif(*, orientation=None, artist="", copyright_notice="", description
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"
     gps[ExifTags.GPS.GPSLatitude] = GPS_LATITUDE
     return exif
+
+
+def icc_profile(*, swap_red_and_blue=False, padding=0):
+    """An ICC profile: sRGB as littleCMS builds it (588 bytes), optionally with its red and
+    blue primaries swapped, so that stored red means blue (whether renditions apply the
+    profile shows in their pixels), and `padding` bytes of a private tag, as a camera's or
+    printer's lookup tables make a real profile megabytes long."""
+    data = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    count = struct.unpack(">I", data[128:132])[0]
+    tags = [struct.unpack(">4sII", data[132 + 12 * i : 144 + 12 * i]) for i in range(count)]
+    if swap_red_and_blue:
+        where = {signature: (offset, size) for signature, offset, size in tags}
+        tags = [
+            (signature, *where.get({b"rXYZ": b"bXYZ", b"bXYZ": b"rXYZ"}.get(signature), (o, s)))
+            for signature, o, s in tags
+        ]
+    body = data[132 + 12 * count :]
+    if padding:
+        # An unregistered private tag of type "data" (binary): parsers skip it.
+        private = b"data" + bytes(4) + struct.pack(">I", 1) + random.Random(0).randbytes(padding)
+        tags.append((b"nwsr", len(data), len(private)))
+        body += private
+    # One more tag-table entry moves every tag's data 12 bytes on.
+    shift = 12 * (len(tags) - count)
+    table = b"".join(struct.pack(">4sII", sig, offset + shift, size) for sig, offset, size in tags)
+    profile = bytearray(data[:128] + struct.pack(">I", len(tags)) + table + body)
+    profile[0:4] = struct.pack(">I", len(profile))
+    profile[84:100] = bytes(16)  # the profile ID (an MD5) would no longer match
+    return bytes(profile)
+
+
+def jpeg_with_profile(profile, width=1600, height=1000, colour=(230, 20, 20)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "JPEG", icc_profile=profile)
+    return buffer.getvalue()

@@ -17,7 +17,16 @@ from articles.tests.factories import (
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo, PhotoChange
 
-from .images import iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
+from .images import (
+    camera_exif,
+    flat_png,
+    iptc_datasets,
+    jpeg_with_profile,
+    photo_bytes,
+    upload,
+    with_iptc,
+    xmp_packet,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +345,91 @@ def test_the_library_links_to_the_several_files_upload_form(desk):
     assert f'<a href="{url}" class="addlink">Upload photos</a>' in listing
     form = desk.get(url).content.decode()
     assert 'type="file" name="files" accept="image/jpeg,image/png,image/webp" multiple' in form
+
+
+XMP_WITH_ENTITY = (
+    '<?xml version="1.0"?><!DOCTYPE x:xmpmeta [<!ENTITY credit "AP Photo">]>'
+    + xmp_packet(credit="&credit;")
+)
+
+
+def warnings_shown(response):
+    return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_an_upload_whose_xmp_has_a_dtd_goes_on_and_the_editor_is_told(desk):
+    data = photo_bytes(xmp=XMP_WITH_ENTITY, exif=camera_exif(artist="Kai Berg"))
+    form = photo_form(upload(data), photographer="")
+    response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
+    assert response.status_code == 200
+    photo = Photo.objects.get()
+    assert (photo.credit, photo.photographer) == ("Priya Demir for The Newsroom", "Kai Berg")
+    assert photo.renditions
+    assert warnings_shown(response) == [
+        "The file's XMP metadata could not be read and was ignored."
+    ]
+
+
+def test_an_exif_caption_over_5000_characters_is_cut_and_the_editor_is_told(desk):
+    caption = "Ferry at Pier 4 on Monday morning. " * 180  # 6,300 characters
+    data = photo_bytes(exif=camera_exif(description=caption))
+    response = desk.post(
+        reverse("admin:photos_photo_add"), photo_form(upload(data), caption=""), follow=True
+    )
+    assert response.status_code == 200
+    assert Photo.objects.get().caption == caption[:5000].rstrip()
+    assert warnings_shown(response) == ["The caption from the file was cut to 5,000 characters."]
+
+
+def test_the_editors_own_caption_wins_without_a_word_about_the_files(desk):
+    data = photo_bytes(exif=camera_exif(description="x" * 6000))
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload(data)), follow=True)
+    assert Photo.objects.get().caption == "Stalls on Lantern Row."
+    assert warnings_shown(response) == []
+
+
+def test_several_uploads_with_unreadable_or_over_long_metadata_are_all_kept_with_notices(desk):
+    files = [
+        upload(
+            with_iptc(photo_bytes(), iptc_datasets({IPTC_CAPTION: b"Long. " * 1000})),
+            name="long.jpg",
+        ),
+        upload(with_iptc(photo_bytes(), b"\x1c\x02\x78\xff\xffabc"), name="broken-iptc.jpg"),
+        upload(photo_bytes(xmp=XMP_WITH_ENTITY), name="dtd.jpg"),
+    ]
+    response = desk.post(
+        reverse("admin:photos_photo_upload"), {"files": files, "credit": "Staff"}, follow=True
+    )
+    assert response.status_code == 200
+    assert Photo.objects.count() == 3
+    long_caption = Photo.objects.get(image__endswith="long.jpg").caption
+    assert long_caption == ("Long. " * 1000)[:5000].rstrip()
+    assert warnings_shown(response) == [
+        "long.jpg: The caption from the file was cut to 5,000 characters.",
+        "broken-iptc.jpg: The file's IPTC metadata could not be read and was ignored.",
+        "dtd.jpg: The file's XMP metadata could not be read and was ignored.",
+    ]
+
+
+def test_a_png_too_large_to_decode_is_refused_at_the_desk_naming_the_limit(desk, settings):
+    # The file: 81 megapixels of RGBA in under 2 MB, once 1.44 GB of worker memory.
+    png = upload(flat_png(11_000, 7_400), name="map.png", content_type="image/png")
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(png))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image"] == [
+        "The image is 81 megapixels; the limit for a PNG like this one is 64 megapixels (it "
+        "would take too much memory to process). Upload a smaller version."
+    ]
+    assert not Photo.objects.exists()
+    assert files_under(settings.MEDIA_ROOT) == files_under(settings.PHOTO_ORIGINALS_ROOT) == []
+
+
+def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(desk):
+    data = jpeg_with_profile(b"Not an ICC profile at all. " * 8, width=300, height=200)
+    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload(data)), follow=True)
+    assert response.status_code == 200
+    assert Photo.objects.get().renditions
+    assert warnings_shown(response) == [
+        "The file's colour profile could not be used and was left out: its colours may look "
+        "slightly different on the site."
+    ]

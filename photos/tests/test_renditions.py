@@ -3,13 +3,23 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, features
+from PIL.ImageCms import ImageCmsProfile, createProfile
 
 from photos.metadata import read_metadata
-from photos.renditions import FORMATS, crop_box
+from photos.renditions import FORMATS, crop_box, flattened, flattened_in_strips
 from photos.services import create_photo_from_upload, generate_renditions
 
-from .images import CAMERA_OWNER, CAMERA_SERIAL, camera_exif, photo_bytes, upload
+from .images import (
+    CAMERA_OWNER,
+    CAMERA_SERIAL,
+    camera_exif,
+    flat_png,
+    icc_profile,
+    jpeg_with_profile,
+    photo_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +105,7 @@ def test_every_rendition_keeps_credit_photographer_and_copyright(photo):
         exif = image.getexif()
         assert exif[ExifTags.Base.Artist] == "Mara Lindqvist"
         assert exif[ExifTags.Base.Copyright] == "(c) 2026 Northmere Wire"
-        assert read_metadata(image) | {"caption": ""} == {
+        assert read_metadata(image).fields | {"caption": ""} == {
             "caption": "",
             "credit": CREDIT,
             "photographer": "Mara Lindqvist",
@@ -163,3 +173,123 @@ def test_the_colour_profile_is_kept():
     photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
     for rendition in photo.renditions:
         assert opened(rendition).info.get("icc_profile") == profile, rendition["name"]
+
+
+def png_upload(image, name="graphic.png"):
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return upload(buffer.getvalue(), name=name)
+
+
+def test_transparent_pixels_become_white_as_on_the_page():
+    image = Image.new("RGBA", (5000, 3000), (200, 30, 30, 255))
+    image.paste((0, 0, 0, 0), (0, 0, 2500, 3000))
+    photo = create_photo_from_upload(file=png_upload(image), fields={"credit": "W"})
+    largest = max(
+        (r for r in photo.renditions if r["crop"] == "full" and r["format"] == "jpeg"),
+        key=lambda r: r["width"],
+    )
+    assert (largest["width"], largest["height"]) == (2400, 1440)
+    flat = opened(largest).convert("RGB")
+    assert all(channel > 245 for channel in flat.getpixel((300, 700)))
+    red = flat.getpixel((2100, 700))
+    assert red[0] > 180 and red[1] < 60 and red[2] < 60
+
+
+def test_a_16_bit_grey_png_keeps_its_tones():
+    photo = create_photo_from_upload(
+        file=upload(flat_png(900, 600, colour_type=0, bit_depth=16), name="scan.png"),
+        fields={"credit": "W"},
+    )
+    for rendition in photo.renditions:
+        grey = opened(rendition).convert("L").getpixel((10, 10))
+        # 0xC8C8 of 0xFFFF is 200 of 255 (all white before).
+        assert 195 <= grey <= 205, rendition["name"]
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16"])
+def test_converting_strip_by_strip_gives_the_whole_frame_result(mode):
+    # A pattern that changes every few rows, with hard edges, shows any seam between strips.
+    rows = Image.linear_gradient("L").resize((700, 2100)).point(lambda v: (v * 7) % 256)
+    source = {
+        "RGBA": Image.merge("RGBA", (rows, rows.rotate(90), rows, rows)),
+        "LA": Image.merge("LA", (rows, rows.transpose(Image.Transpose.FLIP_TOP_BOTTOM))),
+        "P": rows.convert("P"),
+        "I;16": rows.convert("I").point(lambda v: v * 256).convert("I;16"),
+    }[mode]
+    size = (233, 700)
+    lanczos = Image.Resampling.LANCZOS
+    whole = flattened(source).resize((233, 2100), lanczos).resize(size, lanczos)
+    in_strips = flattened_in_strips(source, size, strip_pixels=700 * 37)
+    assert (in_strips.mode, in_strips.size) == (whole.mode, size)
+    assert in_strips.tobytes() == whole.tobytes()
+
+
+def colour_photo(profile):
+    return create_photo_from_upload(file=upload(jpeg_with_profile(profile)), fields={"credit": "W"})
+
+
+def test_a_large_colour_profile_is_applied_to_the_pixels_and_not_copied():
+    assert features.check("littlecms2")  # Pillow's wheels bring littleCMS
+    # The 4 MB profile made 24 renditions of 100 MB in all, a 480 px JPEG of 4.2 MB.
+    photo = colour_photo(icc_profile(swap_red_and_blue=True, padding=4_000_000))
+    assert sum(len(raw(r)) for r in photo.renditions) < 500_000
+    small = next(
+        r for r in photo.renditions if (r["crop"], r["width"], r["format"]) == ("full", 480, "jpeg")
+    )
+    assert len(raw(small)) < 10_000
+    assert photo.upload_notices == []
+    for rendition in photo.renditions:
+        image = opened(rendition)
+        assert not image.info.get("icc_profile"), rendition["name"]
+        # Stored red, under that profile, is blue: the renditions show it in sRGB.
+        red, green, blue = image.convert("RGB").getpixel((40, 40))
+        assert blue > 200 and red < 60 and green < 60, rendition["name"]
+
+
+def test_a_small_colour_profile_is_kept_and_the_pixels_left_as_they_are():
+    # 588 bytes, like Adobe RGB (1998) or Display P3: browsers apply it.
+    profile = icc_profile(swap_red_and_blue=True)
+    for rendition in colour_photo(profile).renditions:
+        image = opened(rendition)
+        assert image.info.get("icc_profile") == profile, rendition["name"]
+        red, _, blue = image.convert("RGB").getpixel((40, 40))
+        assert red > 200 and blue < 60
+
+
+@pytest.mark.parametrize(("size", "kept"), [(4096, True), (4097, False)])
+def test_profiles_up_to_4_kb_are_kept_larger_ones_converted(size, kept):
+    profile = icc_profile(padding=size - len(icc_profile(padding=1)) + 1)
+    assert len(profile) == size
+    rendition = colour_photo(profile).renditions[0]
+    assert (opened(rendition).info.get("icc_profile") == profile) is kept
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        b"Not an ICC profile, whatever its name. " * 4,
+        ImageCmsProfile(createProfile("LAB")).tobytes(),
+    ],
+    ids=["unreadable", "for Lab, not RGB, pixels"],
+)
+def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(profile):
+    photo = colour_photo(profile)
+    assert photo.upload_notices == [
+        "The file's colour profile could not be used and was left out: its colours may look "
+        "slightly different on the site."
+    ]
+    for rendition in photo.renditions:
+        image = opened(rendition)
+        assert not image.info.get("icc_profile")
+        assert image.convert("RGB").getpixel((40, 40))[0] > 200
+
+
+def test_no_rendition_carries_the_files_comment():
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), (90, 120, 150)).save(
+        buffer, "JPEG", comment=b"Source: the minister's driver. Do not name."
+    )
+    photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
+    for rendition in photo.renditions:
+        assert b"minister" not in raw(rendition), rendition["name"]

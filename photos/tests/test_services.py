@@ -7,7 +7,12 @@ from PIL import Image
 from articles.tests.factories import make_article, make_photo, make_staff, place_photo
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
 from photos.models import Photo, PhotoChange
-from photos.services import create_photo_from_upload, generate_renditions, save_photo
+from photos.services import (
+    create_photo_from_upload,
+    generate_renditions,
+    portrait_from_upload,
+    save_photo,
+)
 
 from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
 
@@ -150,6 +155,24 @@ def test_regenerating_writes_only_changed_renditions_and_drops_the_old(
         p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
     }
     assert on_disk == after
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_a_photo_with_unreadable_exif_is_added_and_its_renditions_can_be_remade(fmt):
+    data = photo_bytes(fmt=fmt, exif=b"not a TIFF header at all")
+    photo = create_photo_from_upload(file=upload(data), fields={"credit": "Wire"})
+    assert photo.upload_notices == ["The file's EXIF metadata could not be read and was ignored."]
+    assert (photo.width, photo.height) == (640, 480)
+    before = {r["name"] for r in photo.renditions}
+    # From the archived original, as rebuild_renditions does.
+    assert {r["name"] for r in generate_renditions(photo=photo).renditions} == before
+
+
+def test_a_portrait_is_a_centred_jpeg_square_never_larger_than_the_upload():
+    portrait = portrait_from_upload(file=upload(photo_bytes(300, 200, fmt="PNG"), name="me.png"))
+    image = Image.open(portrait)
+    assert (image.format, image.size) == ("JPEG", (200, 200))
+    assert portrait.name.endswith(".jpeg") and portrait.content_type == "image/jpeg"
 
 
 def test_saving_a_live_photo_refuses_someone_who_may_not_change_it():
