@@ -1,6 +1,7 @@
 import secrets
 import urllib.parse
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django import forms
 from django.conf import settings
@@ -211,6 +212,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             Q(status__in=Article.PREVIEW_STATUSES) | Q(not_due, status=Article.Status.PUBLISHED)
         )
+
+    def previewable_through_link(self, *, preview_key: str, signed_at: datetime):
+        """The previewable stories a link made at `signed_at` with this key still opens.
+
+        A story that has gone live since the link was made keeps it closed for good, even
+        back in draft: what a source was shown before publication is not a pass to the
+        rewrites after it. Links carry whole seconds, so one made in the second the
+        story went live counts as made before.
+        """
+        went_live_since = Q(
+            first_published_at__gte=signed_at, first_published_at__lte=timezone.now()
+        )
+        return self.previewable().filter(preview_key=preview_key).exclude(went_live_since)
 
     def next_release(self):
         """When the next scheduled story goes live or embargo lifts (None if nothing waits)."""

@@ -15,7 +15,7 @@ from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
 from .models import Article, Author, Section, Tag, prefetch_for_listing
-from .previews import previewed_story
+from .previews import read_preview_link
 
 HOME_STORIES_PER_SECTION = 4
 # Section blocks come from this many newest stories: a section with nothing
@@ -221,11 +221,14 @@ class PreviewView(StoryPageView):
     """A story that is not live yet, for whoever holds a valid preview link."""
 
     def get_object(self, queryset=None):
-        story = previewed_story(self.kwargs["token"])
-        if story is None:
+        link = read_preview_link(self.kwargs["token"])
+        if link is None:
             raise Http404("This preview link is not valid or has expired.")
         # Revoked links name an old key; live stories have no preview.
-        return get_object_or_404(Article.objects.previewable().for_detail(), **story)
+        stories = Article.objects.previewable_through_link(
+            preview_key=link.preview_key, signed_at=link.signed_at
+        )
+        return get_object_or_404(stories.for_detail(), pk=link.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)

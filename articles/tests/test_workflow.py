@@ -487,6 +487,18 @@ class TestPreviewLifetime:
         story.save()
         assert not opens()
 
+    def test_a_link_made_before_the_story_went_live_stays_closed_back_in_draft(self, editor):
+        story = make_article(status=Article.Status.DRAFT)
+        before = preview_path(story)
+        publish_article(article=story, by=editor)
+        unpublish_article(article=story, by=editor)
+        story.status = Article.Status.DRAFT
+        story.save()
+        assert Client().get(before).status_code == 404
+        # Links carry whole seconds: a new one made a second later opens.
+        with time_machine.travel(timezone.now() + timedelta(seconds=1)):
+            assert Client().get(preview_path(story)).status_code == 200
+
     def test_the_desk_shows_the_link_only_while_it_works(self, editor):
         desk = desk_for(editor)
         assert links_on_desk(desk, make_article(status=Article.Status.IN_REVIEW))[0]
