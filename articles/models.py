@@ -261,6 +261,12 @@ class ArticleQuerySet(models.QuerySet):
         """The story that had this slug before its current one (see FormerSlug)."""
         return self.filter(former_slugs__slug=slug)
 
+    def at_address(self, slug):
+        """The story whose address holds this slug, now or before (one at most: no story
+        takes another's former slug)."""
+        moved_from = FormerSlug.objects.filter(article=OuterRef("pk"), slug=slug)
+        return self.filter(Q(slug=slug) | Exists(moved_from))
+
     def started_or_bylined_by(self, user):
         bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | Exists(bylined))

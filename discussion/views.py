@@ -72,8 +72,9 @@ class PostCommentView(LoginRequiredMixin, View):
     def post(self, request, slug):
         if exceeded(request, "comment", settings.NEWSROOM_RATE_LIMITS["comment"]):
             return too_many_requests(request, "comments")
+        # A form opened before the story's slug changed still posts to the old address.
         article = get_object_or_404(
-            Article.objects.published().select_related("section"), slug=slug
+            Article.objects.published().at_address(slug).select_related("section")
         )
         form = CommentForm(article, data=request.POST)
         if (not form.is_valid() and form.forged()) or not form.is_for(article):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from articles.services import record_slug_change
 from articles.tests.factories import make_article
 from discussion.forms import CommentForm
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
@@ -79,6 +80,18 @@ def test_form_for_another_story_is_a_bad_request(client, regular, story):
     assert response.status_code == 400
     assert not stored(story).exists()
     assert not stored(other).exists()
+
+
+def test_a_form_opened_before_the_slug_changed_still_posts(client, regular, story):
+    action, fields = comment_form(client.get(story.get_absolute_url()).content.decode())
+    previous = story.slug
+    story.slug = "a-clearer-address"
+    story.save()
+    record_slug_change(article=story, previous_slug=previous)
+    response = client.post(action, {**fields, "comment": "Posted from an old tab."})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/articles/a-clearer-address/")
+    assert stored(story).get().comment == "Posted from an old tab."
 
 
 def form_data(story, **fields):
