@@ -64,11 +64,16 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "discussion.apps.ModerationDeskConfig",
     "django_comments",
+    # Our rooms, each importing only those listed before it (newsroom/tests/test_layout.py).
+    "accounts",
     "photos",
-    "articles",
     "pagecache",
+    "articles",
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
+    "distribution",
+    "wire",
+    "demo",
     # The project's own set-up at every migrate (newsroom/apps.py).
     "newsroom",
 ]
