@@ -45,6 +45,7 @@ urlpatterns = [
         rendition,
         name="photo-rendition",
     ),
+    path("", include("distribution.urls")),
     path("", include("articles.urls")),
 ]
 
