@@ -17,7 +17,7 @@ def create_cache_table(*, using, **kwargs):
 def name_site(*, apps, using, **kwargs):
     """The Site row as NEWSROOM_SITE_DOMAIN and NEWSROOM_SITE_NAME say now.
 
-    Links in emails are built on its domain (allauth's, newsroom/adapters.py,
+    Links in emails are built on its domain (allauth's, accounts/adapters.py,
     and django-comments-xtd's reply emails); set only once, it would keep
     sending readers to the old domain after the variable changed.
     """

@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After auth and messages: it reads the user and leaves a message when it redirects.
-    "newsroom.middleware.RequireTwoFactorMiddleware",
+    "accounts.middleware.RequireTwoFactorMiddleware",
     "csp.middleware.CSPMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
 ]
@@ -101,8 +101,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Django's and allauth's backends, withholding every permission from a
     # member who must turn on two-factor authentication first.
-    "newsroom.auth_backends.ModelBackend",
-    "newsroom.auth_backends.AllauthBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AllauthBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -379,7 +379,7 @@ ACCOUNT_USER_DISPLAY = "discussion.models.public_name"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{NEWSROOM_SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Links in allauth's emails on NEWSROOM_SITE_DOMAIN in production, never the request's host.
-ACCOUNT_ADAPTER = "newsroom.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_REDIRECT_URL = "/"
 # allauth's own limits (they are on by default; stated here so they are visible).
@@ -402,7 +402,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The name authenticator apps show next to the account.
 MFA_TOTP_ISSUER = NEWSROOM_SITE_NAME
 # Members of these groups (e.g. "Editors,Moderators") must turn on an
-# authenticator app before they have any staff rights (newsroom.auth_backends)
+# authenticator app before they have any staff rights (accounts.backends)
 # and before the desk lets them in (RequireTwoFactorMiddleware).
 NEWSROOM_REQUIRE_2FA_GROUPS = env.list("NEWSROOM_REQUIRE_2FA_GROUPS", default=[])
 

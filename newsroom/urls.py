@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django_comments_xtd.views import mute
 
+from accounts.views import desk_login
 from articles.sitemaps import sitemap_index, sitemap_section
 from articles.views import CommentedStoryRedirectView
-from newsroom.views import desk_login, robots_txt
+from newsroom.views import robots_txt
 from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition

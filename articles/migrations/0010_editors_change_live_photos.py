@@ -1,28 +1,9 @@
-"""Editors may change photos that are in published or scheduled stories; reporters may not."""
+"""Kept, empty, for databases that applied it: accounts.roles defines the staff roles now.
 
-from django.contrib.auth.management import create_permissions
+accounts/migrations/0001_staff_roles.py grants them.
+"""
+
 from django.db import migrations
-
-
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations; the group needs this one now.
-    photos = apps.get_app_config("photos")
-    photos.models_module = True
-    create_permissions(photos, apps=apps, verbosity=0)
-    photos.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        Permission.objects.get(content_type__app_label="photos", codename="change_live_photo")
-    )
-
-
-def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Permission.objects.filter(
-        content_type__app_label="photos", codename="change_live_photo"
-    ).delete()
 
 
 class Migration(migrations.Migration):
@@ -31,4 +12,4 @@ class Migration(migrations.Migration):
         ("photos", "0003_live_photo_permission_and_history"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = []

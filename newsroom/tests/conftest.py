@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from accounts.tests.two_factor import clock as clock  # for test_two_factor.py
 from newsroom.tests.live import (
     ROOT,
     PostgresCluster,

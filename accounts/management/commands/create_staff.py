@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-ROLES = {"editor": "Editors", "reporter": "Reporters", "moderator": "Moderators"}
+from accounts.roles import GROUP_OF_ROLE
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email")
-        parser.add_argument("--role", required=True, choices=sorted(ROLES))
+        parser.add_argument("--role", required=True, choices=sorted(GROUP_OF_ROLE))
         parser.add_argument(
             "--generate-password",
             action="store_true",
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             user.set_password(password)
             user.save()
-            user.groups.add(Group.objects.get(name=ROLES[role]))
+            user.groups.add(Group.objects.get(name=GROUP_OF_ROLE[role]))
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         self.stdout.write(self.style.SUCCESS(f"Created {role} {user.email}; log in at /admin/."))
         if generated:
