@@ -8,7 +8,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from pagecache.registry import pages_change_by_themselves, shown_on_pages
         from photos.models import Photo
+        from photos.usage import register_photo_user
 
+        from . import photo_uses
         from .models import (
             Article,
             Author,
@@ -35,3 +37,5 @@ class ArticlesConfig(AppConfig):
         )
         # A scheduled story goes live, or an embargo lifts, without any write.
         pages_change_by_themselves(Article.objects.next_release)
+        # Photos are live, and editors' alone to change, while a story shows them.
+        register_photo_user(photo_uses)
