@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from photos.admin import ACCEPT, thumbnail
 from photos.uploads import open_upload
+from photos.widgets import ACCEPT, thumbnail
 
 from .linkcheck import privately_resolved_hosts
 from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag

@@ -1,13 +1,8 @@
 from django.urls import path
 
-from discussion.threads import ORDERS
-from pagecache.pages import cached_for_readers, one_of, page_number
+from pagecache.pages import cached_for_readers
 
 from . import feeds, views
-
-# The query parameters a story page reads for anonymous readers (reply_to
-# only matters to a logged-in reader, whose pages are never cached).
-STORY_PARAMS = {"cpage": page_number, "comments": one_of(*ORDERS)}
 
 
 def cached_feed(feed):
@@ -16,13 +11,22 @@ def cached_feed(feed):
 
 app_name = "articles"
 
-urlpatterns = [
-    path("", cached_for_readers(views.HomeView.as_view()), name="home"),
-    path(
-        "articles/<slug:slug>/",
-        cached_for_readers(views.ArticleDetailView.as_view(), params=STORY_PARAMS),
-        name="detail",
-    ),
+
+def patterns(*, story_params):
+    """The stories' URLs, for newsroom/urls.py to compose.
+
+    `story_params` are the query parameters a cached story page keeps: those
+    of what the composer puts on the page (the discussion's pages and order).
+    """
+    story_page = cached_for_readers(views.ArticleDetailView.as_view(), params=story_params)
+    return [
+        path("", cached_for_readers(views.HomeView.as_view()), name="home"),
+        path("articles/<slug:slug>/", story_page, name="detail"),
+        *ROUTES,
+    ]
+
+
+ROUTES = [
     path("section/<slug:slug>/", cached_for_readers(views.SectionView.as_view()), name="section"),
     path("authors/<slug:slug>/", cached_for_readers(views.AuthorView.as_view()), name="author"),
     path("tags/<slug:slug>/", cached_for_readers(views.TagView.as_view()), name="tag"),

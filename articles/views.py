@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -8,9 +7,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, RedirectView
+from django.views.generic import DetailView, ListView
 
-from discussion.views import discussion_context
 from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
@@ -204,7 +202,6 @@ class StoryPageView(DetailView):
         return super().get_context_data(
             current_section=article.section,
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            **discussion_context(self.request, article),
             **kwargs,
         )
 
@@ -237,23 +234,6 @@ class PreviewView(StoryPageView):
         response = super().render_to_response(context, **response_kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
-
-
-@method_decorator(never_cache, name="dispatch")
-class CommentedStoryRedirectView(RedirectView):
-    """Where django-comments' permalinks lead (/comments/cr/<content type>/<id>/): the
-    story, for a visitor who may open it; anything else is a 404.
-
-    Comments hang on stories only. contenttypes' `shortcut` redirected to any object
-    with an address, so counting ids found the addresses of drafts and the story of
-    each pending or removed comment.
-    """
-
-    def get_redirect_url(self, content_type_id, object_id):
-        if content_type_id != ContentType.objects.get_for_model(Article).pk:
-            raise Http404("Comment links lead to stories only.")
-        stories = Article.objects.visible_to(self.request.user)
-        return get_object_or_404(stories, pk=object_id).get_absolute_url()
 
 
 class CorrectionsView(ListView):

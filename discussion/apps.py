@@ -4,11 +4,21 @@ from django_comments_xtd.apps import CommentsXtdConfig
 
 
 class DiscussionConfig(AppConfig):
+    # This module holds other configs too, so Django needs telling which is the app's.
+    default = True
     name = "discussion"
     verbose_name = "Discussion"
 
     def ready(self):
         from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
+
+        from pagecache.registry import shown_on_pages
+
+        from .models import CommentModeration, ModerationPolicy, ReaderProfile
+
+        # Comments, their moderation, the names shown on them and the policy
+        # that opens and closes discussions all show on story pages.
+        shown_on_pages(XtdComment, CommentModeration, ModerationPolicy, ReaderProfile)
 
         # django-comments-xtd copies a comment's visibility onto all of its
         # replies whenever it is saved, so approving a parent would publish

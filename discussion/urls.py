@@ -1,6 +1,14 @@
 from django.urls import path
 
+from pagecache.pages import one_of, page_number
+
 from . import views
+from .threads import ORDERS
+
+# The query parameters the discussion under a story reads for anonymous
+# readers, which the cached story page must keep (reply_to only matters to a
+# logged-in reader, whose pages are never cached).
+STORY_PAGE_PARAMS = {"cpage": page_number, "comments": one_of(*ORDERS)}
 
 app_name = "discussion"
 

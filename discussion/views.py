@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import FormView, ListView, UpdateView
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, ListView, RedirectView, UpdateView
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
@@ -229,3 +232,20 @@ class DisplayNameView(LoginRequiredMixin, UpdateView):
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
             return next_url
         return reverse("discussion:my-comments")
+
+
+@method_decorator(never_cache, name="dispatch")
+class CommentedStoryRedirectView(RedirectView):
+    """Where django-comments' permalinks lead (/comments/cr/<content type>/<id>/): the
+    story, for a visitor who may open it; anything else is a 404.
+
+    Comments hang on stories only. contenttypes' `shortcut` redirected to any object
+    with an address, so counting ids found the addresses of drafts and the story of
+    each pending or removed comment.
+    """
+
+    def get_redirect_url(self, content_type_id, object_id):
+        if content_type_id != ContentType.objects.get_for_model(Article).pk:
+            raise Http404("Comment links lead to stories only.")
+        stories = Article.objects.visible_to(self.request.user)
+        return get_object_or_404(stories, pk=object_id).get_absolute_url()

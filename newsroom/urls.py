@@ -5,8 +5,10 @@ from django.urls import include, path
 from django_comments_xtd.views import mute
 
 from accounts.views import desk_login
+from articles import urls as articles_urls
 from articles.sitemaps import sitemap_index, sitemap_section
-from articles.views import CommentedStoryRedirectView
+from discussion.urls import STORY_PAGE_PARAMS
+from discussion.views import CommentedStoryRedirectView
 from newsroom.views import robots_txt
 from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
@@ -47,7 +49,10 @@ urlpatterns = [
         name="photo-rendition",
     ),
     path("", include("distribution.urls")),
-    path("", include("articles.urls")),
+    path(
+        "",
+        include((articles_urls.patterns(story_params=STORY_PAGE_PARAMS), articles_urls.app_name)),
+    ),
 ]
 
 if settings.DEBUG:

@@ -4,7 +4,7 @@ from django.db import connections, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import mirror
+from . import mirror, registry
 
 NOT_LOOKED_UP = object()
 
@@ -67,15 +67,13 @@ class GenerationManager(models.Manager):
 
     def bump(self, *, expected=None):
         """Start a new generation: every page cached so far is out of date."""
-        from articles.models import Article
-
         rows = self.filter(pk=self.ROW)
         if expected is not None:
             rows = rows.filter(number=expected)
         rows.update(
             number=F("number") + 1,
             changed_at=timezone.now(),
-            expires_at=Article.objects.next_release(),
+            expires_at=registry.next_change(),
         )
         transaction.on_commit(lambda: self._publish(self._read()), using=self.db)
 

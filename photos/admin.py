@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -12,20 +12,11 @@ from .metadata import read_metadata
 from .models import Photo
 from .services import EDITORS_ONLY, create_photo_from_upload, generate_renditions, save_photo
 from .uploads import open_upload
+from .usage import prefetch_lookups, uses_of
+from .widgets import ACCEPT, thumbnail
 
-ACCEPT = "image/jpeg,image/png,image/webp"
 # Values baked into the renditions: changing one remakes them.
 RENDERED_FIELDS = {"focal_x", "focal_y", "credit", "photographer", "copyright_notice"}
-
-
-def thumbnail(photo, width=96):
-    """A small preview for admin lists and inlines, from the smallest rendition."""
-    url = photo.smallest_rendition_url()
-    if not url:
-        return "—"
-    return format_html(
-        '<img src="{}" width="{}" alt="" loading="lazy" style="height:auto">', url, width
-    )
 
 
 class PhotoForm(forms.ModelForm):
@@ -151,7 +142,7 @@ class PhotoAdmin(admin.ModelAdmin):
         js = ["photos/focal_point.js"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("placements__article")
+        return super().get_queryset(request).prefetch_related(*prefetch_lookups())
 
     def get_urls(self):
         return [
@@ -259,22 +250,15 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in")
     def used_in(self, photo):
-        placements = list(photo.placements.all())
-        if not placements:
+        uses = uses_of(photo)
+        if not uses:
             return "Not used in any story yet."
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse("admin:articles_article_change", args=[p.article_id]),
-                        p.article.headline,
-                        p.article.get_status_display(),
-                    )
-                    for p in placements
-                ),
+                ((use.admin_url, use.title, use.state) for use in uses),
             ),
         )
 
@@ -304,7 +288,7 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Used in")
     def usage(self, photo):
-        count = len(photo.placements.all())
+        count = len(uses_of(photo))
         return f"{count} stor{'y' if count == 1 else 'ies'}" if count else "—"
 
     @admin.display(boolean=True, description="Alt text")

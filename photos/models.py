@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.text import Truncator
 
+from . import usage
 from .renditions import FORMATS, MIME_TYPES
 from .storage import originals_storage
 
@@ -117,8 +118,8 @@ class Photo(models.Model):
             )
 
     def is_live(self) -> bool:
-        """Placed in a published or scheduled story: readers see it, or will without a word."""
-        return self.pk is not None and self.placements.in_published_articles().exists()
+        """Readers see it, or will without a word (in a published or scheduled story, say)."""
+        return self.pk is not None and usage.is_live(self)
 
     def can_be_changed_by(self, user) -> bool:
         """Anyone who may change photos changes one no reader sees; a live one, editors only."""

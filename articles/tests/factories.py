@@ -1,15 +1,12 @@
 """Small builders for test data: each makes a valid object, and any field can be overridden."""
 
-import io
 import itertools
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from articles.models import (
     Article,
@@ -21,19 +18,11 @@ from articles.models import (
     Section,
     Tag,
 )
-from photos.services import create_photo_from_upload
+from photos.tests.factories import image_upload as image_upload
+from photos.tests.factories import jpeg_bytes as jpeg_bytes
+from photos.tests.factories import make_photo
 
 _numbers = itertools.count(1)
-
-
-def jpeg_bytes(width=64, height=40, colour=(120, 80, 40)):
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def image_upload(name="photo.jpg", **kwargs):
-    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
 
 
 def make_staff(role="Editors", **fields):
@@ -77,13 +66,6 @@ def make_article(*, authors=(), **fields):
     for position, author in enumerate(authors):
         Byline.objects.create(article=article, author=author, position=position)
     return article
-
-
-def make_photo(**fields):
-    fields.setdefault("credit", "Jo Example/Test Wire")
-    fields.setdefault("caption", "A test photo.")
-    fields.setdefault("alt_text", "A plain brown rectangle.")
-    return create_photo_from_upload(file=fields.pop("image", None) or image_upload(), fields=fields)
 
 
 def place_photo(article, photo=None, **fields):

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
+from discussion.views import discussion_context
+
 register = template.Library()
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -23,3 +25,15 @@ def comment_text(text):
         linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
         paragraphs.append("<p>" + linked.replace("\n", "<br>") + "</p>")
     return mark_safe("".join(paragraphs))
+
+
+@register.inclusion_tag("discussion/_discussion.html", takes_context=True)
+def discussion(context, article):
+    """The discussion under a story: its threads, and the form or why there is none."""
+    request = context["request"]
+    return {
+        "article": article,
+        "request": request,
+        "user": request.user,
+        **discussion_context(request, article),
+    }

@@ -1,22 +1,11 @@
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from articles.models import Article
-from articles.tests.factories import (
-    image_upload,
-    make_article,
-    make_photo,
-    make_staff,
-    place_photo,
-)
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
-from photos.models import Photo, PhotoChange
+from photos.models import Photo
 
+from .factories import image_upload, make_photo
 from .images import (
     camera_exif,
     flat_png,
@@ -94,115 +83,6 @@ def test_credit_is_required(desk):
     response = desk.post(reverse("admin:photos_photo_add"), photo_form(image_upload(), credit=""))
     assert response.status_code == 200
     assert not Photo.objects.exists()
-
-
-def test_alt_text_cannot_be_removed_from_a_photo_in_a_published_story(desk):
-    photo = make_photo()
-    place_photo(make_article(), photo)
-    response = desk.post(
-        reverse("admin:photos_photo_change", args=[photo.pk]),
-        photo_form("", caption=photo.caption, credit=photo.credit, alt_text=""),
-    )
-    assert response.status_code == 200
-    assert "appears in a published story" in response.content.decode()
-    photo.refresh_from_db()
-    assert photo.alt_text
-
-
-def desk_for(role):
-    user = make_staff(role)
-    client = Client()
-    client.force_login(user)
-    return client, user
-
-
-def change_url(photo):
-    return reverse("admin:photos_photo_change", args=[photo.pk])
-
-
-def resent(photo, image="", **changes):
-    """The photo's change form sent back with some changes (and a new file, if given)."""
-    kept = {
-        name: str(getattr(photo, name))
-        for name in ("title", "caption", "credit", "photographer", "copyright_notice", "alt_text")
-    }
-    focal_point = {"focal_x": str(photo.focal_x), "focal_y": str(photo.focal_y)}
-    return photo_form(image, **{**kept, **focal_point, **changes})
-
-
-LIVE_STORIES = {
-    "published": {},
-    "scheduled": {"publish_at": timezone.now() + timedelta(days=1)},
-}
-
-
-@pytest.mark.parametrize("story", LIVE_STORIES)
-def test_a_reporter_cannot_change_a_live_photo_in_any_way(settings, story):
-    photo = make_photo(image=upload(photo_bytes(1200, 800)))
-    place_photo(make_article(**LIVE_STORIES[story]), photo)
-    stored = Photo.objects.values().get(pk=photo.pk)
-    files = files_under(settings.PHOTO_ORIGINALS_ROOT) + files_under(settings.MEDIA_ROOT)
-    client, _ = desk_for("Reporters")
-    page = client.get(change_url(photo)).content.decode()
-    assert 'name="caption"' not in page and 'name="image"' not in page
-    assert "only editors can change it" in page
-    attempts = {
-        "caption": {"caption": "A caption the agency never wrote."},
-        "credit": {"credit": "Someone else"},
-        "alt text": {"alt_text": "Not what it shows."},
-        "focal point": {"focal_x": "0.1", "focal_y": "0.9"},
-        "new file": {"image": upload(photo_bytes(800, 600, colour=(200, 0, 0)), name="new.jpg")},
-    }
-    answers = {
-        what: client.post(change_url(photo), resent(photo, **changes)).status_code
-        for what, changes in attempts.items()
-    }
-    print(f"reporter changing a photo in a {story} story: {answers}")
-    assert set(answers.values()) == {403}
-    assert Photo.objects.values().get(pk=photo.pk) == stored
-    assert files_under(settings.PHOTO_ORIGINALS_ROOT) + files_under(settings.MEDIA_ROOT) == files
-    assert not PhotoChange.objects.exists()
-
-
-@pytest.mark.parametrize("placed_in", [None, Article.Status.DRAFT, Article.Status.UNPUBLISHED])
-def test_a_reporter_changes_a_photo_no_reader_sees(placed_in):
-    photo = make_photo()
-    if placed_in:
-        place_photo(make_article(status=placed_in), photo)
-    client, _ = desk_for("Reporters")
-    response = client.post(change_url(photo), resent(photo, caption="A sharper caption."))
-    assert response.status_code == 302
-    photo.refresh_from_db()
-    assert photo.caption == "A sharper caption."
-    # Nothing readers saw has changed, so there is nothing to keep.
-    assert not PhotoChange.objects.exists()
-
-
-def test_an_editor_changes_a_live_photo_and_its_page_shows_who_when_and_what():
-    photo = make_photo(caption="Crowds on the quay.", credit="Old Wire")
-    place_photo(make_article(), photo)
-    client, editor = desk_for("Editors")
-    changes = {"caption": "Crowds on the quay at Port Calder.", "credit": "New Wire/Agency"}
-    response = client.post(change_url(photo), resent(photo, **changes, alt_text="Crowds."))
-    assert response.status_code == 302
-    kept = set(photo.changes.values_list("field", "before", "after", "changed_by"))
-    assert kept == {
-        ("caption", "Crowds on the quay.", "Crowds on the quay at Port Calder.", editor.pk),
-        ("credit", "Old Wire", "New Wire/Agency", editor.pk),
-    }
-    when = photo.changes.first().changed_at
-    assert abs(when - timezone.now()) < timedelta(minutes=1)
-    # Everyone who opens the photo reads the history; nobody can edit it there.
-    reporter, _ = desk_for("Reporters")
-    for desk in (client, reporter):
-        page = desk.get(change_url(photo)).content.decode()
-        history = page[page.index('id="photo-history"') :]
-        history = history[: history.index("</table>")]
-        for text in ("Crowds on the quay.", "Crowds on the quay at Port Calder.", "Old Wire"):
-            assert text in history
-        assert editor.get_username() in history
-        assert f"{timezone.localtime(when):%d %b %Y %H:%M}" in history
-        assert "<input" not in history and "<textarea" not in history
 
 
 def test_library_search_finds_by_caption_credit_and_photographer(desk):
@@ -298,17 +178,6 @@ def test_the_upload_form_needs_at_least_one_file(desk):
     response = desk.post(reverse("admin:photos_photo_upload"), {"credit": ""})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
-
-
-def test_the_library_lists_where_a_photo_is_used(desk):
-    photo = make_photo()
-    story = make_article(headline="Quay strike ends")
-    place_photo(story, photo)
-    listing = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
-    assert "1 story" in listing
-    change = desk.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
-    link = reverse("admin:articles_article_change", args=[story.pk])
-    assert f'<a href="{link}">Quay strike ends</a> (Published)' in change
 
 
 def test_moving_the_focal_point_remakes_the_crops(desk):

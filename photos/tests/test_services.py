@@ -1,17 +1,15 @@
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from PIL import Image
 
-from articles.tests.factories import make_article, make_photo, make_staff, place_photo
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
-from photos.models import Photo, PhotoChange
+from photos.models import Photo
 from photos.services import (
     create_photo_from_upload,
     generate_renditions,
     portrait_from_upload,
-    save_photo,
 )
 
 from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
@@ -173,26 +171,3 @@ def test_a_portrait_is_a_centred_jpeg_square_never_larger_than_the_upload():
     image = Image.open(portrait)
     assert (image.format, image.size) == ("JPEG", (200, 200))
     assert portrait.name.endswith(".jpeg") and portrait.content_type == "image/jpeg"
-
-
-def test_saving_a_live_photo_refuses_someone_who_may_not_change_it():
-    photo = make_photo()
-    place_photo(make_article(), photo)
-    photo.caption = "Rewritten."
-    with pytest.raises(PermissionDenied, match="only editors can change it"):
-        save_photo(photo=photo, by=make_staff("Reporters"))
-    assert Photo.objects.get().caption == "A test photo."
-    assert not PhotoChange.objects.exists()
-
-
-def test_the_history_is_kept_with_the_save_or_not_at_all():
-    photo = make_photo()
-    place_photo(make_article(), photo)
-    editor = make_staff("Editors")
-    # Without the original the renditions cannot be remade, inside the save's transaction.
-    photo.image.storage.delete(photo.image.name)
-    photo.caption, photo.renditions = "A new caption.", []
-    with pytest.raises(FileNotFoundError):
-        save_photo(photo=photo, by=editor)
-    assert Photo.objects.get().caption == "A test photo."
-    assert not PhotoChange.objects.exists()

@@ -4,10 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from articles.models import PhotoPlacement
-from articles.tests.factories import make_article, make_section, place_photo
-from articles.tests.test_views import Elements
-from photos.renditions import FORMATS, MIME_TYPES
+from photos.renditions import MIME_TYPES
 from photos.services import create_photo_from_upload
 
 from .images import photo_bytes, upload
@@ -21,47 +18,6 @@ def photo():
         file=upload(photo_bytes(1800, 1200)),
         fields={"credit": "Wire", "caption": "Cranes.", "alt_text": "Three cranes."},
     )
-
-
-def pictures(html):
-    doc = Elements(html)
-    return doc, doc.by_tag("picture")
-
-
-def test_story_page_offers_every_format_and_width_with_size_and_lazy_loading(client, photo):
-    story = make_article()
-    place_photo(story, photo, role=PhotoPlacement.Role.LEAD)
-    place_photo(story, photo, after_block=1)
-    doc, (lead, inline) = pictures(client.get(story.get_absolute_url()).content.decode())
-    for picture in (lead, inline):
-        sources = [e for e in doc.by_tag("source") if picture in e["parents"]]
-        assert [s["attrs"]["type"] for s in sources] == [
-            MIME_TYPES[f] for f in FORMATS if f != "jpeg"
-        ]
-        for source in sources:
-            assert [c.rsplit(" ", 1)[1] for c in source["attrs"]["srcset"].split(", ")] == [
-                "480w",
-                "800w",
-                "1200w",
-                "1600w",
-            ]
-            assert source["attrs"]["sizes"]
-        img = doc.first_inside(picture, doc.by_tag("img"))
-        assert (img["attrs"]["width"], img["attrs"]["height"]) == ("1600", "1067")
-        assert img["attrs"]["src"].endswith(".jpeg")
-        assert img["attrs"]["alt"] == "Three cranes."
-    assert doc.first_inside(lead, doc.by_tag("img"))["attrs"]["loading"] == "eager"
-    assert doc.first_inside(inline, doc.by_tag("img"))["attrs"]["loading"] == "lazy"
-
-
-def test_story_cards_use_the_16_9_crop(client, photo):
-    section = make_section()
-    for _ in range(2):
-        place_photo(make_article(section=section), photo, role=PhotoPlacement.Role.LEAD)
-    doc, found = pictures(client.get(section.get_absolute_url()).content.decode())
-    img = doc.first_inside(found[0], doc.by_tag("img"))
-    assert (img["attrs"]["width"], img["attrs"]["height"]) == ("1200", "675")
-    assert "/16x9-" in img["attrs"]["src"]
 
 
 def test_every_srcset_url_is_served_with_far_future_caching(client, photo):
@@ -146,14 +102,3 @@ def test_rendition_url_is_the_one_templates_use(photo):
     assert reverse("photo-rendition", args=[photo.renditions[0]["name"].split("/", 1)[1]]) == (
         f"/media/{photo.renditions[0]['name']}"
     )
-
-
-def test_story_page_offers_the_square_crop_to_link_previews(client, photo):
-    story = make_article()
-    place_photo(story, photo, role=PhotoPlacement.Role.LEAD)
-    doc = Elements(client.get(story.get_absolute_url()).content.decode())
-    meta = {m["attrs"].get("property"): m["attrs"].get("content") for m in doc.by_tag("meta")}
-    square = next(r for r in photo.renditions if r["crop"] == "1x1" and r["format"] == "jpeg")
-    assert meta["og:image"] == f"http://testserver/media/{square['name']}"
-    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "1200")
-    assert meta["og:image:alt"] == "Three cranes."
