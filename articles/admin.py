@@ -8,6 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
@@ -319,17 +320,12 @@ class ArticleAdmin(VersionAdmin):
     def preview_link(self, article):
         if not article.pk or not article.is_previewable:
             return "—"
-        url = preview_path(article)
-        # A button of the story form (forms cannot nest) that posts it elsewhere.
-        return format_html(
-            '<a href="{}" target="_blank">{}</a><br>Anyone with this link can read the '
-            "story as it will look, without an account, for 7 days or until it goes live. "
-            '<button type="submit" formaction="{}" formmethod="post" formnovalidate>'
-            "Revoke preview links</button> ends this link and every one handed out before, "
-            "and gives a new one (changes not saved on this page are lost).",
-            url,
-            url,
-            reverse("admin:articles_article_revoke_previews", args=[article.pk]),
+        return render_to_string(
+            "admin/articles/article/preview_link.html",
+            {
+                "url": preview_path(article),
+                "revoke_url": reverse("admin:articles_article_revoke_previews", args=[article.pk]),
+            },
         )
 
     def reversion_register(self, model, **kwargs):
