@@ -7,10 +7,9 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -20,23 +19,25 @@ from reversion.models import Version
 from photos.uploads import open_upload
 from photos.widgets import ACCEPT, thumbnail
 
+from .admin_views import compare_view, restore_view, revoke_previews_view
 from .linkcheck import privately_resolved_hosts
 from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
 from .previews import preview_path
-from .revisions import compare_versions
 from .services import (
     can_publish,
+    mark_corrected,
     mark_updated,
+    may_edit,
+    may_set_status,
     publish_article,
     record_slug_change,
-    revoke_preview_links,
+    refuse_if_saved_since,
     save_author,
     schedule_article,
     submit_for_review,
+    submittable_by,
     unpublish_article,
 )
-
-REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 
 @admin.register(Section)
@@ -156,7 +157,7 @@ class ArticleAdminForm(forms.ModelForm):
         # A form opened to view a story only has every field read-only, status included.
         if "status" in self.fields and not can_publish(self.user):
             status = self.fields["status"]
-            status.choices = [c for c in status.choices if c[0] in REPORTER_STATUSES]
+            status.choices = [c for c in status.choices if may_set_status(self.user, c[0])]
             status.error_messages["invalid_choice"] = (
                 "Only editors can publish, schedule, unpublish or retract a story. Save it "
                 "as a draft or submit it for review."
@@ -166,15 +167,7 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         loaded = parse_datetime(self.data.get("loaded_version") or "")
         if self.instance.pk and loaded:
-            current = Article.objects.filter(pk=self.instance.pk).values_list(
-                "modified_at", flat=True
-            )
-            if current and current[0] != loaded:
-                raise ValidationError(
-                    "Someone else saved this story after you opened it "
-                    f"(at {timezone.localtime(current[0]):%H:%M:%S}). Your changes are not "
-                    "saved: open the story again in a new tab, then copy your changes over."
-                )
+            refuse_if_saved_since(article=self.instance, loaded=loaded)
         return cleaned
 
 
@@ -269,9 +262,7 @@ class ArticleAdmin(VersionAdmin):
         """Editors change any story; reporters only their own drafts and stories in review."""
         if not super().has_change_permission(request, obj):
             return False
-        if obj is None or can_publish(request.user):
-            return True
-        return obj.created_by_id == request.user.pk and obj.status in REPORTER_STATUSES
+        return obj is None or may_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and can_publish(request.user)
@@ -282,7 +273,7 @@ class ArticleAdmin(VersionAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not can_publish(request.user) and obj.status not in REPORTER_STATUSES:
+        if not may_set_status(request.user, obj.status):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         if change:
@@ -292,9 +283,8 @@ class ArticleAdmin(VersionAdmin):
 
     def save_formset(self, request, form, formset, change):
         saved = formset.save()
-        if formset.model is Correction and saved:
-            # A new correction is news to readers: the story's "Updated" time moves.
-            mark_updated(article=form.instance, at=max(c.published_at for c in saved))
+        if formset.model is Correction:
+            mark_corrected(article=form.instance, corrections=saved)
         if formset.model is Citation:
             for citation in saved:
                 for host in privately_resolved_hosts(citation.url, citation.archive_url):
@@ -330,32 +320,13 @@ class ArticleAdmin(VersionAdmin):
     def preview_link(self, article):
         if not article.pk or not article.is_previewable:
             return "—"
-        url = preview_path(article)
-        # A button of the story form (forms cannot nest) that posts it elsewhere.
-        return format_html(
-            '<a href="{}" target="_blank">{}</a><br>Anyone with this link can read the '
-            "story as it will look, without an account, for 7 days or until it goes live. "
-            '<button type="submit" formaction="{}" formmethod="post" formnovalidate>'
-            "Revoke preview links</button> ends this link and every one handed out before, "
-            "and gives a new one (changes not saved on this page are lost).",
-            url,
-            url,
-            reverse("admin:articles_article_revoke_previews", args=[article.pk]),
+        return render_to_string(
+            "admin/articles/article/preview_link.html",
+            {
+                "url": preview_path(article),
+                "revoke_url": reverse("admin:articles_article_revoke_previews", args=[article.pk]),
+            },
         )
-
-    def revoke_previews_view(self, request, pk):
-        article = get_object_or_404(Article, pk=pk)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        with reversion.create_revision():
-            revoke_preview_links(article=article, by=request.user)
-            reversion.add_to_revision(article)
-            reversion.set_user(request.user)
-            reversion.set_comment("Preview links revoked; the story has a new one.")
-        self.message_user(
-            request, "The preview links handed out so far no longer work; the new link is below."
-        )
-        return redirect(reverse("admin:articles_article_change", args=[pk]))
 
     def reversion_register(self, model, **kwargs):
         # Restoring a version must not bring revoked preview links back: versions
@@ -366,7 +337,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description="Submit selected drafts for review")
     def submit_selected(self, request, queryset):
-        mine = queryset if can_publish(request.user) else queryset.filter(created_by=request.user)
+        mine = submittable_by(request.user, queryset)
         self._apply(request, mine, submit_for_review, "submitted for review")
 
     @admin.action(description="Publish selected stories now", permissions=["publish"])
@@ -414,65 +385,21 @@ class ArticleAdmin(VersionAdmin):
         return [
             path(
                 "<int:pk>/compare/",
-                self.admin_site.admin_view(self.compare_view),
+                self.admin_site.admin_view(partial(compare_view, self)),
                 name="articles_article_compare",
             ),
             path(
                 "<int:pk>/revoke-preview-links/",
-                self.admin_site.admin_view(require_POST(self.revoke_previews_view)),
+                self.admin_site.admin_view(require_POST(partial(revoke_previews_view, self))),
                 name="articles_article_revoke_previews",
             ),
             path(
                 "<int:pk>/restore/<int:version_id>/",
-                self.admin_site.admin_view(self.restore_view),
+                self.admin_site.admin_view(partial(restore_view, self)),
                 name="articles_article_restore",
             ),
             *super().get_urls(),
         ]
-
-    def compare_view(self, request, pk):
-        article = get_object_or_404(Article, pk=pk)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        versions = list(Version.objects.get_for_object(article).select_related("revision__user"))
-        chosen = [v for v in versions if str(v.pk) in request.GET.getlist("version")]
-        chosen.sort(key=lambda v: v.revision.date_created)
-        diffs = compare_versions(*chosen) if len(chosen) == 2 else None
-        return TemplateResponse(
-            request,
-            "admin/articles/article/compare.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": f"Compare versions of “{article}”",
-                "article": article,
-                "versions": versions,
-                "chosen": [v.pk for v in chosen],
-                "diffs": diffs,
-                "can_restore": self.has_change_permission(request, article),
-            },
-        )
-
-    def restore_view(self, request, pk, version_id):
-        article = get_object_or_404(Article, pk=pk)
-        version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-        if request.method != "POST":
-            raise PermissionDenied
-        self._check_restore(request, version, current=article)
-        previous_slug = article.slug
-        with reversion.create_revision():
-            version.revision.revert(delete=True)
-            # Reverting writes the rows as stored, bypassing save(): the search
-            # document (retraction, body, captions) and old addresses follow here.
-            Article.objects.filter(pk=pk).refresh_search_vectors()
-            article.refresh_from_db()
-            record_slug_change(article=article, previous_slug=previous_slug)
-            reversion.set_user(request.user)
-            reversion.set_comment(
-                f"Restored the version of {version.revision.date_created:%d %b %Y %H:%M}."
-            )
-        self.message_user(request, "The story is back to the chosen version.")
-        return redirect(reverse("admin:articles_article_change", args=[pk]))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # django-reversion reverts first and then runs the change form, whose
@@ -481,7 +408,7 @@ class ArticleAdmin(VersionAdmin):
         if article is None:
             raise Http404("No such story.")
         version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
-        self._check_restore(request, version, current=article)
+        self.check_restore(request, version, current=article)
         response = super().revision_view(request, object_id, version_id, extra_context)
         if response.status_code == 302:
             # Saved as reverted: the change form saw the version's slug as the story's
@@ -492,10 +419,10 @@ class ArticleAdmin(VersionAdmin):
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version.objects.get_deleted(Article), pk=version_id)
-        self._check_restore(request, version, current=None)
+        self.check_restore(request, version, current=None)
         return super().recover_view(request, version_id, extra_context)
 
-    def _check_restore(self, request, version, *, current):
+    def check_restore(self, request, version, *, current):
         """Going back to a version is an edit of the story as it is now (adding it again, when
         it was deleted) that leaves it as the version has it: both must be allowed."""
         allowed_now = (

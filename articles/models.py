@@ -228,8 +228,8 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_release(self):
         """When the next scheduled story goes live or embargo lifts (None if nothing waits)."""
-        # Two index range scans that stop at the first row; one aggregate
-        # over both columns scanned every online story (66 ms at 100k), and
+        # Two index range scans that stop at the first row: one aggregate over
+        # both columns would scan every online story (docs/benchmarks.md), and
         # this runs on every write that changes a page.
         now, online = timezone.now(), self.scheduled_or_published()
         due = [
@@ -560,7 +560,7 @@ class Article(models.Model):
             # Created on PostgreSQL only (see migration 0003); SQLite has no GIN.
             GinIndex(fields=["search_vector"], name="article_search_vector"),
             # Newest first, in index order: lists stop after a page of rows
-            # instead of sorting every published story (100k in the benchmark).
+            # instead of sorting every published story, however many there are.
             models.Index(fields=["-publish_at", "-id"], name="article_newest"),
             models.Index(fields=["section", "-publish_at", "-id"], name="article_section_newest"),
             models.Index(fields=["-featured", "-publish_at", "-id"], name="article_lead"),

@@ -6,17 +6,57 @@ Article.clean() checks and only editors can choose.
 
 from datetime import datetime
 
+import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from reversion.models import Version
 
 from photos.services import portrait_from_upload
 
-from .models import PUBLISH_PERMISSION, Article, Author, FormerSlug, new_preview_key
+from .models import (
+    PUBLISH_PERMISSION,
+    Article,
+    Author,
+    Correction,
+    FormerSlug,
+    new_preview_key,
+)
+
+# The statuses a reporter may give a story; the others are the editors' to choose.
+REPORTER_STATUSES = (Article.Status.DRAFT, Article.Status.IN_REVIEW)
 
 
 def can_publish(user) -> bool:
     return user.has_perm(PUBLISH_PERMISSION)
+
+
+def may_set_status(user, status: str) -> bool:
+    return can_publish(user) or status in REPORTER_STATUSES
+
+
+def may_edit(user, article: Article) -> bool:
+    """Editors edit any story; reporters only their own drafts and stories in review."""
+    return can_publish(user) or (
+        article.created_by_id == user.pk and article.status in REPORTER_STATUSES
+    )
+
+
+def submittable_by(user, articles: QuerySet) -> QuerySet:
+    """The stories among `articles` that `user` may submit for review (a reporter's own)."""
+    return articles if can_publish(user) else articles.filter(created_by=user)
+
+
+def refuse_if_saved_since(*, article: Article, loaded: datetime) -> None:
+    """ValidationError if someone saved the story after `loaded`, when an editor opened it."""
+    current = Article.objects.filter(pk=article.pk).values_list("modified_at", flat=True)
+    if current and current[0] != loaded:
+        raise ValidationError(
+            "Someone else saved this story after you opened it "
+            f"(at {timezone.localtime(current[0]):%H:%M:%S}). Your changes are not "
+            "saved: open the story again in a new tab, then copy your changes over."
+        )
 
 
 def _require_publisher(user) -> None:
@@ -120,6 +160,31 @@ def mark_updated(*, article: Article, at: datetime | None = None) -> Article:
     """Record a substantive update: readers see “Updated” with this time."""
     article.updated_at = at or timezone.now()
     article.save(update_fields=["updated_at", "modified_at"])
+    return article
+
+
+def mark_corrected(*, article: Article, corrections: list[Correction]) -> Article:
+    """After corrections were saved: a new correction is news to readers, so the story's
+    “Updated” time moves to the latest of them."""
+    if corrections:
+        mark_updated(article=article, at=max(c.published_at for c in corrections))
+    return article
+
+
+def restore_version(*, article: Article, version: Version, by) -> Article:
+    """Bring the story back to a saved version, recorded as a version of its own."""
+    previous_slug = article.slug
+    with reversion.create_revision():
+        version.revision.revert(delete=True)
+        # Reverting writes the rows as stored, bypassing save(): the search
+        # document (retraction, body, captions) and old addresses follow here.
+        Article.objects.filter(pk=article.pk).refresh_search_vectors()
+        article.refresh_from_db()
+        record_slug_change(article=article, previous_slug=previous_slug)
+        reversion.set_user(by)
+        reversion.set_comment(
+            f"Restored the version of {version.revision.date_created:%d %b %Y %H:%M}."
+        )
     return article
 
 

@@ -1,34 +1,36 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
 
+from .admin_views import (
+    REJECT_REASONS,
+    RejectionForm,
+    apply_decision,
+    approve,
+    ban,
+    decision_view,
+    reject,
+    row_prefix,
+)
 from .models import CommentModeration, ModerationPolicy, ReaderProfile, ReaderStatusChange
-from .services import approve_comment, reject_comment, set_reader_status
+from .services import set_reader_status
 
 # The package's own admin pages edit raw comment rows and would bypass moderation.
 for model in (XtdComment, CommentFlag, BlackListedDomain):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-
-REJECT_REASONS = [
-    "Breaks the discussion rules.",
-    "Abusive or hateful.",
-    "Spam or advertising.",
-    "Off topic.",
-    "Shares personal information.",
-]
 
 
 def decisions_by_author(state):
@@ -43,39 +45,6 @@ def decisions_by_author(state):
         ),
         Value(0),
     )
-
-
-QUEUE = "admin:django_comments_xtd_xtdcomment_changelist"
-
-
-class RejectionForm(forms.Form):
-    """A moderator's reason for rejecting: one of the site's reasons, or their own words."""
-
-    reason = forms.CharField(
-        required=False,
-        max_length=CommentModeration._meta.get_field("reason").max_length,
-        widget=forms.Select(choices=[(r, r) for r in REJECT_REASONS]),
-        error_messages={
-            "max_length": "A reason can be up to %(limit_value)d characters; this one has "
-            "%(show_value)d. Nothing was changed."
-        },
-    )
-
-    def clean_reason(self):
-        return self.cleaned_data["reason"] or REJECT_REASONS[0]
-
-
-def rejection_reason(data, prefix=None) -> str:
-    """The reason sent with a reject button or action; ValidationError if it cannot be kept."""
-    form = RejectionForm(data, prefix=prefix)
-    if not form.is_valid():
-        raise ValidationError(form.errors["reason"])
-    return form.cleaned_data["reason"]
-
-
-def row_prefix(comment) -> str:
-    """The per-row reason's form prefix: every row's select is in the one changelist form."""
-    return f"comment-{comment.pk}"
 
 
 class RejectActionForm(ActionForm):
@@ -152,7 +121,7 @@ class ModerationDeskAdmin(admin.ModelAdmin):
         )
 
     class Media:
-        css = {"all": ["css/desk.css"]}
+        css = {"all": ["discussion/desk.css"]}
 
     def has_add_permission(self, request):
         return False
@@ -202,118 +171,46 @@ class ModerationDeskAdmin(admin.ModelAdmin):
 
     @admin.display(description="Decide")
     def decide(self, comment):
-        """Buttons that post the changelist form to this comment's own decision URL."""
         state = comment.moderation.state
         url = lambda name: reverse(f"admin:discussion_{name}", args=[comment.pk])  # noqa: E731
-        buttons = []
+        context = {}
         if state != CommentModeration.State.PUBLISHED:
-            buttons.append(format_html('<button formaction="{}">Approve</button>', url("approve")))
+            context["approve_url"] = url("approve")
         if state != CommentModeration.State.REMOVED:
-            reason = RejectionForm(prefix=row_prefix(comment), auto_id=False)["reason"]
-            buttons.append(
-                format_html(
-                    '{} <button formaction="{}">Reject</button>',
-                    reason.as_widget(attrs={"aria-label": "Reason"}),
-                    url("reject"),
-                )
-            )
+            context["reason"] = RejectionForm(prefix=row_prefix(comment), auto_id=False)["reason"]
+            context["reject_url"] = url("reject")
         if comment.user_id:
-            buttons.append(format_html('<button formaction="{}">Ban author</button>', url("ban")))
-        return format_html_join(" ", "{}", ((b,) for b in buttons))
+            context["ban_url"] = url("ban")
+        return render_to_string("admin/discussion/decide.html", context)
 
     def get_urls(self):
-        decision = self.admin_site.admin_view
-        return [
-            path("<int:pk>/approve/", decision(self.approve_view), name="discussion_approve"),
-            path("<int:pk>/reject/", decision(self.reject_view), name="discussion_reject"),
-            path("<int:pk>/ban-author/", decision(self.ban_view), name="discussion_ban"),
-            *super().get_urls(),
+        row_decisions = [
+            path(
+                f"<int:pk>/{address}/",
+                self.admin_site.admin_view(decision_view(self, decision)),
+                name=f"discussion_{name}",
+            )
+            for address, name, decision in [
+                ("approve", "approve", approve),
+                ("reject", "reject", reject),
+                ("ban-author", "ban", ban),
+            ]
         ]
-
-    def _decide(self, request, pk, decide):
-        if request.method != "POST" or not self.has_change_permission(request):
-            raise PermissionDenied
-        comment = get_object_or_404(XtdComment.objects.select_related("moderation"), pk=pk)
-        try:
-            self.message_user(request, decide(comment))
-        except ValidationError as refusal:
-            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-        return redirect(self._desk_page(request))
-
-    @staticmethod
-    def _desk_page(request):
-        """The desk page the decision was made on (its filters kept), if it is on this site."""
-        page = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
-            page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return page
-        return reverse(QUEUE)
-
-    def approve_view(self, request, pk):
-        def approve(comment):
-            approve_comment(comment=comment, by=request.user)
-            return format_html(
-                "Approved the comment by <bdi>{}</bdi>; it is on the story now.", comment.user_name
-            )
-
-        return self._decide(request, pk, approve)
-
-    def reject_view(self, request, pk):
-        def reject(comment):
-            reason = rejection_reason(request.POST, prefix=row_prefix(comment))
-            reject_comment(comment=comment, by=request.user, reason=reason)
-            return format_html(
-                "Rejected the comment by <bdi>{}</bdi>: {}", comment.user_name, reason
-            )
-
-        return self._decide(request, pk, reject)
-
-    def ban_view(self, request, pk):
-        def ban(comment):
-            return self._ban(request, [comment])
-
-        return self._decide(request, pk, ban)
-
-    def _ban(self, request, comments):
-        banned = []
-        for reader in {c.user.reader for c in comments if getattr(c.user, "reader", None)}:
-            if reader.status != ReaderProfile.Status.BANNED:
-                set_reader_status(
-                    reader=reader,
-                    status=ReaderProfile.Status.BANNED,
-                    reason="Banned from the moderation queue.",
-                    by=request.user,
-                )
-                banned.append(reader)
-        for comment in comments:
-            if comment.moderation.state != CommentModeration.State.REMOVED:
-                reject_comment(comment=comment, by=request.user, reason="Author banned.")
-        names = format_html_join(", ", "<bdi>{}</bdi>", ((r.display_name,) for r in banned))
-        return format_html("Banned: {}. Their listed comments are removed.", names or "nobody new")
+        return [*row_decisions, *super().get_urls()]
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset):
-        for comment in queryset:
-            approve_comment(comment=comment, by=request.user)
-        self.message_user(request, f"Approved {len(queryset)} comments.")
+        apply_decision(self, request, approve, list(queryset))
 
     @admin.action(
         description="Reject selected comments (with the reason chosen)", permissions=["change"]
     )
     def reject_selected(self, request, queryset):
-        try:
-            reason = rejection_reason(request.POST)
-        except ValidationError as refusal:
-            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
-            return
-        for comment in queryset:
-            reject_comment(comment=comment, by=request.user, reason=reason)
-        self.message_user(request, f"Rejected {len(queryset)} comments: {reason}")
+        apply_decision(self, request, reject, list(queryset))
 
     @admin.action(description="Ban the authors of selected comments", permissions=["change"])
     def ban_authors(self, request, queryset):
-        self.message_user(request, self._ban(request, list(queryset)), messages.WARNING)
+        apply_decision(self, request, ban, list(queryset))
 
 
 class ReaderProfileForm(forms.ModelForm):
@@ -369,13 +266,11 @@ class ReaderProfileAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if {"status", "suspended_until"} & set(form.changed_data):
-            new_status, until = obj.status, obj.suspended_until
-            obj.status = form.initial["status"]
             try:
                 set_reader_status(
                     reader=obj,
-                    status=new_status,
-                    until=until,
+                    status=obj.status,
+                    until=obj.suspended_until,
                     reason=form.cleaned_data["change_reason"],
                     by=request.user,
                 )

@@ -225,12 +225,13 @@ class ReaderProfile(models.Model):
                 }
             )
 
-    def can_comment_now(self):
-        if self.status == self.Status.BANNED:
-            return False
-        if self.status == self.Status.SUSPENDED:
-            return not self.suspended_until or self.suspended_until <= timezone.now()
-        return True
+    def is_suspended(self) -> bool:
+        """Suspended, and the suspension has not run out yet."""
+        return (
+            self.status == self.Status.SUSPENDED
+            and self.suspended_until is not None
+            and self.suspended_until > timezone.now()
+        )
 
 
 class ReaderStatusChange(models.Model):

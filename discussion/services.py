@@ -274,10 +274,15 @@ def set_reader_status(
     by,
     until: datetime | None = None,
 ) -> ReaderStatusChange:
-    """Change a reader's standing and keep the record of who did it and why."""
+    """Change a reader's standing and keep the record of who did it and why.
+
+    The record's old status is the one stored, whatever `reader` holds in
+    memory (a form may have set the new one on it already).
+    """
+    stored = ReaderProfile.objects.select_for_update().values_list("status", flat=True)
     change = ReaderStatusChange(
         reader=reader,
-        old_status=reader.status,
+        old_status=stored.get(pk=reader.pk),
         new_status=status,
         suspended_until=until,
         reason=reason,
@@ -292,6 +297,33 @@ def set_reader_status(
     change.full_clean()
     change.save()
     return change
+
+
+def ban_reader(*, reader: ReaderProfile, by, reason: str) -> ReaderStatusChange | None:
+    """Ban the reader; None if they are banned already (their record stays as it is)."""
+    if reader.status == ReaderProfile.Status.BANNED:
+        return None
+    return set_reader_status(
+        reader=reader, status=ReaderProfile.Status.BANNED, reason=reason, by=by
+    )
+
+
+@transaction.atomic
+def ban_authors(*, comments: list[XtdComment], by) -> list[ReaderProfile]:
+    """Ban the readers who wrote `comments`, and remove those comments.
+
+    Returns the readers newly banned.
+    """
+    authors = {c.user.reader for c in comments if getattr(c.user, "reader", None)}
+    banned = [
+        reader
+        for reader in authors
+        if ban_reader(reader=reader, by=by, reason="Banned from the moderation queue.")
+    ]
+    for comment in comments:
+        if comment.moderation.state != CommentModeration.State.REMOVED:
+            reject_comment(comment=comment, by=by, reason="Author banned.")
+    return banned
 
 
 def refuse_unless_reader_may_comment(
@@ -310,7 +342,7 @@ def refuse_unless_reader_may_comment(
         )
     if reader.status == ReaderProfile.Status.BANNED:
         raise CommentRefused("Your account can no longer comment.")
-    if not reader.can_comment_now():
+    if reader.is_suspended():
         until = timezone.localtime(reader.suspended_until)
         raise CommentRefused(f"Your account can comment again after {until:%d %B %Y, %H:%M}.")
     return reader

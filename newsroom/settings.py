@@ -141,9 +141,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
         }
     )
-# Reusing a connection saves its setup on every request (about 1 ms for
-# SQLite's pragmas, more for a PostgreSQL login); health checks replace one
-# that died, e.g. across a database restart.
+# Reusing a connection saves its setup on every request (SQLite's pragmas, a
+# PostgreSQL login: docs/benchmarks.md); health checks replace one that died,
+# e.g. across a database restart.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -187,11 +187,11 @@ else:
             # the rest, which would restart some readers' counts.
             "OPTIONS": {"MAX_ENTRIES": 20000},
         },
-        # Pages stay in each process's memory rather than the database: a hit
-        # read from PostgreSQL took 1.4 ms instead of 1.0, a miss stored there
-        # 40 ms instead of 23, and every miss would be a write. Local memory per
-        # process is exact all the same (pagecache/pages.py: the key carries
-        # the generation every process reads from the database).
+        # Pages stay in each process's memory rather than the database, which
+        # is slower for hits and misses alike (docs/benchmarks.md) and would
+        # take a write for every miss. Local memory per process is exact all
+        # the same (pagecache/pages.py: the key carries the generation every
+        # process reads from the database).
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
 # Full pages for anonymous readers (pagecache/); with a shared cache, in it.
