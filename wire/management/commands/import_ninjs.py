@@ -6,8 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Section
-from articles.ninjs import NinjsError, import_item, read_items
 from newsroom.progress import show_progress
+from wire.ninjs import NinjsError, import_item, read_items
 
 logger = logging.getLogger(__name__)
 
