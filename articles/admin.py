@@ -20,8 +20,17 @@ from reversion.models import Version
 from photos.admin import ACCEPT, thumbnail
 from photos.uploads import open_upload
 
-from .linkcheck import privately_resolved_hosts
-from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Citation,
+    Correction,
+    PhotoPlacement,
+    Section,
+    Tag,
+    privately_resolved_hosts,
+)
 from .previews import preview_path
 from .revisions import compare_versions
 from .services import (

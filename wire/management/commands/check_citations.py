@@ -3,9 +3,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles.linkcheck import check_url
 from articles.models import Citation
 from newsroom.progress import show_progress
+from wire.linkcheck import check_url
 
 
 class Command(BaseCommand):
