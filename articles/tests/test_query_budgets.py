@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Correction, Tag
-from discussion.bulk import add_published_comments
+from demo.bulk import add_published_comments
 from discussion.tests.factories import make_reader
 
 from .factories import (
