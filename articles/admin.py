@@ -20,8 +20,17 @@ from photos.uploads import open_upload
 from photos.widgets import ACCEPT, thumbnail
 
 from .admin_views import compare_view, restore_view, revoke_previews_view
-from .linkcheck import privately_resolved_hosts
-from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Citation,
+    Correction,
+    PhotoPlacement,
+    Section,
+    Tag,
+    privately_resolved_hosts,
+)
 from .previews import preview_path
 from .services import (
     can_publish,

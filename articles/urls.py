@@ -50,9 +50,4 @@ ROUTES = [
     ),
     path("tags/<slug:slug>/feed/", cached_feed(feeds.TagFeed()), name="tag-feed-rss"),
     path("tags/<slug:slug>/feed/atom/", cached_feed(feeds.AtomTagFeed()), name="tag-feed-atom"),
-    path(
-        "articles/<slug:slug>/ninjs.json",
-        cached_for_readers(views.ArticleNinjsView.as_view(), params={}),
-        name="ninjs",
-    ),
 ]

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView
 
 from newsroom.ratelimit import exceeded, too_many_requests
 
-from . import ninjs, search
+from . import search
 from .models import Article, Author, Section, Tag, prefetch_for_listing
 from .previews import read_preview_link
 
@@ -299,16 +299,3 @@ class SearchView(ArticleListView):
         for article in context["articles"]:
             article.snippet = search.snippet(article, self.query)
         return context
-
-
-class ArticleNinjsView(FollowsFormerSlugsMixin, DetailView):
-    """The story as an IPTC ninjs 3 document, for partner newsrooms and aggregators."""
-
-    def get_queryset(self):
-        return Article.objects.published().for_detail()
-
-    def render_to_response(self, context, **response_kwargs):
-        document = ninjs.export_article(self.object, absolute=self.request.build_absolute_uri)
-        return JsonResponse(
-            document, json_dumps_params={"ensure_ascii": False}, content_type="application/json"
-        )

@@ -52,7 +52,7 @@ PREPARE = """
 import random
 from django.utils import timezone
 from articles.models import Article, Section
-from discussion.bulk import add_published_comments
+from demo.bulk import add_published_comments
 from discussion.models import ReaderProfile
 story = Article.objects.published().filter(comment_count={busy}).first()
 if story is None:

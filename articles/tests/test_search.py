@@ -3,14 +3,12 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.postgres.search import SearchVector
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import search as search_module
-from articles.demo.stories import STORIES
 from articles.models import Article
 
 from .factories import (
@@ -308,13 +306,6 @@ def test_postgresql_search_uses_the_gin_index():
         cursor.execute("select indexdef from pg_indexes where indexname = 'article_search_vector'")
         [(definition,)] = cursor.fetchall()
     assert "USING gin (search_vector)" in definition
-
-
-def test_stories_made_in_bulk_by_seed_demo_are_found(client):
-    # bulk_create skips save(): on PostgreSQL the command fills the vectors itself.
-    call_command("seed_demo", articles=len(STORIES) + 2, verbosity=0)
-    found = headlines(search(client, "synthetic demo set"))
-    assert len(found) == 2
 
 
 @on_postgresql

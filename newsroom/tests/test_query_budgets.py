@@ -19,7 +19,7 @@ from articles.tests.factories import (
     place_photo,
 )
 from articles.tests.test_query_budgets import queries_for
-from discussion.bulk import add_published_comments
+from demo.bulk import add_published_comments
 from discussion.tests.factories import make_reader
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from newsroom.progress import show_progress
 from photos.models import Photo
 from photos.services import generate_renditions
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -17,12 +16,6 @@ class Command(BaseCommand):
         total = photos.count()
         for done, photo in enumerate(photos.iterator(), start=1):
             generate_renditions(photo=photo)
-            self._progress(done, total)
+            show_progress(self.stdout, done, total, suffix=f" {100 * done // total}%")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Renditions rebuilt for {total} photos."))
-
-    def _progress(self, done, total):
-        filled = BAR_WIDTH * done // total
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        self.stdout.write(f"\r[{bar}] {done}/{total} {100 * done // total}%", ending="")
-        self.stdout.flush()

@@ -1,6 +1,5 @@
 """Checking that a cited web page still answers."""
 
-import urllib.parse
 from dataclasses import dataclass
 
 from newsroom import outbound
@@ -37,10 +36,3 @@ def check_url(url: str, *, timeout: float = 10) -> LinkCheck:
         return LinkCheck(False, f"Failed: {error}")
     note = " after a redirect" if response.redirected else ""
     return LinkCheck(200 <= response.status < 400, f"{response.status} {response.reason}{note}")
-
-
-def privately_resolved_hosts(*urls: str) -> list[str]:
-    """The host names among the URLs that resolve, here and now, to an address that is not
-    public: readers may not reach them, and check_url refuses them."""
-    hosts = {urllib.parse.urlsplit(url).hostname for url in urls if url}
-    return sorted(host for host in hosts if host and outbound.resolves_to_local(host))

@@ -1,83 +1,30 @@
-"""ninjs export (against IPTC's 3.1 schema) and import_ninjs (2.x/3.x, pictures, bad input).
+"""import_ninjs: ninjs 1.x/2.x/3.x items, their pictures, bad input, IPTC's own examples.
 
 IPTC's schemas and agency examples are read from ../shared/ninjs beside the
 repository; they are not copied in (see require_path).
 """
 
 import copy
-import functools
-import http.server
 import io
 import json
 import os
-import threading
-from datetime import timedelta
 from pathlib import Path
 
-import jsonschema
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Article, Author, Citation, PhotoPlacement, Tag
+from articles.models import Article, Author, Citation, PhotoPlacement
+from articles.tests.factories import make_section, make_staff
 from newsroom.tests.network import listening
-from newsroom.tests.services import require_path
+from newsroom.tests.ninjs import run_import, serving_wire, shared_path, validate, write
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
 from photos.models import Photo
 from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 
-from .factories import (
-    make_article,
-    make_author,
-    make_citation,
-    make_photo,
-    make_section,
-    make_staff,
-    place_photo,
-)
-
 pytestmark = pytest.mark.django_db
-
-SHARED_NINJS = Path(settings.BASE_DIR).parent / "shared" / "ninjs"
-
-
-def shared(name):
-    path = SHARED_NINJS / name
-    require_path(
-        path, "IPTC's ninjs schemas and examples; CI keeps a copy of shared/ beside the clone"
-    )
-    return json.loads(path.read_text())
-
-
-def validate(document, schema_name):
-    schema = shared(schema_name)
-    jsonschema.validators.validator_for(schema)(schema).validate(document)
-
-
-def run_import(*paths, publish=False, section=None, pictures_from=()):
-    """Runs the command; returns (stdout lines, stderr, CommandError or None)."""
-    out, err = io.StringIO(), io.StringIO()
-    args = [str(path) for path in paths]
-    if publish:
-        args.append("--publish")
-    if section:
-        args += ["--section", section]
-    for folder in pictures_from:
-        args += ["--pictures-from", str(folder)]
-    try:
-        call_command("import_ninjs", *args, stdout=out, stderr=err)
-        failure = None
-    except CommandError as error:
-        failure = error
-    return out.getvalue().splitlines(), err.getvalue(), failure
-
-
-def write(folder, name, document):
-    path = Path(folder) / name
-    path.write_text(json.dumps(document) if not isinstance(document, str) else document)
-    return path
 
 
 def stored_files():
@@ -91,138 +38,7 @@ def section():
     return make_section(name="World", slug="world")
 
 
-@pytest.fixture
-def story():
-    article = make_article(
-        headline="Ferry line reopens after storm",
-        standfirst="The crossing resumes on Monday.",
-        body="<p>The first paragraph.</p><h2>Timetable</h2><p>Boats run <em>hourly</em>.</p>",
-        authors=[make_author(name="Lin Mei"), make_author(name="Tom Hale")],
-    )
-    article.tags.add(Tag.objects.create(name="Transport", slug="transport"))
-    lead = make_photo(
-        caption="The ferry leaves the quay.",
-        credit="Jo Example/Test Wire",
-        photographer="Jo Example",
-        copyright_notice="© 2026 Test Wire",
-    )
-    place_photo(article, lead, role="lead")
-    place_photo(article, make_photo(caption="Passengers queue."), after_block=1)
-    make_citation(
-        article, outlet="Harbour Gazette", title="Storm report", url="https://g.example/s"
-    )
-    return article
-
-
-def exported(client, article):
-    response = client.get(reverse("articles:ninjs", kwargs={"slug": article.slug}))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    return response.json()
-
-
-# Export
-
-
-def test_export_validates_against_the_ninjs_3_1_schema(client, story):
-    validate(exported(client, story), "ninjs-schema_3.1.json")
-
-
-def test_export_carries_the_story(client, story):
-    document = exported(client, story)
-    assert document["uri"] == f"http://testserver{story.get_absolute_url()}"
-    assert document["type"] == "text"
-    assert document["pubStatus"] == "usable"
-    assert "edNote" not in document
-    assert document["language"] == settings.LANGUAGE_CODE
-    assert document["firstCreated"] == story.publish_at.isoformat()
-    assert document["versionCreated"] == story.publish_at.isoformat()
-    assert document["headlines"] == [
-        {"role": "main", "value": story.headline, "contentType": "text/plain"},
-        {"role": "sub", "value": story.standfirst, "contentType": "text/plain"},
-    ]
-    assert document["by"] == "Lin Mei and Tom Hale"
-    assert document["bodies"] == [{"role": "main", "contentType": "text/html", "value": story.body}]
-    assert [s["name"] for s in document["subjects"]] == ["Transport"]
-    assert document["infoSources"] == [
-        {
-            "name": "Harbour Gazette",
-            "literal": "Storm report",
-            "uri": "https://g.example/s",
-            "role": "cited",
-        }
-    ]
-
-
-def test_export_associates_the_photos_with_caption_credit_and_renditions(client, story):
-    lead, inline = exported(client, story)["associations"]
-    assert (lead["name"], inline["name"]) == ("lead", "inline1")
-    assert lead["type"] == "picture"
-    assert {"role": "caption", "value": "The ferry leaves the quay."} in lead["descriptions"]
-    assert {"role": "creditline", "value": "Jo Example/Test Wire"} in lead["descriptions"]
-    assert lead["by"] == "Jo Example"
-    assert lead["copyrightNotice"] == "© 2026 Test Wire"
-    rendition = lead["renditions"][0]
-    assert rendition["href"].startswith("http://testserver/media/renditions/")
-    assert {"width", "height", "contentType", "name"} <= rendition.keys()
-
-
-def test_export_carries_the_embargo_the_story_was_held_under(client, story):
-    assert "embargoedUntil" not in exported(client, story)
-    story.embargo_until = story.publish_at + timedelta(minutes=30)
-    story.save()
-    document = exported(client, story)
-    validate(document, "ninjs-schema_3.1.json")
-    assert document["embargoedUntil"] == story.embargo_until.isoformat()
-
-
-def retract(story, *, hides_body):
-    story.status = Article.Status.RETRACTED
-    story.retraction_note = "The harbour master withdrew the statement."
-    story.retraction_hides_body = hides_body
-    story.save()
-    return story
-
-
-def test_a_retracted_story_with_its_body_hidden_is_canceled_without_what_the_page_hides(
-    client, story
-):
-    document = exported(client, retract(story, hides_body=True))
-    validate(document, "ninjs-schema_3.1.json")
-    assert document["pubStatus"] == "canceled"
-    assert document["edNote"] == "The harbour master withdrew the statement."
-    assert document["headlines"][0]["value"] == "Ferry line reopens after storm"
-    # The page shows the headline, standfirst, byline and notice; nor body, photos,
-    # topics or sources.
-    for hidden in ["bodies", "associations", "subjects", "infoSources"]:
-        assert hidden not in document, hidden
-    text = json.dumps(document)
-    for word in ["Boats run", "Timetable", "ferry leaves the quay", "renditions", "Storm report"]:
-        assert word not in text, word
-
-
-def test_a_retracted_story_that_keeps_its_body_is_canceled_with_it(client, story):
-    document = exported(client, retract(story, hides_body=False))
-    validate(document, "ninjs-schema_3.1.json")
-    assert document["pubStatus"] == "canceled"
-    assert document["edNote"] == "The harbour master withdrew the statement."
-    assert document["bodies"][0]["value"] == story.body
-    assert [a["name"] for a in document["associations"]] == ["lead", "inline1"]
-
-
-def test_unpublished_stories_have_no_ninjs_document(client):
-    for status in [Article.Status.DRAFT, Article.Status.UNPUBLISHED]:
-        draft = make_article(status=status)
-        url = reverse("articles:ninjs", kwargs={"slug": draft.slug})
-        assert client.get(url).status_code == 404
-
-
-def test_export_query_count_is_constant(client, story, django_assert_max_num_queries):
-    with django_assert_max_num_queries(7):
-        exported(client, story)
-
-
-# Import: documents written here
+# Documents written here
 
 
 def picture_file(folder, name="ferry.jpg", iptc=None):
@@ -484,42 +300,10 @@ def test_progress_bar_for_many_files(tmp_path, section):
 # Pictures over http(s): a server on 127.0.0.1 started by the test
 
 
-class WireHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the folder; under /stream/ it sends the file with no Content-Length."""
-
-    def do_GET(self):
-        if self.path.startswith("/stream/"):
-            data = (Path(self.directory) / self.path.removeprefix("/stream/")).read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "image/jpeg")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(data)
-            return
-        super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def wire_server(tmp_path, settings):
-    """(folder, base URL) of an HTTP server on 127.0.0.1 serving the folder.
-
-    Loopback is opened the way tests (and intranets) open a network: by default
-    the importer reaches public addresses only.
-    """
-    settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
-    folder = tmp_path / "served"
-    folder.mkdir()
-    handler = functools.partial(WireHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving_wire(tmp_path, settings) as served:
+        yield served
 
 
 def with_picture_href(document, href):
@@ -568,36 +352,6 @@ def test_a_redirect_to_an_address_that_is_not_public_is_not_followed(tmp_path, s
     assert "(address not public)" in lines[0]
     assert_nothing_imported(failure)
     assert internal.connections == 0
-
-
-def test_round_trip_export_import_export(client, story, tmp_path, wire_server, settings):
-    folder, base = wire_server
-    from articles.ninjs import export_article
-
-    def absolute(path):
-        return f"{base}{path}"
-
-    first = export_article(Article.objects.for_detail().get(pk=story.pk), absolute=absolute)
-    (folder / "media").symlink_to(settings.MEDIA_ROOT)
-    source = write(tmp_path, "story.json", first)
-    # An empty site: no stories, photos, people or topics (sections stay: they are the site's).
-    section_slug = story.section.slug
-    Article.objects.all().delete()
-    Photo.objects.all().delete()
-    Author.objects.all().delete()
-    Tag.objects.all().delete()
-
-    lines, _, failure = run_import(source, publish=True, section=section_slug)
-    assert failure is None, lines
-    second = export_article(Article.objects.for_detail().get(), absolute=absolute)
-
-    for key in ["headlines", "bodies", "by", "infoSources", "language", "firstCreated"]:
-        assert second[key] == first[key], key
-    assert [s["name"] for s in second["subjects"]] == [s["name"] for s in first["subjects"]]
-    assert [a["descriptions"] for a in second["associations"]] == [
-        a["descriptions"] for a in first["associations"]
-    ]
-    assert [a["name"] for a in second["associations"]] == ["lead", "inline1"]
 
 
 # Bad input: one line per item, the others still imported, nothing half-made
@@ -784,12 +538,6 @@ def test_unknown_section_stops_the_command(tmp_path):
 
 
 # IPTC's own examples (read from ../shared/ninjs, never copied into the repository)
-
-
-def shared_path(name):
-    path = SHARED_NINJS / name
-    require_path(path, "IPTC's ninjs examples; CI keeps a copy of shared/ beside the clone")
-    return path
 
 
 def test_import_iptc_complex_text_example(section):

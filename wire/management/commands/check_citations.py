@@ -3,8 +3,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from articles.linkcheck import check_url
 from articles.models import Citation
+from newsroom.progress import show_progress
+from wire.linkcheck import check_url
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 citation.save(update_fields=["link_ok", "link_check_result", "link_checked_at"])
                 if not check.ok:
                     broken.append(citation)
-                self.progress(done, total)
+                show_progress(self.stdout, done, total, empty=".")
         self.stdout.write("")
         for citation in broken:
             self.stdout.write(
@@ -38,8 +39,3 @@ class Command(BaseCommand):
                 f"cited in “{citation.article}”"
             )
         self.stdout.write(f"{total} links checked, {len(broken)} broken.")
-
-    def progress(self, done, total, width=30):
-        filled = width * done // total
-        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
-        self.stdout.flush()

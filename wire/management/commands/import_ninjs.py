@@ -6,13 +6,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Section
-from articles.ninjs import NinjsError, import_item, read_items
+from newsroom.progress import show_progress
+from wire.ninjs import NinjsError, import_item, read_items
 
 logger = logging.getLogger(__name__)
 
 # With more files than this, a progress bar goes to stderr (stdout keeps one line per item).
 PROGRESS_FROM = 5
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if not folder.is_dir():
                 raise CommandError(f"--pictures-from {folder}: not a folder.")
         failures = items = 0
-        show_progress = len(paths) > PROGRESS_FROM
+        many_files = len(paths) > PROGRESS_FROM
         for number, path in enumerate(paths, start=1):
             outcomes = self._import_file(
                 path, publish=publish, section=chosen, pictures_from=pictures_from
@@ -64,8 +64,8 @@ class Command(BaseCommand):
                     status = outcome.article.get_status_display().lower()
                     url = outcome.article.get_absolute_url()
                     self.stdout.write(f"{label}: {verb} ({status}) {url}")
-            if show_progress:
-                self._progress(number, len(paths))
+            if many_files:
+                show_progress(self.stderr, number, len(paths), suffix=" files", end_line=True)
         if failures:
             raise CommandError(f"{failures} of {items} items were not imported.")
 
@@ -95,9 +95,3 @@ class Command(BaseCommand):
                 # traceback goes to the log) and go on with the other items.
                 logger.exception("import_ninjs: %s", label)
                 yield label, NinjsError(f"unexpected {type(error).__name__}: {error}")
-
-    def _progress(self, done, total):
-        filled = BAR_WIDTH * done // total
-        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        ending = "\n" if done == total else ""
-        self.stderr.write(f"\r[{bar}] {done}/{total} files", ending=ending)

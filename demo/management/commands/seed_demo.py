@@ -10,9 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.demo.comments import COMMENTS, READERS
-from articles.demo.pictures import draw_scene
-from articles.demo.stories import AUTHORS, PHOTOS, SECTIONS, STORIES
 from articles.models import (
     Article,
     Author,
@@ -23,7 +20,10 @@ from articles.models import (
     Section,
     Tag,
 )
-from discussion.bulk import SYNTHETIC_REASON, add_published_comments, skewed_counts
+from demo.bulk import SYNTHETIC_REASON, add_published_comments, skewed_counts
+from demo.comments import COMMENTS, READERS
+from demo.pictures import draw_scene
+from demo.stories import AUTHORS, PHOTOS, SECTIONS, STORIES
 from discussion.models import CommentModeration, ReaderProfile
 from discussion.names import name_skeleton
 from discussion.services import comments_on, post_comment

@@ -22,8 +22,7 @@ from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-
-from .models import CommentModeration, Rule
+from discussion.models import CommentModeration, Rule
 
 BATCH = 5000
 SYNTHETIC_REASON = "Synthetic."
