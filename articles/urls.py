@@ -3,15 +3,11 @@ from django.urls import path
 from discussion.threads import ORDERS
 from pagecache.pages import cached_for_readers, one_of, page_number
 
-from . import feeds, views
+from . import views
 
 # The query parameters a story page reads for anonymous readers (reply_to
 # only matters to a logged-in reader, whose pages are never cached).
 STORY_PARAMS = {"cpage": page_number, "comments": one_of(*ORDERS)}
-
-
-def cached_feed(feed):
-    return cached_for_readers(feed, params={})
 
 
 app_name = "articles"
@@ -30,22 +26,6 @@ urlpatterns = [
     path("corrections/", cached_for_readers(views.CorrectionsView.as_view()), name="corrections"),
     # Search results are not cached: each query is its own page, and it is rate limited.
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", cached_feed(feeds.StoriesFeed()), name="feed-rss"),
-    path("feed/atom/", cached_feed(feeds.AtomStoriesFeed()), name="feed-atom"),
-    path("section/<slug:slug>/feed/", cached_feed(feeds.SectionFeed()), name="section-feed-rss"),
-    path(
-        "section/<slug:slug>/feed/atom/",
-        cached_feed(feeds.AtomSectionFeed()),
-        name="section-feed-atom",
-    ),
-    path("authors/<slug:slug>/feed/", cached_feed(feeds.AuthorFeed()), name="author-feed-rss"),
-    path(
-        "authors/<slug:slug>/feed/atom/",
-        cached_feed(feeds.AtomAuthorFeed()),
-        name="author-feed-atom",
-    ),
-    path("tags/<slug:slug>/feed/", cached_feed(feeds.TagFeed()), name="tag-feed-rss"),
-    path("tags/<slug:slug>/feed/atom/", cached_feed(feeds.AtomTagFeed()), name="tag-feed-atom"),
     path(
         "articles/<slug:slug>/ninjs.json",
         cached_for_readers(views.ArticleNinjsView.as_view(), params={}),

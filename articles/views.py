@@ -120,21 +120,7 @@ class StoriesOfView(ArticleListView):
         return getattr(super().get_queryset(), self.narrow_by)(self.parent)
 
     def get_context_data(self, **kwargs):
-        name = self.parent_model._meta.model_name
-        kwargs[name] = self.parent
-        slug = {"slug": self.parent.slug}
-        kwargs["extra_feeds"] = [
-            {
-                "type": "application/rss+xml",
-                "title": f"{self.parent} (RSS)",
-                "url": reverse(f"articles:{name}-feed-rss", kwargs=slug),
-            },
-            {
-                "type": "application/atom+xml",
-                "title": f"{self.parent} (Atom)",
-                "url": reverse(f"articles:{name}-feed-atom", kwargs=slug),
-            },
-        ]
+        kwargs[self.parent_model._meta.model_name] = self.parent
         return super().get_context_data(**kwargs)
 
 

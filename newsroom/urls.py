@@ -4,10 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django_comments_xtd.views import mute
 
-from articles.sitemaps import sitemap_index, sitemap_section
 from articles.views import CommentedStoryRedirectView
 from newsroom.views import desk_login, robots_txt
-from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition
 
@@ -22,13 +20,6 @@ urlpatterns = [
     # Ahead of the admin's own login, so desk logins pass the second factor.
     path("admin/login/", desk_login, name="desk-login"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", cached_for_readers(sitemap_index, params={}), name="sitemap-index"),
-    # Django's sitemap index links its parts by this name.
-    path(
-        "sitemap-<slug:section>.xml",
-        cached_for_readers(sitemap_section, params={"p": page_number}),
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("allauth.urls")),
     # Two django-comments-xtd views the reply emails link to; posting,

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from .models import Article, Author, Section, Tag
+from articles.models import Article, Author, Section, Tag
 
 FEED_SIZE = 30
 MEDIA_RSS_NAMESPACE = "http://search.yahoo.com/mrss/"

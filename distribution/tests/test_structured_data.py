@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Tag
-
-from .factories import (
+from articles.tests.factories import (
     HIDDEN_WORD,
     image_upload,
     make_article,
