@@ -132,6 +132,10 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
+    def listed_stories(self):
+        """The stories the section's page and feeds list."""
+        return self.articles.published()
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -145,6 +149,11 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def listed_stories(self):
+        """The stories the tag's page and feeds list."""
+        # A hidden body hides its tags: the story leaves the tag's page and feed.
+        return self.articles.published().showing_body()
 
 
 class Author(models.Model):
@@ -190,6 +199,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def listed_stories(self):
+        """The stories the author's page and feeds list."""
+        return self.articles.published()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -270,16 +283,6 @@ class ArticleQuerySet(models.QuerySet):
     def started_or_bylined_by(self, user):
         bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | Exists(bylined))
-
-    def in_section(self, section):
-        return self.filter(section=section)
-
-    def by_author(self, author):
-        return self.filter(bylines__author=author)
-
-    def tagged(self, tag):
-        # A hidden body hides its tags: the story leaves the tag's page and feed.
-        return self.filter(tags=tag).showing_body()
 
     def showing_body(self):
         return self.exclude(Article.BODY_HIDDEN)

@@ -112,12 +112,10 @@ class StoriesOfView(ArticleListView):
     """The stories of one section, author or tag, named by the slug in the URL."""
 
     parent_model: type = None
-    # The ArticleQuerySet method that narrows stories to the parent.
-    narrow_by = ""
 
     def get_queryset(self):
         self.parent = get_object_or_404(self.parent_model, slug=self.kwargs["slug"])
-        return getattr(super().get_queryset(), self.narrow_by)(self.parent)
+        return self.parent.listed_stories().newest_first().for_listing()
 
     def get_context_data(self, **kwargs):
         kwargs[self.parent_model._meta.model_name] = self.parent
@@ -127,7 +125,6 @@ class StoriesOfView(ArticleListView):
 class SectionView(StoriesOfView):
     template_name = "articles/section.html"
     parent_model = Section
-    narrow_by = "in_section"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section=self.parent, **kwargs)
@@ -136,13 +133,11 @@ class SectionView(StoriesOfView):
 class AuthorView(StoriesOfView):
     template_name = "articles/author.html"
     parent_model = Author
-    narrow_by = "by_author"
 
 
 class TagView(StoriesOfView):
     template_name = "articles/tag.html"
     parent_model = Tag
-    narrow_by = "tagged"
 
 
 class FollowsFormerSlugsMixin:

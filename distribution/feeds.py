@@ -84,8 +84,6 @@ class StoriesFeed(Feed):
 
     feed_type = MediaRssFeed
     parent_model: type[models.Model] | None = None
-    # The ArticleQuerySet method that narrows stories to the parent.
-    narrow_by = ""
 
     def get_object(self, request, slug=None):
         parent = None
@@ -105,9 +103,10 @@ class StoriesFeed(Feed):
         return f"The latest stories from {settings.NEWSROOM_SITE_NAME}{about}."
 
     def items(self, scope):
-        stories = Article.objects.published()
-        if scope.parent is not None:
-            stories = getattr(stories, self.narrow_by)(scope.parent)
+        if scope.parent is None:
+            stories = Article.objects.published()
+        else:
+            stories = scope.parent.listed_stories()
         articles = list(stories.newest_first().for_listing().prefetch_related("tags")[:FEED_SIZE])
         for article in articles:
             article.feed_image = lead_image(article, scope.build_absolute_uri)
@@ -152,17 +151,14 @@ class AtomStoriesFeed(StoriesFeed):
 
 class SectionFeed(StoriesFeed):
     parent_model = Section
-    narrow_by = "in_section"
 
 
 class AuthorFeed(StoriesFeed):
     parent_model = Author
-    narrow_by = "by_author"
 
 
 class TagFeed(StoriesFeed):
     parent_model = Tag
-    narrow_by = "tagged"
 
 
 class AtomSectionFeed(AtomStoriesFeed, SectionFeed):

@@ -163,11 +163,11 @@ class TestArticleQuerySet:
         result = list(Article.objects.published().latest_per_section(2, among=3))
         assert result == recent[:2]
 
-    def test_by_author_and_tagged(self):
+    def test_an_authors_listed_stories_are_their_bylined_ones(self):
         author = make_author()
         story = make_article(authors=[author])
         make_article()
-        assert list(Article.objects.by_author(author)) == [story]
+        assert list(author.listed_stories()) == [story]
 
 
 class TestBodyWithPhotos:
