@@ -251,12 +251,6 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return min((time for query in due for time in query), default=None)
 
-    def corrected(self):
-        """Corrections and updates on the stories readers can see, newest first."""
-        return Correction.objects.filter(article__in=self.published()).order_by(
-            "-published_at", "-id"
-        )
-
     def visible_to(self, user):
         """What `user` may open at a story's address: published stories; every story for
         editors; for a reporter, also the stories they started or are bylined on."""
@@ -901,6 +895,12 @@ class Citation(models.Model):
         return f"{self.outlet}: {self.title}"
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def on_published_stories(self):
+        """Corrections and updates on the stories readers can see, newest first."""
+        return self.filter(article__in=Article.objects.published()).order_by("-published_at", "-id")
+
+
 class Correction(models.Model):
     """A dated note appended to a story; readers see them all, in date order."""
 
@@ -918,6 +918,8 @@ class Correction(models.Model):
         "story misstated the date of the vote. It was March 3, not March 4.”",
     )
     published_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "id"]

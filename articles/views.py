@@ -14,7 +14,7 @@ from discussion.views import discussion_context
 from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import ninjs, search
-from .models import Article, Author, Section, Tag, prefetch_for_listing
+from .models import Article, Author, Correction, Section, Tag, prefetch_for_listing
 from .previews import read_preview_link
 
 HOME_STORIES_PER_SECTION = 4
@@ -245,7 +245,7 @@ class CorrectionsView(ListView):
     paginate_by = settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.corrected().select_related("article__section")
+        return Correction.objects.on_published_stories().select_related("article__section")
 
 
 class SearchView(ArticleListView):
