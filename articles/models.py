@@ -661,6 +661,16 @@ class Article(models.Model):
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
 
     @property
+    def last_modified(self):
+        """When readers were last told the story changed: its update time if it shows one,
+        else its publish time. (`modified_at` moves on every save, seen by readers or not.)"""
+        return self.updated_at if self.shows_updated else self.publish_at
+
+    def byline_names(self) -> str:
+        """The bylined authors' names in byline order, on one line: "Lin Mei, Tom Hale"."""
+        return ", ".join(byline.author.name for byline in self.bylines.all())
+
+    @property
     def lead_placement(self):
         """The lead photo wherever the story is shown: page, cards, feeds, sharing tags."""
         if not self.shows_body:

@@ -124,11 +124,11 @@ class StoriesFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return article.updated_at if article.shows_updated else article.publish_at
+        return article.last_modified
 
     def item_author_name(self, article):
         # RSS and Django's Atom writer carry one author: several bylines become one list.
-        return ", ".join(byline.author.name for byline in article.bylines.all()) or None
+        return article.byline_names() or None
 
     def item_categories(self, article):
         section = [article.section.name] if article.section else []

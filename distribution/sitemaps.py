@@ -36,7 +36,7 @@ class ArticleSitemap(Sitemap):
         # fetch it again, so search engines drop what it no longer says.
         if article.is_retracted:
             return article.modified_at
-        return article.updated_at if article.shows_updated else article.publish_at
+        return article.last_modified
 
 
 class SectionSitemap(Sitemap):

@@ -87,6 +87,18 @@ class TestArticleSave:
         article.updated_at = article.publish_at - timedelta(hours=2)
         assert not article.shows_updated
 
+    def test_last_modified_is_the_shown_update_else_the_publish_time(self):
+        article = make_article()
+        article.updated_at = article.publish_at - timedelta(hours=2)
+        assert article.last_modified == article.publish_at
+        article.updated_at = article.publish_at + timedelta(hours=2)
+        assert article.last_modified == article.updated_at
+
+    def test_byline_names_follow_the_byline_order(self):
+        article = make_article(authors=[make_author(name="Tom Hale"), make_author(name="Lin Mei")])
+        assert article.byline_names() == "Tom Hale, Lin Mei"
+        assert make_article().byline_names() == ""
+
 
 class TestArticleQuerySet:
     def test_published_means_released_and_due(self):
