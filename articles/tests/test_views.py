@@ -1,5 +1,4 @@
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -10,6 +9,7 @@ from django.utils import timezone
 from articles.models import Article, PhotoPlacement, Tag
 from discussion.models import CommentModeration
 from discussion.tests.factories import add_comment, make_reader
+from newsroom.tests.html import Elements
 
 from .factories import (
     HIDDEN_WORD,
@@ -25,40 +25,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-class Elements(HTMLParser):
-    """Collects elements by class, and their text, to assert on page structure."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.stack, self.found = [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "text": "", "parents": list(self.stack)}
-        self.found.append(element)
-        if tag not in {"img", "br", "hr", "link", "meta", "input", "source"}:
-            self.stack.append(element)
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            if self.stack.pop()["tag"] == tag:
-                break
-
-    def handle_data(self, data):
-        for element in self.stack:
-            element["text"] += data
-
-    def by_class(self, name):
-        return [e for e in self.found if name in (e["attrs"].get("class") or "").split()]
-
-    def by_tag(self, tag):
-        return [e for e in self.found if e["tag"] == tag]
-
-    @staticmethod
-    def first_inside(parent, elements):
-        return next(e for e in elements if parent in e["parents"])
 
 
 def page(client, url, status=200):

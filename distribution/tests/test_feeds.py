@@ -1,5 +1,4 @@
 from datetime import timedelta
-from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import feedparser
@@ -17,6 +16,7 @@ from articles.tests.factories import (
     make_section,
     place_photo,
 )
+from newsroom.tests.html import Elements
 
 pytestmark = pytest.mark.django_db
 
@@ -79,22 +79,9 @@ def test_summaries_show_a_standfirst_as_text_not_markup(client, name, summary):
     assert element.text == escape(standfirst)
     assert element.get("type") in (None, "html")
     # What a feed reader shows once it renders the summary's HTML: the text, no elements.
-    rendered = HTMLText()
-    rendered.feed(element.text)
-    assert rendered.tags == [] and "".join(rendered.text) == standfirst
+    rendered = Elements(element.text)
+    assert rendered.found == [] and rendered.text == standfirst
     assert feed.entries[0].title == "Tolls"
-
-
-class HTMLText(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.text = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 def test_atom_entries_carry_the_update_time(client, story):
@@ -158,21 +145,15 @@ def test_feed_query_count_does_not_grow_with_stories(client, django_assert_max_n
         parse(client, reverse("distribution:feed-atom"))
 
 
-class AlternateLinks(HTMLParser):
-    def __init__(self, html):
-        super().__init__()
-        self.links = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "alternate":
-            self.links.append((attrs["type"], attrs["href"]))
+def alternate_links(html):
+    """The (type, address) of each <link rel="alternate"> on the page."""
+    links = (link["attrs"] for link in Elements(html).by_tag("link"))
+    return [(attrs["type"], attrs["href"]) for attrs in links if attrs.get("rel") == "alternate"]
 
 
 def test_every_page_links_the_site_feeds(client, story):
     for url in ["/", story.get_absolute_url(), reverse("articles:search")]:
-        links = AlternateLinks(client.get(url).content.decode()).links
+        links = alternate_links(client.get(url).content.decode())
         assert ("application/rss+xml", reverse("distribution:feed-rss")) in links
         assert ("application/atom+xml", reverse("distribution:feed-atom")) in links
 
@@ -182,7 +163,7 @@ def test_every_page_links_the_site_feeds(client, story):
 )
 def test_section_author_and_tag_pages_link_their_own_feeds(client, story, page, slug):
     html = client.get(reverse(f"articles:{page}", kwargs={"slug": slug})).content.decode()
-    links = AlternateLinks(html).links
+    links = alternate_links(html)
     assert (
         "application/rss+xml",
         reverse(f"distribution:{page}-feed-rss", kwargs={"slug": slug}),
