@@ -311,7 +311,7 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description="By")
     def author_names(self, article):
-        return ", ".join(b.author.name for b in article.bylines.all())
+        return article.byline_names()
 
     @admin.display(description="Old addresses")
     def former_addresses(self, article):

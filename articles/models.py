@@ -139,6 +139,10 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
+    def listed_stories(self):
+        """The stories the section's page and feeds list."""
+        return self.articles.published()
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
@@ -152,6 +156,11 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def listed_stories(self):
+        """The stories the tag's page and feeds list."""
+        # A hidden body hides its tags: the story leaves the tag's page and feed.
+        return self.articles.published().showing_body()
 
 
 class Author(models.Model):
@@ -197,6 +206,10 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    def listed_stories(self):
+        """The stories the author's page and feeds list."""
+        return self.articles.published()
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -245,12 +258,6 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return min((time for query in due for time in query), default=None)
 
-    def corrected(self):
-        """Corrections and updates on the stories readers can see, newest first."""
-        return Correction.objects.filter(article__in=self.published()).order_by(
-            "-published_at", "-id"
-        )
-
     def visible_to(self, user):
         """What `user` may open at a story's address: published stories; every story for
         editors; for a reporter, also the stories they started or are bylined on."""
@@ -277,16 +284,6 @@ class ArticleQuerySet(models.QuerySet):
     def started_or_bylined_by(self, user):
         bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | Exists(bylined))
-
-    def in_section(self, section):
-        return self.filter(section=section)
-
-    def by_author(self, author):
-        return self.filter(bylines__author=author)
-
-    def tagged(self, tag):
-        # A hidden body hides its tags: the story leaves the tag's page and feed.
-        return self.filter(tags=tag).showing_body()
 
     def showing_body(self):
         return self.exclude(Article.BODY_HIDDEN)
@@ -671,6 +668,16 @@ class Article(models.Model):
         return bool(self.updated_at and self.publish_at and self.updated_at > self.publish_at)
 
     @property
+    def last_modified(self):
+        """When readers were last told the story changed: its update time if it shows one,
+        else its publish time. (`modified_at` moves on every save, seen by readers or not.)"""
+        return self.updated_at if self.shows_updated else self.publish_at
+
+    def byline_names(self) -> str:
+        """The bylined authors' names in byline order, on one line: "Lin Mei, Tom Hale"."""
+        return ", ".join(byline.author.name for byline in self.bylines.all())
+
+    @property
     def lead_placement(self):
         """The lead photo wherever the story is shown: page, cards, feeds, sharing tags."""
         if not self.shows_body:
@@ -905,6 +912,12 @@ class Citation(models.Model):
         return f"{self.outlet}: {self.title}"
 
 
+class CorrectionQuerySet(models.QuerySet):
+    def on_published_stories(self):
+        """Corrections and updates on the stories readers can see, newest first."""
+        return self.filter(article__in=Article.objects.published()).order_by("-published_at", "-id")
+
+
 class Correction(models.Model):
     """A dated note appended to a story; readers see them all, in date order."""
 
@@ -922,6 +935,8 @@ class Correction(models.Model):
         "story misstated the date of the vote. It was March 3, not March 4.”",
     )
     published_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "id"]

@@ -2,12 +2,7 @@ from django.urls import path
 
 from pagecache.pages import cached_for_readers
 
-from . import feeds, views
-
-
-def cached_feed(feed):
-    return cached_for_readers(feed, params={})
-
+from . import views
 
 app_name = "articles"
 
@@ -34,20 +29,4 @@ ROUTES = [
     path("corrections/", cached_for_readers(views.CorrectionsView.as_view()), name="corrections"),
     # Search results are not cached: each query is its own page, and it is rate limited.
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", cached_feed(feeds.StoriesFeed()), name="feed-rss"),
-    path("feed/atom/", cached_feed(feeds.AtomStoriesFeed()), name="feed-atom"),
-    path("section/<slug:slug>/feed/", cached_feed(feeds.SectionFeed()), name="section-feed-rss"),
-    path(
-        "section/<slug:slug>/feed/atom/",
-        cached_feed(feeds.AtomSectionFeed()),
-        name="section-feed-atom",
-    ),
-    path("authors/<slug:slug>/feed/", cached_feed(feeds.AuthorFeed()), name="author-feed-rss"),
-    path(
-        "authors/<slug:slug>/feed/atom/",
-        cached_feed(feeds.AtomAuthorFeed()),
-        name="author-feed-atom",
-    ),
-    path("tags/<slug:slug>/feed/", cached_feed(feeds.TagFeed()), name="tag-feed-rss"),
-    path("tags/<slug:slug>/feed/atom/", cached_feed(feeds.AtomTagFeed()), name="tag-feed-atom"),
 ]

@@ -12,7 +12,7 @@ from django.views.generic import DetailView, ListView
 from newsroom.ratelimit import exceeded, too_many_requests
 
 from . import search
-from .models import Article, Author, Section, Tag, prefetch_for_listing
+from .models import Article, Author, Correction, Section, Tag, prefetch_for_listing
 from .previews import read_preview_link
 
 HOME_STORIES_PER_SECTION = 4
@@ -110,36 +110,19 @@ class StoriesOfView(ArticleListView):
     """The stories of one section, author or tag, named by the slug in the URL."""
 
     parent_model: type = None
-    # The ArticleQuerySet method that narrows stories to the parent.
-    narrow_by = ""
 
     def get_queryset(self):
         self.parent = get_object_or_404(self.parent_model, slug=self.kwargs["slug"])
-        return getattr(super().get_queryset(), self.narrow_by)(self.parent)
+        return self.parent.listed_stories().newest_first().for_listing()
 
     def get_context_data(self, **kwargs):
-        name = self.parent_model._meta.model_name
-        kwargs[name] = self.parent
-        slug = {"slug": self.parent.slug}
-        kwargs["extra_feeds"] = [
-            {
-                "type": "application/rss+xml",
-                "title": f"{self.parent} (RSS)",
-                "url": reverse(f"articles:{name}-feed-rss", kwargs=slug),
-            },
-            {
-                "type": "application/atom+xml",
-                "title": f"{self.parent} (Atom)",
-                "url": reverse(f"articles:{name}-feed-atom", kwargs=slug),
-            },
-        ]
+        kwargs[self.parent_model._meta.model_name] = self.parent
         return super().get_context_data(**kwargs)
 
 
 class SectionView(StoriesOfView):
     template_name = "articles/section.html"
     parent_model = Section
-    narrow_by = "in_section"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(current_section=self.parent, **kwargs)
@@ -148,13 +131,11 @@ class SectionView(StoriesOfView):
 class AuthorView(StoriesOfView):
     template_name = "articles/author.html"
     parent_model = Author
-    narrow_by = "by_author"
 
 
 class TagView(StoriesOfView):
     template_name = "articles/tag.html"
     parent_model = Tag
-    narrow_by = "tagged"
 
 
 class FollowsFormerSlugsMixin:
@@ -244,7 +225,7 @@ class CorrectionsView(ListView):
     paginate_by = settings.NEWSROOM_PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.corrected().select_related("article__section")
+        return Correction.objects.on_published_stories().select_related("article__section")
 
 
 class SearchView(ArticleListView):

@@ -6,11 +6,9 @@ from django_comments_xtd.views import mute
 
 from accounts.views import desk_login
 from articles import urls as articles_urls
-from articles.sitemaps import sitemap_index, sitemap_section
 from discussion.urls import STORY_PAGE_PARAMS
 from discussion.views import CommentedStoryRedirectView
 from newsroom.views import robots_txt
-from pagecache.pages import cached_for_readers, page_number
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition
 
@@ -25,13 +23,6 @@ urlpatterns = [
     # Ahead of the admin's own login, so desk logins pass the second factor.
     path("admin/login/", desk_login, name="desk-login"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", cached_for_readers(sitemap_index, params={}), name="sitemap-index"),
-    # Django's sitemap index links its parts by this name.
-    path(
-        "sitemap-<slug:section>.xml",
-        cached_for_readers(sitemap_section, params={"p": page_number}),
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("allauth.urls")),
     # Two django-comments-xtd views the reply emails link to; posting,

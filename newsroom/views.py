@@ -16,7 +16,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         *(f"Disallow: {path}" for path in DISALLOWED),
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('distribution:sitemap-index'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

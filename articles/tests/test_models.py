@@ -87,6 +87,18 @@ class TestArticleSave:
         article.updated_at = article.publish_at - timedelta(hours=2)
         assert not article.shows_updated
 
+    def test_last_modified_is_the_shown_update_else_the_publish_time(self):
+        article = make_article()
+        article.updated_at = article.publish_at - timedelta(hours=2)
+        assert article.last_modified == article.publish_at
+        article.updated_at = article.publish_at + timedelta(hours=2)
+        assert article.last_modified == article.updated_at
+
+    def test_byline_names_follow_the_byline_order(self):
+        article = make_article(authors=[make_author(name="Tom Hale"), make_author(name="Lin Mei")])
+        assert article.byline_names() == "Tom Hale, Lin Mei"
+        assert make_article().byline_names() == ""
+
 
 class TestArticleQuerySet:
     def test_published_means_released_and_due(self):
@@ -163,11 +175,11 @@ class TestArticleQuerySet:
         result = list(Article.objects.published().latest_per_section(2, among=3))
         assert result == recent[:2]
 
-    def test_by_author_and_tagged(self):
+    def test_an_authors_listed_stories_are_their_bylined_ones(self):
         author = make_author()
         story = make_article(authors=[author])
         make_article()
-        assert list(Article.objects.by_author(author)) == [story]
+        assert list(author.listed_stories()) == [story]
 
 
 class TestBodyWithPhotos:

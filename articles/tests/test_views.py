@@ -1,6 +1,4 @@
-import xml.etree.ElementTree as ET
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -8,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PhotoPlacement, Tag
+from newsroom.tests.html import Elements
 
 from .factories import (
     HIDDEN_WORD,
@@ -23,40 +22,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-class Elements(HTMLParser):
-    """Collects elements by class, and their text, to assert on page structure."""
-
-    def __init__(self, html):
-        super().__init__()
-        self.stack, self.found = [], []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "text": "", "parents": list(self.stack)}
-        self.found.append(element)
-        if tag not in {"img", "br", "hr", "link", "meta", "input", "source"}:
-            self.stack.append(element)
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            if self.stack.pop()["tag"] == tag:
-                break
-
-    def handle_data(self, data):
-        for element in self.stack:
-            element["text"] += data
-
-    def by_class(self, name):
-        return [e for e in self.found if name in (e["attrs"].get("class") or "").split()]
-
-    def by_tag(self, tag):
-        return [e for e in self.found if e["tag"] == tag]
-
-    @staticmethod
-    def first_inside(parent, elements):
-        return next(e for e in elements if parent in e["parents"])
 
 
 def page(client, url, status=200):
@@ -348,19 +313,3 @@ class TestListPages:
             place_photo(make_article(section=section, authors=[make_author()]), role="lead")
         with django_assert_max_num_queries(10):
             client.get(url)
-
-
-def test_sitemap_lists_exactly_the_published_stories(client):
-    live = [make_article(), make_article()]
-    make_article(status=Article.Status.DRAFT)
-    make_article(status=Article.Status.UNPUBLISHED)
-    make_article(publish_at=timezone.now() + timedelta(hours=2))
-    response = client.get(
-        reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": "articles"})
-    )
-    assert response.status_code == 200
-    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    root = ET.fromstring(response.content)
-    locations = sorted(url.findtext("s:loc", namespaces=namespace) for url in root)
-    assert locations == sorted(f"http://testserver{a.get_absolute_url()}" for a in live)
-    assert all(url.find("s:lastmod", namespace) is not None for url in root)

@@ -42,7 +42,7 @@ def photo_images(photo, absolute) -> list[str]:
 def news_article(article, absolute) -> dict:
     """NewsArticle for a story page; expects the story fetched with `for_detail()`."""
     url = absolute(article.get_absolute_url())
-    modified = article.updated_at if article.shows_updated else article.publish_at
+    modified = article.last_modified
     data = {
         "@context": SCHEMA_ORG,
         "@type": "NewsArticle",

@@ -8,7 +8,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Article, Author, Section
+from articles.models import Article, Author, Section
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
@@ -36,7 +36,7 @@ class ArticleSitemap(Sitemap):
         # fetch it again, so search engines drop what it no longer says.
         if article.is_retracted:
             return article.modified_at
-        return article.updated_at if article.shows_updated else article.publish_at
+        return article.last_modified
 
 
 class SectionSitemap(Sitemap):
@@ -101,7 +101,7 @@ TEMPLATES = {"news": "sitemaps/news.xml"}
 
 
 def sitemap_index(request):
-    return sitemap_views.index(request, SITEMAPS)
+    return sitemap_views.index(request, SITEMAPS, sitemap_url_name="distribution:sitemap")
 
 
 def sitemap_section(request, section):

@@ -1,13 +1,11 @@
 import json
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Article, Tag
-
-from .factories import (
+from articles.tests.factories import (
     HIDDEN_WORD,
     image_upload,
     make_article,
@@ -19,35 +17,27 @@ from .factories import (
     make_section,
     place_photo,
 )
+from newsroom.tests.html import Elements
 
 pytestmark = pytest.mark.django_db
 
 
-class Head(HTMLParser):
+class Head:
     """The page's JSON-LD blocks, <meta> values and <link>s."""
 
     def __init__(self, html):
-        super().__init__()
-        self.json_ld, self.meta, self.links = [], {}, []
-        self._in_json_ld = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "script" and attrs.get("type") == "application/ld+json":
-            self._in_json_ld = True
-        elif tag == "meta" and "content" in attrs:
-            self.meta[attrs.get("property") or attrs.get("name")] = attrs["content"]
-        elif tag == "link":
-            self.links.append(attrs)
-
-    def handle_endtag(self, tag):
-        self._in_json_ld = False
-
-    def handle_data(self, data):
-        if self._in_json_ld:
-            parsed = json.loads(data)
-            self.json_ld.extend(parsed if isinstance(parsed, list) else [parsed])
+        page = Elements(html)
+        self.json_ld = []
+        for script in page.by_tag("script"):
+            if script["attrs"].get("type") == "application/ld+json":
+                parsed = json.loads(script["text"])
+                self.json_ld.extend(parsed if isinstance(parsed, list) else [parsed])
+        self.meta = {
+            attrs.get("property") or attrs.get("name"): attrs["content"]
+            for attrs in (meta["attrs"] for meta in page.by_tag("meta"))
+            if "content" in attrs
+        }
+        self.links = [link["attrs"] for link in page.by_tag("link")]
 
     def of_type(self, kind):
         [found] = [block for block in self.json_ld if block["@type"] == kind]

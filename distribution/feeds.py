@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from .models import Article, Author, Section, Tag
+from articles.models import Article, Author, Section, Tag
 
 FEED_SIZE = 30
 MEDIA_RSS_NAMESPACE = "http://search.yahoo.com/mrss/"
@@ -84,8 +84,6 @@ class StoriesFeed(Feed):
 
     feed_type = MediaRssFeed
     parent_model: type[models.Model] | None = None
-    # The ArticleQuerySet method that narrows stories to the parent.
-    narrow_by = ""
 
     def get_object(self, request, slug=None):
         parent = None
@@ -105,9 +103,10 @@ class StoriesFeed(Feed):
         return f"The latest stories from {settings.NEWSROOM_SITE_NAME}{about}."
 
     def items(self, scope):
-        stories = Article.objects.published()
-        if scope.parent is not None:
-            stories = getattr(stories, self.narrow_by)(scope.parent)
+        if scope.parent is None:
+            stories = Article.objects.published()
+        else:
+            stories = scope.parent.listed_stories()
         articles = list(stories.newest_first().for_listing().prefetch_related("tags")[:FEED_SIZE])
         for article in articles:
             article.feed_image = lead_image(article, scope.build_absolute_uri)
@@ -125,11 +124,11 @@ class StoriesFeed(Feed):
         return article.publish_at
 
     def item_updateddate(self, article):
-        return article.updated_at if article.shows_updated else article.publish_at
+        return article.last_modified
 
     def item_author_name(self, article):
         # RSS and Django's Atom writer carry one author: several bylines become one list.
-        return ", ".join(byline.author.name for byline in article.bylines.all()) or None
+        return article.byline_names() or None
 
     def item_categories(self, article):
         section = [article.section.name] if article.section else []
@@ -152,17 +151,14 @@ class AtomStoriesFeed(StoriesFeed):
 
 class SectionFeed(StoriesFeed):
     parent_model = Section
-    narrow_by = "in_section"
 
 
 class AuthorFeed(StoriesFeed):
     parent_model = Author
-    narrow_by = "by_author"
 
 
 class TagFeed(StoriesFeed):
     parent_model = Tag
-    narrow_by = "tagged"
 
 
 class AtomSectionFeed(AtomStoriesFeed, SectionFeed):

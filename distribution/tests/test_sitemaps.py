@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-
-from .factories import (
+from articles.tests.factories import (
     make_article,
     make_author,
     make_hidden_body_story,
@@ -31,9 +30,7 @@ def fetch(client, url):
 
 
 def part(client, section):
-    return fetch(
-        client, reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": section})
-    )
+    return fetch(client, reverse("distribution:sitemap", kwargs={"section": section}))
 
 
 def locations(root):
@@ -61,6 +58,20 @@ def test_index_lists_the_article_section_author_and_news_sitemaps(client):
         f"http://testserver/sitemap-{name}.xml"
         for name in ["articles", "authors", "news", "sections"]
     ]
+
+
+def test_sitemap_lists_exactly_the_published_stories(client):
+    live = [make_article(), make_article()]
+    make_article(status=Article.Status.DRAFT)
+    make_article(status=Article.Status.UNPUBLISHED)
+    make_article(publish_at=timezone.now() + timedelta(hours=2))
+    response = client.get(reverse("distribution:sitemap", kwargs={"section": "articles"}))
+    assert response.status_code == 200
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ET.fromstring(response.content)
+    locations = sorted(url.findtext("s:loc", namespaces=namespace) for url in root)
+    assert locations == sorted(f"http://testserver{a.get_absolute_url()}" for a in live)
+    assert all(url.find("s:lastmod", namespace) is not None for url in root)
 
 
 def test_article_sitemap_lists_exactly_the_visible_stories(client, hidden):
@@ -111,8 +122,8 @@ def test_a_retraction_is_the_last_change_crawlers_see(client):
 
 def test_news_sitemap_stops_at_its_limit(client, monkeypatch):
     # 1,000 in production; two here, to test the cut without a thousand stories.
-    monkeypatch.setattr("articles.sitemaps.NEWS_LIMIT", 2)
-    monkeypatch.setattr("articles.sitemaps.NewsSitemap.limit", 2)
+    monkeypatch.setattr("distribution.sitemaps.NEWS_LIMIT", 2)
+    monkeypatch.setattr("distribution.sitemaps.NewsSitemap.limit", 2)
     for _ in range(3):
         make_article()
     assert len(part(client, "news").findall("s:url", NS)) == 2

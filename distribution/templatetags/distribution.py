@@ -1,7 +1,9 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -12,6 +14,11 @@ register = template.Library()
 # Inside <script>, "</script>" or "<!--" in a headline would end or break the
 # element: escape the characters as json_script does.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+FEED_FLAVOURS = [
+    ("application/rss+xml", "RSS", "feed-rss"),
+    ("application/atom+xml", "Atom", "feed-atom"),
+]
 
 
 def ld_json(data) -> str:
@@ -44,3 +51,28 @@ def section_structured_data(context, section):
     return ld_json(
         structured_data.breadcrumbs([(section.name, section.get_absolute_url())], absolute)
     )
+
+
+@register.inclusion_tag("distribution/feed_links.html")
+def feed_links(parent=None):
+    """<link rel="alternate">s to the site's feeds and, on a section, author or tag page,
+    to that parent's own."""
+    feeds = [
+        {
+            "type": kind,
+            "title": f"{settings.NEWSROOM_SITE_NAME} ({label})",
+            "url": reverse(f"distribution:{name}"),
+        }
+        for kind, label, name in FEED_FLAVOURS
+    ]
+    if parent is not None:
+        prefix = parent._meta.model_name
+        feeds += [
+            {
+                "type": kind,
+                "title": f"{parent} ({label})",
+                "url": reverse(f"distribution:{prefix}-{name}", kwargs={"slug": parent.slug}),
+            }
+            for kind, label, name in FEED_FLAVOURS
+        ]
+    return {"feeds": feeds}

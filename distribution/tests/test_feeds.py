@@ -1,5 +1,4 @@
 from datetime import timedelta
-from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import feedparser
@@ -9,8 +8,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article, Tag
-
-from .factories import (
+from articles.tests.factories import (
     HIDDEN_WORD,
     make_article,
     make_author,
@@ -18,6 +16,7 @@ from .factories import (
     make_section,
     place_photo,
 )
+from newsroom.tests.html import Elements
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +45,7 @@ def story():
     return article
 
 
-@pytest.mark.parametrize("name", ["articles:feed-rss", "articles:feed-atom"])
+@pytest.mark.parametrize("name", ["distribution:feed-rss", "distribution:feed-atom"])
 def test_site_feed_items_carry_the_story(client, story, name):
     _, feed = parse(client, reverse(name))
     [entry] = feed.entries
@@ -65,8 +64,8 @@ def test_site_feed_items_carry_the_story(client, story, name):
 @pytest.mark.parametrize(
     ("name", "summary"),
     [
-        ("articles:feed-rss", "channel/item/description"),
-        ("articles:feed-atom", "atom:entry/atom:summary"),
+        ("distribution:feed-rss", "channel/item/description"),
+        ("distribution:feed-atom", "atom:entry/atom:summary"),
     ],
 )
 def test_summaries_show_a_standfirst_as_text_not_markup(client, name, summary):
@@ -80,31 +79,18 @@ def test_summaries_show_a_standfirst_as_text_not_markup(client, name, summary):
     assert element.text == escape(standfirst)
     assert element.get("type") in (None, "html")
     # What a feed reader shows once it renders the summary's HTML: the text, no elements.
-    rendered = HTMLText()
-    rendered.feed(element.text)
-    assert rendered.tags == [] and "".join(rendered.text) == standfirst
+    rendered = Elements(element.text)
+    assert rendered.found == [] and rendered.text == standfirst
     assert feed.entries[0].title == "Tolls"
 
 
-class HTMLText(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags, self.text = [], []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 def test_atom_entries_carry_the_update_time(client, story):
-    _, feed = parse(client, reverse("articles:feed-atom"))
+    _, feed = parse(client, reverse("distribution:feed-atom"))
     assert feed.entries[0].updated_parsed[:5] == story.updated_at.utctimetuple()[:5]
 
 
 def test_rss_items_have_a_media_content_image(client, story):
-    _, feed = parse(client, reverse("articles:feed-rss"))
+    _, feed = parse(client, reverse("distribution:feed-rss"))
     [media] = feed.entries[0].media_content
     assert media["medium"] == "image"
     assert media["url"] == feed.entries[0].enclosures[0].href
@@ -115,11 +101,11 @@ def test_feeds_list_only_published_stories(client, story):
     make_article(status=Article.Status.DRAFT)
     make_article(publish_at=timezone.now() + timedelta(hours=3))
     make_article(status=Article.Status.UNPUBLISHED)
-    _, feed = parse(client, reverse("articles:feed-rss"))
+    _, feed = parse(client, reverse("distribution:feed-rss"))
     assert [entry.title for entry in feed.entries] == [story.headline]
 
 
-@pytest.mark.parametrize("name", ["articles:feed-rss", "articles:feed-atom"])
+@pytest.mark.parametrize("name", ["distribution:feed-rss", "distribution:feed-atom"])
 def test_a_hidden_body_leaves_its_photo_and_tags_out_of_feeds(client, name):
     story = make_hidden_body_story(section=make_section(name="Harbour", slug="harbour"))
     response, feed = parse(client, reverse(name))
@@ -134,7 +120,7 @@ def test_a_hidden_body_leaves_its_photo_and_tags_out_of_feeds(client, name):
 
 def test_a_hidden_body_leaves_its_tag_feed(client):
     make_hidden_body_story()
-    _, feed = parse(client, reverse("articles:tag-feed-rss", kwargs={"slug": HIDDEN_WORD}))
+    _, feed = parse(client, reverse("distribution:tag-feed-rss", kwargs={"slug": HIDDEN_WORD}))
     assert feed.entries == []
 
 
@@ -143,40 +129,33 @@ def test_a_hidden_body_leaves_its_tag_feed(client):
 def test_section_author_and_tag_feeds_hold_only_their_stories(client, story, kind, flavour):
     make_article(headline="Elsewhere")
     slug = {"section": "politics", "author": "lin-mei", "tag": "harbour"}[kind]
-    _, feed = parse(client, reverse(f"articles:{kind}-feed-{flavour}", kwargs={"slug": slug}))
+    _, feed = parse(client, reverse(f"distribution:{kind}-feed-{flavour}", kwargs={"slug": slug}))
     assert [entry.title for entry in feed.entries] == [story.headline]
 
 
 def test_feed_of_an_unknown_section_is_not_found(client):
-    assert (
-        client.get(reverse("articles:section-feed-rss", kwargs={"slug": "nope"})).status_code == 404
-    )
+    url = reverse("distribution:section-feed-rss", kwargs={"slug": "nope"})
+    assert client.get(url).status_code == 404
 
 
 def test_feed_query_count_does_not_grow_with_stories(client, django_assert_max_num_queries):
     for _ in range(5):
         place_photo(make_article(authors=[make_author()]), role="lead")
     with django_assert_max_num_queries(6):
-        parse(client, reverse("articles:feed-atom"))
+        parse(client, reverse("distribution:feed-atom"))
 
 
-class AlternateLinks(HTMLParser):
-    def __init__(self, html):
-        super().__init__()
-        self.links = []
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "alternate":
-            self.links.append((attrs["type"], attrs["href"]))
+def alternate_links(html):
+    """The (type, address) of each <link rel="alternate"> on the page."""
+    links = (link["attrs"] for link in Elements(html).by_tag("link"))
+    return [(attrs["type"], attrs["href"]) for attrs in links if attrs.get("rel") == "alternate"]
 
 
 def test_every_page_links_the_site_feeds(client, story):
     for url in ["/", story.get_absolute_url(), reverse("articles:search")]:
-        links = AlternateLinks(client.get(url).content.decode()).links
-        assert ("application/rss+xml", reverse("articles:feed-rss")) in links
-        assert ("application/atom+xml", reverse("articles:feed-atom")) in links
+        links = alternate_links(client.get(url).content.decode())
+        assert ("application/rss+xml", reverse("distribution:feed-rss")) in links
+        assert ("application/atom+xml", reverse("distribution:feed-atom")) in links
 
 
 @pytest.mark.parametrize(
@@ -184,12 +163,12 @@ def test_every_page_links_the_site_feeds(client, story):
 )
 def test_section_author_and_tag_pages_link_their_own_feeds(client, story, page, slug):
     html = client.get(reverse(f"articles:{page}", kwargs={"slug": slug})).content.decode()
-    links = AlternateLinks(html).links
+    links = alternate_links(html)
     assert (
         "application/rss+xml",
-        reverse(f"articles:{page}-feed-rss", kwargs={"slug": slug}),
+        reverse(f"distribution:{page}-feed-rss", kwargs={"slug": slug}),
     ) in links
     assert (
         "application/atom+xml",
-        reverse(f"articles:{page}-feed-atom", kwargs={"slug": slug}),
+        reverse(f"distribution:{page}-feed-atom", kwargs={"slug": slug}),
     ) in links
