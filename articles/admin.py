@@ -16,21 +16,12 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from newsroom import outbound
 from photos.uploads import open_upload
 from photos.widgets import ACCEPT, thumbnail
 
 from .admin_views import compare_view, restore_view, revoke_previews_view
-from .models import (
-    Article,
-    Author,
-    Byline,
-    Citation,
-    Correction,
-    PhotoPlacement,
-    Section,
-    Tag,
-    privately_resolved_hosts,
-)
+from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
 from .previews import preview_path
 from .services import (
     can_publish,
@@ -296,7 +287,7 @@ class ArticleAdmin(VersionAdmin):
             mark_corrected(article=form.instance, corrections=saved)
         if formset.model is Citation:
             for citation in saved:
-                for host in privately_resolved_hosts(citation.url, citation.archive_url):
+                for host in outbound.privately_resolved_hosts(citation.url, citation.archive_url):
                     self.message_user(
                         request,
                         f"Source “{citation.outlet}”: {host} resolves to an address on a "

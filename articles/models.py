@@ -81,13 +81,6 @@ def validate_public_host(url: str) -> None:
         )
 
 
-def privately_resolved_hosts(*urls: str) -> list[str]:
-    """The host names among the URLs that resolve, here and now, to an address that is not
-    public: readers may not reach them, and the link check refuses them."""
-    hosts = {urllib.parse.urlsplit(url).hostname for url in urls if url}
-    return sorted(host for host in hosts if host and outbound.resolves_to_local(host))
-
-
 class WebURLField(models.URLField):
     """A public http(s) address; forms add https:// when an editor leaves the scheme out."""
 

@@ -24,10 +24,10 @@ HOME_RECENT_STORIES = 500
 class RecentPaginator(Paginator):
     """Pages through the newest NEWSROOM_MAX_LIST_PAGES pages of stories only.
 
-    Counting every published story costs a scan of the archive on each list
-    request (tens of ms at 100k stories); counting at most this many rows
-    stays cheap however large the archive grows. Older stories are reached
-    through search and the sitemap; asking for a later page is a 404.
+    Counting every published story scans the whole archive on each list
+    request; counting at most this many rows costs the same however large the
+    archive grows. Older stories are reached through search and the sitemap;
+    asking for a later page is a 404.
     """
 
     @cached_property
@@ -51,9 +51,8 @@ class RecentPaginator(Paginator):
 class MatchPaginator(RecentPaginator):
     """Every match of a search, newest first: counted without their order.
 
-    Sorting (or, as search once did, ranking) every match only to count them
-    cost tens of ms for a broad query at 100k stories; unordered, the count
-    stops at the cap (6–13 ms).
+    Sorting or ranking every match only to count them would read them all;
+    unordered, the count stops at the cap.
     """
 
     def rows_to_count(self):

@@ -18,7 +18,6 @@ def export_article(article: Article, *, absolute) -> dict:
     `absolute` turns a path into a full URL (the request's `build_absolute_uri`).
     """
     url = absolute(article.get_absolute_url())
-    modified = article.updated_at if article.shows_updated else article.publish_at
     headlines = [{"role": "main", "value": article.headline, "contentType": "text/plain"}]
     if article.standfirst:
         headlines.append({"role": "sub", "value": article.standfirst, "contentType": "text/plain"})
@@ -26,9 +25,9 @@ def export_article(article: Article, *, absolute) -> dict:
         "uri": url,
         "type": "text",
         "representationType": "full",
-        "version": modified.strftime("%Y%m%d%H%M%S"),
+        "version": article.last_modified.strftime("%Y%m%d%H%M%S"),
         "firstCreated": (article.first_published_at or article.publish_at).isoformat(),
-        "versionCreated": modified.isoformat(),
+        "versionCreated": article.last_modified.isoformat(),
         "embargoedUntil": article.embargo_until.isoformat() if article.embargo_until else "",
         # A retracted story stays online under its notice; partners must withdraw their copy.
         "pubStatus": "canceled" if article.is_retracted else "usable",

@@ -108,6 +108,13 @@ def resolves_to_local(host: str) -> bool:
         return False
 
 
+def privately_resolved_hosts(*urls: str) -> list[str]:
+    """The host names among the URLs that resolve, here and now, to an address that is not
+    public: readers may not reach them, and fetch() refuses them."""
+    hosts = {urllib.parse.urlsplit(url).hostname for url in urls if url}
+    return sorted(host for host in hosts if host and resolves_to_local(host))
+
+
 def fetch(
     url: str,
     *,
