@@ -19,7 +19,8 @@ ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast hashing, private media and originals folders, static files without a manifest.
+    """Fast hashing, private media and originals folders, static files without a manifest,
+    jobs run at once.
 
     The production static storage needs `collectstatic` to have run; one test in
     newsroom/tests covers that path on purpose, the rest render templates
@@ -34,6 +35,8 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Tests of the queue itself start real workers on the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
@@ -14,12 +15,13 @@ def create_cache_table(*, using, **kwargs):
     call_command("createcachetable", database=using, verbosity=0)
 
 
-def name_site(*, apps, using, **kwargs):
+def name_site(*, using, apps=global_apps, **kwargs):
     """The Site row as NEWSROOM_SITE_DOMAIN and NEWSROOM_SITE_NAME say now.
 
     Links in emails are built on its domain (allauth's, accounts/adapters.py,
     and django-comments-xtd's reply emails); set only once, it would keep
-    sending readers to the old domain after the variable changed.
+    sending readers to the old domain after the variable changed. `flush`
+    sends the signal without `apps`: the installed models are the ones then.
     """
     from django.contrib.sites.models import Site
 

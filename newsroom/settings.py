@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "discussion.apps.ModerationDeskConfig",
     "django_comments",
+    "django_tasks",
+    "django_tasks_db",
     # Our rooms, each importing only those listed before it (newsroom/tests/test_layout.py).
     "accounts",
     "photos",
@@ -201,6 +203,16 @@ PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 # With Redis, each worker thread also keeps the current generation's most read
 # pages in its own memory (pagecache/mirror.py), up to this many bytes.
 PAGE_CACHE_MEMORY_BYTES = env.int("NEWSROOM_PAGE_CACHE_MEMORY_BYTES", default=16 * 2**20)
+
+# Background jobs (newsroom/jobs.py): a queue table in this database, worked
+# by `manage.py db_worker` (make worker). NEWSROOM_TASKS_BACKEND may name
+# another django-tasks backend; "django_tasks.backends.immediate.ImmediateBackend"
+# runs each job inside the request that enqueued it, with no worker.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("NEWSROOM_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+    }
+}
 
 # Email: console in development, SMTP on localhost in production unless
 # EMAIL_URL says otherwise (smtp+tls://user:password@smtp.example.org:587).

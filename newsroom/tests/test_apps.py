@@ -48,3 +48,10 @@ def test_reply_emails_link_to_the_domain_the_site_has_now(
     [message] = mail.outbox
     links = re.findall(r"https?://\S+", message.body)
     assert links and all(link.startswith("https://news.example.org/") for link in links)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_site_and_names_it_again(settings):
+    Site.objects.filter(pk=settings.SITE_ID).update(name="stale")
+    call_command("flush", interactive=False, verbosity=0)
+    assert Site.objects.get(pk=settings.SITE_ID).name == settings.NEWSROOM_SITE_NAME
