@@ -7,7 +7,7 @@ ADDRESS ?= 127.0.0.1:8000
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
 
-.PHONY: run test faults lint format serve superuser clean bench-photos bench-photo-memory bench
+.PHONY: run serve-dev worker test faults lint format serve superuser clean bench-photos bench-photo-memory bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,25 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-## run: install, migrate, load the demo stories and serve on http://127.0.0.1:8000 (DEBUG on)
+## run: install, migrate, load the demo stories, serve on http://127.0.0.1:8000 with a worker (DEBUG on)
 run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	@$(MAKE) --no-print-directory serve-dev
+
+# The development server and a worker, both reloading on code changes.
+# The worker gets a session of its own (setsid) so that its reloader and the
+# child running the jobs stop together when the trap signals the group;
+# Ctrl-C reaches this shell, the trap runs, nothing is left behind.
+serve-dev:
+	DJANGO_DEBUG=1 setsid $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(ADDRESS)
+
+## worker: a production background worker; run it beside `make serve` (README, Background jobs)
+worker: $(VENV)/.installed
+	$(BIN)/python manage.py run_worker --no-reload --queue-name '*'
 
 ## test: install the test tools, lint, run every test (DATABASE_URL picks the database)
 test: $(VENV)/.installed-dev $(NODE_TOOLS)

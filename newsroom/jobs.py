@@ -10,6 +10,7 @@ workers claim rows with SELECT … FOR UPDATE SKIP LOCKED.
 import functools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -74,3 +75,25 @@ def after_commit(job: Task, /, *args, **kwargs) -> None:
     visible to the worker, or run for rows that were never saved.
     """
     transaction.on_commit(functools.partial(job.enqueue, *args, **kwargs))
+
+
+@dataclass(frozen=True)
+class Periodic:
+    interval: timedelta
+    job: Task
+
+
+# Job path → how often it runs; filled by apps' ready() through every().
+PERIODIC: dict[str, Periodic] = {}
+
+
+def every(interval: timedelta, job: Task) -> None:
+    """Run `job` (taking no arguments) once per `interval`, on whichever worker comes first.
+
+    Call it from an AppConfig's ready(). The workers (`manage.py run_worker`)
+    enqueue a due job at most once per interval between them, however many
+    there are, so no system cron is needed.
+    """
+    if interval <= timedelta(0):
+        raise ValueError(f"{job.name}: the interval must be positive, not {interval}")
+    PERIODIC[job.module_path] = Periodic(interval, job)

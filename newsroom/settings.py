@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Our rooms, each importing only those listed before it (newsroom/tests/test_layout.py).
+    # jobs after django_tasks_db: its admin replaces the package's.
+    "jobs",
     "accounts",
     "photos",
     "pagecache",
@@ -205,7 +207,7 @@ PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_MEMORY_BYTES = env.int("NEWSROOM_PAGE_CACHE_MEMORY_BYTES", default=16 * 2**20)
 
 # Background jobs (newsroom/jobs.py): a queue table in this database, worked
-# by `manage.py db_worker` (make worker). NEWSROOM_TASKS_BACKEND may name
+# by `manage.py run_worker` (make worker). NEWSROOM_TASKS_BACKEND may name
 # another django-tasks backend; "django_tasks.backends.immediate.ImmediateBackend"
 # runs each job inside the request that enqueued it, with no worker.
 TASKS = {
@@ -213,6 +215,10 @@ TASKS = {
         "BACKEND": env.str("NEWSROOM_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
     }
 }
+# Seconds a worker may go unseen before the jobs it was running are given to
+# another worker (jobs/worker.py). Workers renew theirs every fifth of it; a
+# job is never cut short by it, so it needs only to outlast a database hiccup.
+JOBS_LEASE = env.float("NEWSROOM_JOBS_LEASE", default=30)
 
 # Email: console in development, SMTP on localhost in production unless
 # EMAIL_URL says otherwise (smtp+tls://user:password@smtp.example.org:587).

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # URL file and the suite-wide tests compose the rooms, and they may use any.
 DEPENDS_ON = {
     "newsroom": set(),
+    "jobs": {"newsroom"},
     "accounts": {"newsroom"},
     "photos": {"newsroom"},
     "pagecache": {"newsroom"},
