@@ -1,4 +1,4 @@
-"""`python -m jobs.tests.periodic_worker [run_worker options]`: a worker with a 1-second periodic job.
+"""`python -m jobs.tests.periodic_worker [options]`: run_worker with a 1-second periodic job.
 
 The periodic tests start two of these, as two machines would run the same code.
 """

@@ -67,7 +67,10 @@ class Queue:
         return {"status": status, "worker_ids": as_json[0], "args_kwargs": as_json[1]}
 
     def status_becomes(self, result_id: str, status: str, timeout=30):
-        wait_until(f"job {result_id} {status}", lambda: self.row(result_id)["status"] == status, timeout)
+        def reached():
+            return self.row(result_id)["status"] == status
+
+        wait_until(f"job {result_id} {status}", reached, timeout)
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.folder.glob("*.log")))

@@ -1,6 +1,7 @@
 """Real `manage.py run_worker` processes: a worker killed mid-job, periodic work, `make run`."""
 
 import contextlib
+import itertools
 import os
 import signal
 import subprocess
@@ -105,7 +106,7 @@ def test_two_workers_enqueue_a_periodic_job_at_most_once_per_interval(sqlite_que
     sqlite_queue.stop()
 
     times = sorted(as_time(value) for (value,) in sqlite_queue.database.query(ticks))
-    gaps = [(later - earlier).total_seconds() for earlier, later in zip(times, times[1:])]
+    gaps = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(times)]
     assert 3 <= len(times) <= elapsed + 2, sqlite_queue.logs()
     assert min(gaps) >= 0.99, gaps
     heartbeats = sqlite_queue.database.query("SELECT count(*) FROM jobs_workerheartbeat")
