@@ -6,6 +6,7 @@ for the lease (on any machine: no process ids are compared), and enqueues
 the periodic jobs that are due.
 """
 
+import contextlib
 import logging
 import os
 import socket
@@ -76,7 +77,9 @@ class Worker(QueueWorker):
         finally:
             housekeeping.stopped.set()
             housekeeping.join(timeout=5)
-            self._until_reachable(self._leave, attempts=3)
+            # Without the database, the lease runs out and others requeue the jobs instead.
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                self._until_reachable(self._leave, attempts=3)
 
     def _leave(self) -> None:
         services.release_jobs_of(worker_id=self.worker_id)

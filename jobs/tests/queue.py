@@ -3,15 +3,17 @@ killed and stopped as an operator would, and the queue table read back with plai
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+
 from newsroom.tests.live import ROOT, run, wait_until
 
 TABLE = "django_tasks_database_dbtaskresult"
+WAITS_FOR = "jobs.tests.jobs_for_tests.waits_for"
 # Short, so a lost worker's job is picked up within seconds.
 LEASE = 1.5
 
@@ -87,7 +89,23 @@ class Queue:
                 process.wait(timeout=10)
 
 
-def copy_database(template: Path, folder: Path) -> Path:
-    target = folder / "site.sqlite3"
-    shutil.copyfile(template, target)
-    return target
+class PostgresDatabase:
+    """A database of the queue's own on a PostgreSQL server, dropped when done."""
+
+    def __init__(self, server_url: str):
+        self.server_url = server_url
+        self.name = f"jobs_queue_{os.getpid()}"
+        self.url = server_url.rsplit("/", 1)[0] + f"/{self.name}"
+        self._admin("CREATE DATABASE")
+
+    def _admin(self, statement):
+        with psycopg.connect(self.server_url, autocommit=True, connect_timeout=10) as connection:
+            connection.execute(f'{statement} "{self.name}"')
+
+    def query(self, sql):
+        # A connection per query: none is left open across a server restart.
+        with psycopg.connect(self.url, connect_timeout=10) as connection:
+            return connection.execute(sql).fetchall()
+
+    def drop(self):
+        self._admin("DROP DATABASE IF EXISTS")

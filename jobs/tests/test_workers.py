@@ -11,15 +11,13 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from newsroom.tests.live import ROOT, SQLiteDatabase, free_port, wait_until
 from newsroom.tests.services import require_program, require_service
 
-from .queue import TABLE, Queue
+from .queue import TABLE, WAITS_FOR, PostgresDatabase, Queue
 
-WAITS_FOR = "jobs.tests.jobs_for_tests.waits_for"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -40,35 +38,20 @@ def sqlite_queue(migrated_sqlite, tmp_path):
     queue.stop()
 
 
-class PostgresDatabase:
-    def __init__(self):
-        self.name = f"jobs_queue_{os.getpid()}"
-        self.url = POSTGRES.rsplit("/", 1)[0] + f"/{self.name}"
-        self.admin("CREATE DATABASE")
-
-    def admin(self, statement):
-        with psycopg.connect(POSTGRES, autocommit=True, connect_timeout=10) as connection:
-            connection.execute(f'{statement} "{self.name}"')
-
-    def query(self, sql):
-        with psycopg.connect(self.url, connect_timeout=10) as connection:
-            return connection.execute(sql).fetchall()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def queue(request, tmp_path):
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_queue")
         return
     require_service("PostgreSQL", "127.0.0.1", 5432)
-    database = PostgresDatabase()
+    database = PostgresDatabase(POSTGRES)
     queue = Queue(tmp_path, database)
     try:
         queue.migrate()
         yield queue
     finally:
         queue.stop()
-        database.admin("DROP DATABASE IF EXISTS")
+        database.drop()
 
 
 def test_a_job_whose_worker_is_killed_runs_again_on_another_worker(queue, tmp_path):
