@@ -52,10 +52,8 @@ def check_citation(
     citation = Citation.objects.filter(pk=citation_id, url=url).first()
     if citation is None:
         return
-    if (
-        citation.link_checked_url == url
-        and citation.link_checked_at >= datetime.fromisoformat(requested_at)
-    ):
+    answered = citation.link_checked_url == url
+    if answered and citation.link_checked_at >= datetime.fromisoformat(requested_at):
         return
     store_check(citation_id=citation_id, url=url, check=check_url(url, timeout=timeout))
 
