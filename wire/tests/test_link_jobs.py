@@ -1,7 +1,9 @@
 """Link checks as jobs: enqueued when a story's citation gets a new URL, swept when old,
 against listeners on this machine."""
 
+import os
 import socket
+import sys
 
 import pytest
 from django.apps import apps
@@ -15,6 +17,7 @@ from articles.tests.factories import make_article, make_citation, make_section
 from articles.tests.test_admin import citation_form
 from articles.tests.test_migrations import data_migration
 from newsroom.tests.forms import form_fields
+from newsroom.tests.live import ROOT, SQLiteDatabase, run
 from newsroom.tests.network import Resolver, listening
 from wire import jobs
 from wire.linkcheck import LinkCheck
@@ -212,3 +215,40 @@ def test_results_stored_before_are_taken_as_for_the_url_as_it_is():
     before.refresh_from_db()
     never.refresh_from_db()
     assert (before.link_check_due, never.link_check_due) == (False, True)
+
+
+SAVE_STORY = """
+from articles.tests.factories import make_article, make_citation
+make_citation(make_article(), url="{url}")
+"""
+
+
+def test_a_worker_process_checks_the_link_once_the_save_has_committed(tmp_path):
+    database = SQLiteDatabase(tmp_path)
+    environment = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": database.url,
+        "NEWSROOM_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "NEWSROOM_OUTBOUND_ALLOWED_NETWORKS": "127.0.0.0/8",
+    }
+
+    def manage(*args):
+        command = [sys.executable, "manage.py", *args]
+        run(command, cwd=ROOT, env=environment, timeout=180)
+
+    with listening("127.0.0.1", routes=ROUTES) as site:
+        manage("migrate", "--no-input")
+        manage("shell", "-c", SAVE_STORY.format(url=site.url("/ok")))
+        assert database.query("SELECT status FROM django_tasks_database_dbtaskresult") == [
+            ("READY",)
+        ]
+        assert site.requests == []
+        manage("db_worker", "--batch", "--no-startup-delay")
+    assert [request[:2] for request in site.requests] == [("HEAD", "/ok")]
+    assert database.query(
+        "SELECT link_ok, link_check_result, link_checked_url FROM articles_citation"
+    ) == [(1, "200 OK", site.url("/ok"))]
+    assert database.query("SELECT status FROM django_tasks_database_dbtaskresult") == [
+        ("SUCCESSFUL",)
+    ]
