@@ -119,8 +119,10 @@ class CitationInline(admin.StackedInline):
 
     @admin.display(description="Link check")
     def link_check(self, citation):
-        if citation.link_ok is None:
-            return "Not checked yet (manage.py check_citations)."
+        if citation.pk is None:
+            return "Checked once the story is saved."
+        if citation.link_check_due:
+            return "Checking…"
         verdict = "Works" if citation.link_ok else "BROKEN"
         return f"{verdict}: {citation.link_check_result} ({citation.link_checked_at:%d %b %Y})"
 

@@ -893,16 +893,29 @@ class Citation(models.Model):
         "link works",
         null=True,
         editable=False,
-        help_text="Result of the last link check (manage.py check_citations).",
+        help_text="Result of the last link check: run after each save that changes the URL, "
+        "and again once a week.",
     )
     link_check_result = models.CharField(max_length=200, blank=True, editable=False)
     link_checked_at = models.DateTimeField(null=True, editable=False)
+    link_checked_url = models.CharField(
+        "URL checked",
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="The URL the last link check was for; while it is not the URL, a check is due.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self):
         return f"{self.outlet}: {self.title}"
+
+    @property
+    def link_check_due(self) -> bool:
+        """Whether the stored link check result is not for the URL as it is now."""
+        return self.url != self.link_checked_url
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -480,6 +480,9 @@ for _network in NEWSROOM_OUTBOUND_ALLOWED_NETWORKS:
             "link-local addresses (this machine's services, the cloud's metadata service); "
             "production never fetches from those. Name only the intranet network you need."
         )
+# A citation's link is checked after each save that changes its URL, and again
+# by the sweep (wire.jobs.sweep_citations) once its last check is this old.
+NEWSROOM_LINK_CHECK_DAYS = env.int("NEWSROOM_LINK_CHECK_DAYS", default=7)
 # List pages go back this many pages (counting more would scan the archive).
 NEWSROOM_MAX_LIST_PAGES = env.int("NEWSROOM_MAX_LIST_PAGES", default=100)
 

@@ -7,6 +7,7 @@ from newsroom import outbound
 USER_AGENT = "NewsroomLinkCheck/1.0 (+citation checker)"
 # Servers that refuse HEAD answer these; a GET tells the truth.
 RETRY_WITH_GET = {403, 405, 501}
+DEFAULT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class LinkCheck:
     result: str
 
 
-def check_url(url: str, *, timeout: float = 10) -> LinkCheck:
+def check_url(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> LinkCheck:
     """HEAD, then GET where HEAD is refused; redirects are followed, each to a public address.
 
     The result names the status or the problem, never what the page says; every

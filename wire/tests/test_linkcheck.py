@@ -1,4 +1,5 @@
-"""check_citations and the link checker, against servers on this machine."""
+"""check_citations and the link checker, against servers on this machine: checked in
+the command's own process (--now) and by the jobs it queues."""
 
 import io
 import threading
@@ -67,7 +68,7 @@ def test_check_citations_records_each_result_and_lists_broken_links(server, caps
         "/slow": (False, "No answer within 0.5 s"),
     }
     citations = {path: make_citation(story, url=server + path) for path in expected}
-    call_command("check_citations", timeout=0.5, workers=3)
+    call_command("check_citations", now=True, timeout=0.5, workers=3)
     for path, (ok, result) in expected.items():
         citation = citations[path]
         citation.refresh_from_db()
@@ -79,14 +80,34 @@ def test_check_citations_records_each_result_and_lists_broken_links(server, caps
     assert "[##############################] 5/5" in out
 
 
-def checked(citations):
-    call_command("check_citations", timeout=2, workers=4, stdout=io.StringIO())
-    for citation in citations:
+def test_check_citations_queues_one_job_per_citation_that_stores_its_result(server):
+    # The tests' immediate backend runs each job as it is queued; test_link_jobs.py
+    # shows the jobs waiting in the queue table for a worker.
+    story = make_article()
+    ok, gone = make_citation(story, url=server + "/ok"), make_citation(story, url=server + "/gone")
+    out = io.StringIO()
+    call_command("check_citations", stdout=out)
+    assert out.getvalue().startswith("2 link checks queued;")
+    for citation, result in ((ok, (True, "200 OK")), (gone, (False, "404 Not Found"))):
         citation.refresh_from_db()
-    return {citation.url: (citation.link_ok, citation.link_check_result) for citation in citations}
+        assert (citation.link_ok, citation.link_check_result) == result
+        assert citation.link_checked_url == citation.url
 
 
-def test_check_citations_refuses_internal_addresses_and_sends_them_nothing():
+@pytest.fixture(params=[True, False], ids=["now", "queued"])
+def checked(request):
+    def check(citations):
+        call_command(
+            "check_citations", now=request.param, timeout=2, workers=4, stdout=io.StringIO()
+        )
+        for citation in citations:
+            citation.refresh_from_db()
+        return {c.url: (c.link_ok, c.link_check_result) for c in citations}
+
+    return check
+
+
+def test_check_citations_refuses_internal_addresses_and_sends_them_nothing(checked):
     refused = (False, "Refused: address not public")
     story = make_article()
     with listening("127.0.0.1", routes=OK) as v4, listening("::1", routes=OK) as v6:
@@ -104,7 +125,7 @@ def test_check_citations_refuses_internal_addresses_and_sends_them_nothing():
     assert (v4.connections, v6.connections) == (0, 0)
 
 
-def test_check_citations_checks_every_redirect_hop(settings):
+def test_check_citations_checks_every_redirect_hop(settings, checked):
     settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.2/32"]
     story = make_article()
     with listening("127.0.0.1", routes=OK) as internal:
@@ -118,7 +139,7 @@ def test_check_citations_checks_every_redirect_hop(settings):
     assert public.requests[0][:2] == ("HEAD", "/moved")
 
 
-def test_link_check_results_never_quote_the_server(settings):
+def test_link_check_results_never_quote_the_server(settings, checked):
     settings.NEWSROOM_OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     story = make_article()
     with listening("127.0.0.1", raw=b"-ERR SECRET-TOKEN-7 unknown command\r\n") as raw:
