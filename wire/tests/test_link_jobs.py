@@ -4,6 +4,7 @@ against listeners on this machine."""
 import os
 import socket
 import sys
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -16,6 +17,7 @@ from articles.models import Citation
 from articles.tests.factories import make_article, make_citation, make_section
 from articles.tests.test_admin import citation_form
 from articles.tests.test_migrations import data_migration
+from newsroom.jobs import PERIODIC
 from newsroom.tests.forms import form_fields
 from newsroom.tests.live import ROOT, SQLiteDatabase, run
 from newsroom.tests.network import Resolver, listening
@@ -252,3 +254,7 @@ def test_a_worker_process_checks_the_link_once_the_save_has_committed(tmp_path):
     assert database.query("SELECT status FROM django_tasks_database_dbtaskresult") == [
         ("SUCCESSFUL",)
     ]
+
+
+def test_the_workers_sweep_every_six_hours():
+    assert PERIODIC[jobs.sweep_citations.module_path].interval == timedelta(hours=6)
