@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -45,7 +46,7 @@ def background(
             except retry_on as error:
                 if attempt_number >= attempts:
                     raise
-                wait = BACKOFF[min(attempt_number, len(BACKOFF)) - 1]
+                wait = BACKOFF[min(attempt_number, len(BACKOFF)) - 1] * settings.JOB_BACKOFF_SCALE
                 logger.warning(
                     "%s failed (%s: %s); attempt %d of %d in %s",
                     job.name,

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     # Our rooms, each importing only those listed before it (newsroom/tests/test_layout.py).
+    "outbox",
     "accounts",
     "photos",
     "pagecache",
@@ -213,6 +214,9 @@ TASKS = {
         "BACKEND": env.str("NEWSROOM_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
     }
 }
+# Multiplies the waits between a job's attempts (newsroom/jobs.py BACKOFF);
+# fault tests shorten them. Leave at 1 in production.
+JOB_BACKOFF_SCALE = env.float("NEWSROOM_JOB_BACKOFF_SCALE", default=1.0)
 
 # Email: console in development, SMTP on localhost in production unless
 # EMAIL_URL says otherwise (smtp+tls://user:password@smtp.example.org:587).
@@ -220,6 +224,10 @@ globals().update(
     env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+# A job sending an email holds its outbox row locked (on SQLite, the database's
+# write lock) while the mail server answers: a server that hangs is given up on
+# after this many seconds, and the job tries again later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -18,11 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # URL file and the suite-wide tests compose the rooms, and they may use any.
 DEPENDS_ON = {
     "newsroom": set(),
-    "accounts": {"newsroom"},
+    "outbox": {"newsroom"},
+    "accounts": {"newsroom", "outbox"},
     "photos": {"newsroom"},
     "pagecache": {"newsroom"},
     "articles": {"newsroom", "photos", "pagecache"},
-    "discussion": {"newsroom", "pagecache", "articles"},
+    "discussion": {"newsroom", "outbox", "pagecache", "articles"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},
     "wire": {"newsroom", "photos", "articles"},
     "demo": {"newsroom", "accounts", "photos", "pagecache", "articles", "discussion"},
