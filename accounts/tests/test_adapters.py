@@ -14,6 +14,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from outbox.models import Email
+from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs
+
 pytestmark = pytest.mark.django_db
 
 # An allowed name (localhost) on a port of the sender's choosing: Django accepts it.
@@ -105,3 +108,25 @@ def test_in_development_the_links_keep_the_requests_host_and_port(settings, send
         forged_client().post(reverse("account_reset_password"), {"email": account.email})
     [message] = mail.outbox
     assert links_in(message)[0].startswith(f"https://{FORGED_HOST}/accounts/password/reset/key/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_up_with_the_mail_server_down_works_and_the_email_follows(settings):
+    server = MailServer()
+    server.use_in(settings)
+    settings.TASKS = DATABASE_QUEUE
+    settings.JOB_BACKOFF_SCALE = 0.05
+    try:
+        response = sign_up(Client(raise_request_exception=False), "ana@example.org")
+        assert response.status_code == 302
+        assert get_user_model().objects.filter(email="ana@example.org").exists()
+        run_queued_jobs()
+        assert Email.objects.unsent().count() == 1
+        server.start()
+        run_jobs_until(lambda: server.messages)
+        run_queued_jobs()
+    finally:
+        server.stop()
+    [message] = server.messages
+    assert message["To"] == "ana@example.org"
+    assert "/accounts/confirm-email/" in message.get_payload()
