@@ -12,7 +12,7 @@ from discussion.models import CommentModeration
 from discussion.services import approve_comment
 from outbox.models import Email
 from outbox.services import send_queued_email
-from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs
+from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs, text_of
 
 from .factories import add_comment, make_moderator, make_reader, post_through_form
 
@@ -156,7 +156,7 @@ class TestMailServerDown:
         run_queued_jobs()
         received = mail_server.received_by(follower.email)
         assert sorted(texts) == sorted(
-            text for message in received for text in texts if text in message.get_payload()
+            text for message in received for text in texts if text in text_of(message)
         )
         assert len(mail_server.messages) == 3
 
@@ -177,4 +177,4 @@ class TestMailServerDown:
         run_queued_jobs()
         [message] = mail_server.messages
         assert message["To"] == follower.email
-        assert "Held, then approved." in message.get_payload()
+        assert "Held, then approved." in text_of(message)

@@ -55,6 +55,12 @@ class MailServer:
         return [m for m in self.messages if address in m["To"]]
 
 
+def text_of(message: Message) -> str:
+    """The plain-text part, decoded (long or non-ASCII lines travel quoted-printable)."""
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+
+
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 

@@ -95,7 +95,7 @@ def test_a_subject_too_long_for_a_header_is_refused_and_nothing_stored():
     assert Email.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_recipient_the_server_refuses_for_good_fails_the_job_at_once(settings):
     server = MailServer(refuse={"gone@example.org"}).start()
     try:
