@@ -67,12 +67,7 @@ def email_followers(comment_id: int) -> None:
         return  # taken down again before this job ran
     followers = {}
     # Followers are keyed by address, as django-comments-xtd's mute link is.
-    for followed in (
-        comments_on(int(comment.object_pk))
-        .filter(is_public=True, followup=True)
-        .exclude(user_email=comment.user_email)
-        .order_by("submit_date")
-    ):
+    for followed in _followed_comments(comment).order_by("submit_date"):
         followers.setdefault(followed.user_email, followed)
     if not followers:
         return
@@ -84,6 +79,21 @@ def email_followers(comment_id: int) -> None:
                 message=_follower_email(comment=comment, parent=parent, followed=followed),
                 key=f"comment-{comment.pk}-follower-{address}",
             )
+
+
+def _followed_comments(comment: XtdComment):
+    """The published comments on the story whose authors (but this one's) asked to follow it."""
+    return (
+        comments_on(int(comment.object_pk))
+        .filter(is_public=True, followup=True)
+        .exclude(user_email=comment.user_email)
+    )
+
+
+def _email_followers_after_commit(comment: XtdComment) -> None:
+    # Most stories have no follower: no job for them.
+    if _followed_comments(comment).exists():
+        after_commit(email_followers, comment.pk)
 
 
 def _follower_email(
@@ -190,7 +200,7 @@ def post_comment(
             raise
         return existing.comment
     if state == CommentModeration.State.PUBLISHED:
-        after_commit(email_followers, comment.pk)
+        _email_followers_after_commit(comment)
     return comment
 
 
@@ -212,7 +222,7 @@ def moderate_comment(
     comment.save(update_fields=["is_public", "is_removed"])
     sync_comment_count(int(comment.object_pk))
     if state == CommentModeration.State.PUBLISHED and not was_published:
-        after_commit(email_followers, comment.pk)
+        _email_followers_after_commit(comment)
     return moderation
 
 

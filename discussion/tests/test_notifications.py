@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
@@ -102,6 +103,20 @@ def test_held_comment_notifies_followers_only_once_approved(django_capture_on_co
         approve_comment(comment=held, by=make_moderator())
     assert len(mail.outbox) == 1
     assert "First-timer's reply" in mail.outbox[0].body
+
+
+def test_only_a_comment_someone_follows_enqueues_an_email_job(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_QUEUE
+    story = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, make_reader(status="trusted"), "Nobody follows this yet.", follow=True)
+    assert not DBTaskResult.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, make_reader(status="trusted"), "Now somebody does.")
+    [job] = DBTaskResult.objects.all()
+    assert job.task_path == "discussion.services.email_followers"
 
 
 def test_mute_link_that_was_tampered_with_is_rejected():

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback for the email tests, and a way to run the queued jobs."""
 
+import asyncio
 import email
 import time
 from email.message import Message
@@ -11,15 +12,19 @@ from newsroom.tests.live import free_port
 
 
 class MailServer:
-    """aiosmtpd on 127.0.0.1: counts every message it accepts; `refuse` answers RCPT with 550.
+    """aiosmtpd on 127.0.0.1: counts every message it accepts; `refuse` answers RCPT with 550,
+    `answer_after` seconds pass before it accepts a message.
 
     Created stopped on a free port (connections are refused there) so a test
     can post with the mail server down and `start()` it later.
     """
 
-    def __init__(self, port: int | None = None, refuse: set[str] = frozenset()):
+    def __init__(
+        self, port: int | None = None, refuse: set[str] = frozenset(), answer_after: float = 0
+    ):
         self.port = port or free_port()
         self.refuse = refuse
+        self.answer_after = answer_after
         self.messages: list[Message] = []
         self.controller = None
 
@@ -30,6 +35,7 @@ class MailServer:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.answer_after)
         self.messages.append(email.message_from_bytes(envelope.original_content))
         return "250 Message accepted for delivery"
 

@@ -1,12 +1,13 @@
 """The outbox: each email stored once, sent once, whatever runs twice; bad email refused whole."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -111,6 +112,33 @@ def test_a_recipient_the_server_refuses_for_good_fails_the_job_at_once(settings)
     email.refresh_from_db()
     assert not email.is_sent
     assert server.messages == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks between connections: PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_running_the_same_email_job_at_once_send_it_once(settings):
+    server = MailServer(answer_after=0.5).start()
+    try:
+        server.use_in(settings)
+        settings.TASKS = DATABASE_QUEUE
+        email = queue_email(message=message())
+
+        def run_job():
+            try:
+                send_queued_email.call(email.pk)
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for running in [pool.submit(run_job) for _ in range(2)]:
+                running.result()
+    finally:
+        server.stop()
+    assert len(server.messages) == 1
+    email.refresh_from_db()
+    assert email.is_sent
 
 
 def test_pruning_removes_old_sent_emails_and_keeps_unsent_and_recent_ones():
