@@ -1,7 +1,9 @@
 """Every email the site sends, stored before a worker sends it (services.send_queued_email)."""
 
+from email.utils import make_msgid
+
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 from django.db import models
 
 
@@ -66,7 +68,7 @@ class Email(models.Model):
         body = message.body
         if message.content_subtype == "html":
             html, body = body, ""
-        headers = {"Message-ID": make_msgid(), **message.extra_headers}
+        headers = {"Message-ID": make_msgid(domain=DNS_NAME), **message.extra_headers}
         return cls(
             key=key,
             from_email=message.from_email,
