@@ -6,7 +6,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal import flows
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+from outbox.services import queue_email
 
 
 @contextmanager
@@ -28,7 +31,8 @@ def _building_email_links(request):
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Every link in allauth's emails on the site's own domain in production.
+    """Every link in allauth's emails on the site's own domain in production, and every
+    email sent by a job, not in the request.
 
     Also the reader's address, for allauth's rate limits and ours
     (newsroom/ratelimit.py).
@@ -56,8 +60,20 @@ class AccountAdapter(DefaultAccountAdapter):
             super().send_account_already_exists_mail(email)
 
     def send_mail(self, template_prefix, email, context):
+        """allauth's send_mail, with the rendered email queued (outbox) instead of sent.
+
+        A sign-up or password reset with the mail server down is answered
+        as usual; the email follows when the server is back.
+        """
+        request = allauth_context.request
         if template_prefix == "account/email/unknown_account":
             # The one link allauth builds outside the adapter, from the request.
-            with _building_email_links(allauth_context.request) as request:
-                context = {**context, "signup_url": flows.signup.get_signup_url(request)}
-        super().send_mail(template_prefix, email, context)
+            with _building_email_links(request) as link_request:
+                context = {**context, "signup_url": flows.signup.get_signup_url(link_request)}
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        queue_email(message=self.render_mail(template_prefix, email, context))

@@ -1,13 +1,12 @@
 """Operations on comments and readers that touch several models."""
 
-import logging
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,8 @@ from django_comments_xtd import signed
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from newsroom.jobs import after_commit, background
+from outbox.services import queue_email
 
 from .models import (
     CommentModeration,
@@ -26,8 +27,6 @@ from .models import (
     Rule,
 )
 from .moderation import Action, closed_reason, judge
-
-logger = logging.getLogger(__name__)
 
 STATE_FOR_ACTION = {
     Action.PUBLISH: CommentModeration.State.PUBLISHED,
@@ -52,36 +51,49 @@ def sync_comment_count(article_id: int) -> None:
     Article.objects.filter(pk=article_id).update(comment_count=count.count())
 
 
-def email_followers(*, comment: XtdComment) -> None:
-    """Tell the readers who follow the story about a newly published comment.
+@background()
+def email_followers(comment_id: int) -> None:
+    """Queue one email to each reader who follows the story about a newly published comment.
 
     Each email says what happened to its reader: a reply to their own comment,
     a reply to someone else's, or a new comment (django-comments-xtd's
-    notify_comment_followers sends everyone the same words). A mail server
-    that is down costs the emails, never the comment: the failure is logged.
+    notify_comment_followers sends everyone the same words). Each is sent by
+    a job of its own (outbox.services), so a mail server that is down delays
+    the emails and costs the comment nothing. Run twice, this queues nothing
+    twice: each email is keyed by the comment and the follower's address.
     """
+    comment = XtdComment.objects.filter(pk=comment_id, is_public=True, is_removed=False).first()
+    if comment is None:
+        return  # taken down again before this job ran
     followers = {}
     # Followers are keyed by address, as django-comments-xtd's mute link is.
-    for followed in (
-        comments_on(int(comment.object_pk))
-        .filter(is_public=True, followup=True)
-        .exclude(user_email=comment.user_email)
-        .order_by("submit_date")
-    ):
+    for followed in _followed_comments(comment).order_by("submit_date"):
         followers.setdefault(followed.user_email, followed)
     if not followers:
         return
     is_reply = comment.parent_id != comment.pk
     parent = XtdComment.objects.get(pk=comment.parent_id) if is_reply else None
-    messages = [
-        _follower_email(comment=comment, parent=parent, followed=followed)
-        for followed in followers.values()
-    ]
-    try:
-        get_connection().send_messages(messages)
-    except OSError:
-        # smtplib's errors, refused connections, timeouts and TLS failures are all OSErrors.
-        logger.exception("Could not email %d followers about comment %s", len(messages), comment.pk)
+    with transaction.atomic():
+        for address, followed in followers.items():
+            queue_email(
+                message=_follower_email(comment=comment, parent=parent, followed=followed),
+                key=f"comment-{comment.pk}-follower-{address}",
+            )
+
+
+def _followed_comments(comment: XtdComment):
+    """The published comments on the story whose authors (but this one's) asked to follow it."""
+    return (
+        comments_on(int(comment.object_pk))
+        .filter(is_public=True, followup=True)
+        .exclude(user_email=comment.user_email)
+    )
+
+
+def _email_followers_after_commit(comment: XtdComment) -> None:
+    # Most stories have no follower: no job for them.
+    if _followed_comments(comment).exists():
+        after_commit(email_followers, comment.pk)
 
 
 def _follower_email(
@@ -188,7 +200,7 @@ def post_comment(
             raise
         return existing.comment
     if state == CommentModeration.State.PUBLISHED:
-        transaction.on_commit(lambda: email_followers(comment=comment))
+        _email_followers_after_commit(comment)
     return comment
 
 
@@ -210,7 +222,7 @@ def moderate_comment(
     comment.save(update_fields=["is_public", "is_removed"])
     sync_comment_count(int(comment.object_pk))
     if state == CommentModeration.State.PUBLISHED and not was_published:
-        transaction.on_commit(lambda: email_followers(comment=comment))
+        _email_followers_after_commit(comment)
     return moderation
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -46,7 +47,7 @@ def background(
             except retry_on as error:
                 if attempt_number >= attempts:
                     raise
-                wait = BACKOFF[min(attempt_number, len(BACKOFF)) - 1]
+                wait = BACKOFF[min(attempt_number, len(BACKOFF)) - 1] * settings.JOB_BACKOFF_SCALE
                 logger.warning(
                     "%s failed (%s: %s); attempt %d of %d in %s",
                     job.name,

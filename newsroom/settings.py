@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     # Our rooms, each importing only those listed before it (newsroom/tests/test_layout.py).
     # jobs after django_tasks_db: its admin replaces the package's.
     "jobs",
+    "outbox",
     "accounts",
     "photos",
     "pagecache",
@@ -219,6 +220,9 @@ TASKS = {
 # another worker (jobs/worker.py). Workers renew theirs every fifth of it; a
 # job is never cut short by it, so it needs only to outlast a database hiccup.
 JOBS_LEASE = env.float("NEWSROOM_JOBS_LEASE", default=30)
+# Multiplies the waits between a job's attempts (newsroom/jobs.py BACKOFF);
+# fault tests shorten them. Leave at 1 in production.
+JOB_BACKOFF_SCALE = env.float("NEWSROOM_JOB_BACKOFF_SCALE", default=1.0)
 
 # Email: console in development, SMTP on localhost in production unless
 # EMAIL_URL says otherwise (smtp+tls://user:password@smtp.example.org:587).
@@ -226,6 +230,10 @@ globals().update(
     env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="newsroom@localhost")
+# A job sending an email holds its outbox row locked (on SQLite, the database's
+# write lock) while the mail server answers: a server that hangs is given up on
+# after this many seconds, and the job tries again later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,4 +1,9 @@
-"""Links in allauth's emails go to the site's configured domain, whatever Host a request names."""
+"""Links in allauth's emails go to the site's configured domain, whatever Host a request names.
+
+The emails are sent by a job after the request's transaction commits
+(outbox); `sending` runs those callbacks, which pytest-django's tests
+never commit on their own.
+"""
 
 import re
 
@@ -8,6 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+
+from outbox.models import Email
+from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +58,15 @@ def sign_up(client, email):
     )
 
 
-def test_a_password_reset_link_ignores_the_requests_host(settings):
+@pytest.fixture
+def sending(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_a_password_reset_link_ignores_the_requests_host(settings, sending):
     account = make_account()
-    response = forged_client().post(reverse("account_reset_password"), {"email": account.email})
+    with sending():
+        response = forged_client().post(reverse("account_reset_password"), {"email": account.email})
     assert response.status_code == 302
     [message] = mail.outbox
     assert site_links_only(message, settings), links_in(message)
@@ -60,33 +74,59 @@ def test_a_password_reset_link_ignores_the_requests_host(settings):
     assert Client().get(reset_path.group(1)).status_code == 302  # to the form, key accepted
 
 
-def test_the_answer_to_a_reset_for_an_unknown_address_links_to_the_site(settings):
-    response = forged_client().post(
-        reverse("account_reset_password"), {"email": "stranger@example.org"}
-    )
+def test_the_answer_to_a_reset_for_an_unknown_address_links_to_the_site(settings, sending):
+    with sending():
+        response = forged_client().post(
+            reverse("account_reset_password"), {"email": "stranger@example.org"}
+        )
     assert response.status_code == 302
     [message] = mail.outbox
     assert site_links_only(message, settings), links_in(message)
 
 
-def test_the_sign_up_confirmation_link_ignores_the_requests_host(settings):
-    assert sign_up(forged_client(), "ana@example.org").status_code == 302
+def test_the_sign_up_confirmation_link_ignores_the_requests_host(settings, sending):
+    with sending():
+        assert sign_up(forged_client(), "ana@example.org").status_code == 302
     [message] = mail.outbox
     assert site_links_only(message, settings), links_in(message)
     assert "/accounts/confirm-email/" in links_in(message)[0]
 
 
-def test_signing_up_again_with_a_taken_address_emails_links_to_the_site(settings):
+def test_signing_up_again_with_a_taken_address_emails_links_to_the_site(settings, sending):
     account = make_account()
-    assert sign_up(forged_client(), account.email).status_code == 302
+    with sending():
+        assert sign_up(forged_client(), account.email).status_code == 302
     [message] = mail.outbox
     assert "already" in message.body
     assert site_links_only(message, settings), links_in(message)
 
 
-def test_in_development_the_links_keep_the_requests_host_and_port(settings):
+def test_in_development_the_links_keep_the_requests_host_and_port(settings, sending):
     settings.DEBUG = True
     account = make_account()
-    forged_client().post(reverse("account_reset_password"), {"email": account.email})
+    with sending():
+        forged_client().post(reverse("account_reset_password"), {"email": account.email})
     [message] = mail.outbox
     assert links_in(message)[0].startswith(f"https://{FORGED_HOST}/accounts/password/reset/key/")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_signing_up_with_the_mail_server_down_works_and_the_email_follows(settings):
+    server = MailServer()
+    server.use_in(settings)
+    settings.TASKS = DATABASE_QUEUE
+    settings.JOB_BACKOFF_SCALE = 0.05
+    try:
+        response = sign_up(Client(raise_request_exception=False), "ana@example.org")
+        assert response.status_code == 302
+        assert get_user_model().objects.filter(email="ana@example.org").exists()
+        run_queued_jobs()
+        assert Email.objects.unsent().count() == 1
+        server.start()
+        run_jobs_until(lambda: server.messages)
+        run_queued_jobs()
+    finally:
+        server.stop()
+    [message] = server.messages
+    assert message["To"] == "ana@example.org"
+    assert "/accounts/confirm-email/" in text_of(message)

@@ -15,19 +15,23 @@ from .factories import comment_form, make_moderator, post_through_form
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_verify_comment_get_approved_then_comment_freely(client):
+def test_sign_up_verify_comment_get_approved_then_comment_freely(
+    client, django_capture_on_commit_callbacks
+):
     article = make_article(headline="Ferry timetable cut")
 
     # Sign up with a display name; nothing can be posted before verifying.
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "ana@example.org",
-            "display_name": "Ana from the Skerries",
-            "password1": "harbour-lights-2026",
-            "password2": "harbour-lights-2026",
-        },
-    )
+    # The confirmation email is sent after the sign-up commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "ana@example.org",
+                "display_name": "Ana from the Skerries",
+                "password1": "harbour-lights-2026",
+                "password2": "harbour-lights-2026",
+            },
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert len(mail.outbox) == 1
     confirm_url = re.search(

@@ -1,17 +1,19 @@
 """Following a discussion: emails that say what happened, with a working mute link."""
 
-import logging
 import re
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
 from discussion.services import approve_comment
-from newsroom.tests.live import free_port
+from outbox.models import Email
+from outbox.services import send_queued_email
+from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs, text_of
 
 from .factories import add_comment, make_moderator, make_reader, post_through_form
 
@@ -103,45 +105,77 @@ def test_held_comment_notifies_followers_only_once_approved(django_capture_on_co
     assert "First-timer's reply" in mail.outbox[0].body
 
 
+def test_only_a_comment_someone_follows_enqueues_an_email_job(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_QUEUE
+    story = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, make_reader(status="trusted"), "Nobody follows this yet.", follow=True)
+    assert not DBTaskResult.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        add_comment(story, make_reader(status="trusted"), "Now somebody does.")
+    [job] = DBTaskResult.objects.all()
+    assert job.task_path == "discussion.services.email_followers"
+
+
 def test_mute_link_that_was_tampered_with_is_rejected():
     response = Client().get("/comments/mute/not-a-real-key/")
     assert response.status_code == 400
 
 
 class TestMailServerDown:
-    """The comment is stored and the reader or moderator gets their answer; the failure is
-    logged. The emails are sent after the commit, so these tests commit for real."""
+    """The comment is stored and the reader or moderator gets their answer; the emails wait in
+    the queue and each is delivered once when the mail server (a real one, aiosmtpd) is back.
+    The emails are queued after the commit, so these tests commit for real."""
 
     pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
     @pytest.fixture(autouse=True)
-    def smtp_refused(self, settings):
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-        settings.EMAIL_TIMEOUT = 5
+    def mail_server(self, settings):
+        server = MailServer()
+        server.use_in(settings)
+        settings.TASKS = DATABASE_QUEUE
+        # The first retries come due within a second or two.
+        settings.JOB_BACKOFF_SCALE = 0.05
+        yield server
+        server.stop()
 
     @pytest.fixture
-    def followed_story(self):
+    def follower(self):
+        return make_reader(status="trusted")
+
+    @pytest.fixture
+    def followed_story(self, follower):
         story = make_article()
-        add_comment(story, make_reader(status="trusted"), "Following this.", follow=True)
+        add_comment(story, follower, "Following this.", follow=True)
         return story
 
-    def failures_logged(self, caplog):
-        return [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
-
-    def test_a_published_comment_is_acknowledged(self, followed_story, caplog):
+    def test_published_comments_are_acknowledged_and_each_email_delivered_once(
+        self, followed_story, follower, mail_server
+    ):
         client = Client(raise_request_exception=False)
         client.force_login(make_reader(status="trusted"))
-        response = post_through_form(client, followed_story, "Posted while mail is down.")
-        assert response.status_code == 302
-        assert CommentModeration.objects.get(
-            comment__comment="Posted while mail is down."
-        ).state == ("published")
-        (failure,) = self.failures_logged(caplog)
-        assert "could not email" in failure.getMessage().lower()
+        texts = [f"Posted while mail is down, {n}." for n in range(3)]
+        for text in texts:
+            assert post_through_form(client, followed_story, text).status_code == 302
+        run_queued_jobs()  # every email tried once, and refused
+        states = CommentModeration.objects.filter(comment__comment__in=texts)
+        assert [m.state for m in states] == ["published"] * 3
+        assert Email.objects.unsent().count() == 3
 
-    def test_a_moderators_approval_is_acknowledged(self, followed_story, caplog):
+        mail_server.start()
+        run_jobs_until(lambda: not Email.objects.unsent().exists())
+        for email in Email.objects.all():  # a worker that died before recording success
+            send_queued_email.call(email.pk)
+        run_queued_jobs()
+        received = mail_server.received_by(follower.email)
+        assert sorted(texts) == sorted(
+            text for message in received for text in texts if text in text_of(message)
+        )
+        assert len(mail_server.messages) == 3
+
+    def test_a_moderators_approval_is_acknowledged(self, followed_story, follower, mail_server):
         held = add_comment(followed_story, make_reader(), "Held, then approved.")
         desk = Client(raise_request_exception=False)
         desk.force_login(make_moderator())
@@ -150,4 +184,12 @@ class TestMailServerDown:
         assert response.status_code == 302
         held.refresh_from_db()
         assert held.is_public and held.moderation.state == "published"
-        assert len(self.failures_logged(caplog)) == 1
+        run_queued_jobs()
+        assert Email.objects.unsent().count() == 1
+
+        mail_server.start()
+        run_jobs_until(lambda: mail_server.messages)
+        run_queued_jobs()
+        [message] = mail_server.messages
+        assert message["To"] == follower.email
+        assert "Held, then approved." in text_of(message)

@@ -50,7 +50,7 @@ def test_reply_emails_link_to_the_domain_the_site_has_now(
     assert links and all(link.startswith("https://news.example.org/") for link in links)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_flush_empties_the_site_and_names_it_again(settings):
     Site.objects.filter(pk=settings.SITE_ID).update(name="stale")
     call_command("flush", interactive=False, verbosity=0)

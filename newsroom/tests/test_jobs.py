@@ -32,7 +32,7 @@ def test_other_errors_fail_at_once():
     assert jobs.ATTEMPTS == ["story-42"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_job_is_enqueued_when_the_transaction_commits_and_never_if_it_rolls_back():
     with transaction.atomic():
         after_commit(jobs.fails_until, 1, "committed")

@@ -1,0 +1,84 @@
+"""Sending email off the request path, once per email.
+
+A request (or a job) stores the rendered message with `queue_email`; after
+commit a job, `send_queued_email`, hands it to the mail server. A mail server
+that is down costs nothing but time: the job is tried again with backoff
+(newsroom/jobs.py), and the reader's or moderator's request never waits on it.
+"""
+
+import smtplib
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from newsroom.jobs import after_commit, background
+
+from .models import Email
+
+
+class EmailRefused(Exception):
+    """The mail server refused the email for good (a 5xx answer): trying again cannot help."""
+
+
+def queue_email(*, message: EmailMessage, key: str | None = None) -> Email:
+    """Store `message` and send it once the transaction commits.
+
+    With a `key`, the email is stored once: asking again (a job that runs
+    twice) returns the stored one, and sends it only if it is not sent yet.
+    """
+    email = Email.from_message(message, key=key)
+    email.full_clean(validate_unique=False)
+    if key is None:
+        email.save()
+    else:
+        stored = {f.name: getattr(email, f.name) for f in Email._meta.concrete_fields}
+        for name in ("id", "key", "created_at"):
+            del stored[name]
+        email, _ = Email.objects.get_or_create(key=key, defaults=stored)
+    if not email.is_sent:
+        after_commit(send_queued_email, email.pk)
+    return email
+
+
+# smtplib's errors, refused connections, timeouts and TLS failures: the server may come back.
+@background(retry_on=(smtplib.SMTPException, OSError))
+def send_queued_email(email_id: int) -> None:
+    """Send the stored email unless it has been sent; record the sending in the same transaction.
+
+    The row lock makes a second run of this job (a worker that died after
+    sending, a retry from the desk) wait for the first and then find the email
+    sent. One window stays: the server accepted the email and the process died
+    before the commit; the job then runs again and the email goes out twice,
+    with the same Message-ID (see README, *Readers and the discussion*).
+    """
+    with transaction.atomic():
+        email = Email.objects.unsent().select_for_update().filter(pk=email_id).first()
+        if email is None:
+            return  # sent already, or pruned
+        try:
+            email.as_message().send()
+        except smtplib.SMTPException as error:
+            if _refused_for_good(error):
+                raise EmailRefused(f"{email}: {error}") from error
+            raise
+        email.sent_at = timezone.now()
+        email.save(update_fields=["sent_at"])
+
+
+def _refused_for_good(error: smtplib.SMTPException) -> bool:
+    """A 5xx answer to the sender, every recipient or the message itself."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    refusals = (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+    return isinstance(error, refusals) and error.smtp_code >= 500
+
+
+def prune_sent_emails(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Delete emails sent more than `older_than` ago; unsent ones stay for the desk to see.
+
+    Returns how many were deleted. Meant for the periodic runner.
+    """
+    deleted, _ = Email.objects.sent_before(timezone.now() - older_than).delete()
+    return deleted
