@@ -7,13 +7,15 @@ that is down costs nothing but time: the job is tried again with backoff
 """
 
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
-from newsroom.jobs import after_commit, background
+from newsroom.jobs import BACKOFF, after_commit, background
 
 from .models import Email
 
@@ -82,3 +84,37 @@ def prune_sent_emails(*, older_than: timedelta = timedelta(days=7)) -> int:
     """
     deleted, _ = Email.objects.sent_before(timezone.now() - older_than).delete()
     return deleted
+
+
+# An email still unsent this long after it was stored, with no job queued,
+# running or failed for it, lost its job: the web process died between its
+# commit and the enqueue. Older ones are left alone: their failures may have
+# been pruned from the desk, and a day-old notice is no longer worth sending.
+STRANDED_AFTER = sum(BACKOFF, timedelta()) + timedelta(minutes=15)
+STRANDED_UNTIL = timedelta(days=1)
+
+
+def requeue_stranded_emails(*, now: datetime) -> int:
+    """Queue a send job for each stranded email; returns how many."""
+    jobs = DBTaskResult.objects.filter(task_path=send_queued_email.module_path).exclude(
+        status=TaskResultStatus.SUCCESSFUL
+    )
+    with_a_job = {result.args_kwargs["args"][0] for result in jobs.only("args_kwargs")}
+    stranded = (
+        Email.objects.unsent()
+        .filter(created_at__lt=now - STRANDED_AFTER, created_at__gte=now - STRANDED_UNTIL)
+        .exclude(pk__in=with_a_job)
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for email_id in stranded:
+        send_queued_email.enqueue(email_id)
+        count += 1
+    return count
+
+
+@background()
+def tidy_outbox() -> None:
+    """The outbox's periodic care: old sent emails go, stranded ones are sent."""
+    prune_sent_emails()
+    requeue_stranded_emails(now=timezone.now())

@@ -2,7 +2,7 @@
 
 A real SMTP server (aiosmtpd) on loopback, stopped while 50 comments are
 posted to a followed story under gunicorn, then started again; a real
-`db_worker` process sends the notifications from the queue table. `make
+`run_worker` process sends the notifications from the queue table. `make
 faults` runs it. NEWSROOM_FAULT_MAIL_DOWN_SECONDS shortens the minute; the
 jobs' backoff is scaled by 0.1 (NEWSROOM_JOB_BACKOFF_SCALE), so the retries
 that ride out a 60 s outage come at 1, 4, 16 and 76 s.
@@ -35,7 +35,7 @@ def mail_server():
 def start_worker(site, log_path):
     with open(log_path, "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-reload"],
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--no-reload"],
             cwd=ROOT, env=site.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 

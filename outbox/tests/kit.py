@@ -71,8 +71,8 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 def run_queued_jobs():
-    """What a worker does: run every job that is due, then stop (db_worker --batch)."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    """What a worker does: run every job that is due, then stop (run_worker --batch)."""
+    call_command("run_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def run_jobs_until(check, timeout=15):

@@ -12,8 +12,16 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from newsroom.jobs import PERIODIC
 from outbox.models import Email
-from outbox.services import prune_sent_emails, queue_email, send_queued_email
+from outbox.services import (
+    STRANDED_AFTER,
+    prune_sent_emails,
+    queue_email,
+    requeue_stranded_emails,
+    send_queued_email,
+    tidy_outbox,
+)
 
 from .kit import DATABASE_QUEUE, MailServer, run_queued_jobs
 
@@ -157,3 +165,32 @@ def test_pruning_removes_old_sent_emails_and_keeps_unsent_and_recent_ones():
     assert prune_sent_emails() == 1
     assert set(Email.objects.values_list("subject", flat=True)) == {"recent", "unsent"}
     assert unsent.pk in Email.objects.unsent().values_list("pk", flat=True)
+
+
+def stored_email(subject, *, age):
+    email = Email.objects.create(
+        from_email="a@localhost", to=["x@example.org"], subject=subject, body="."
+    )
+    Email.objects.filter(pk=email.pk).update(created_at=timezone.now() - age)
+    return email
+
+
+def test_an_email_whose_job_was_lost_is_queued_again_once(settings):
+    settings.TASKS = DATABASE_QUEUE
+    lost = stored_email("lost", age=STRANDED_AFTER + timedelta(minutes=1))
+    stored_email("young", age=STRANDED_AFTER - timedelta(minutes=1))
+    stored_email("a day old", age=timedelta(days=1, minutes=1))
+    waiting = stored_email("waiting for its retry", age=STRANDED_AFTER * 2)
+    send_queued_email.enqueue(waiting.pk)
+    refused = stored_email("refused", age=STRANDED_AFTER * 2)
+    failed = send_queued_email.enqueue(refused.pk)
+    DBTaskResult.objects.filter(pk=failed.id).update(status=TaskResultStatus.FAILED)
+
+    assert requeue_stranded_emails(now=timezone.now()) == 1
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert sorted(r.args_kwargs["args"][0] for r in queued) == sorted([waiting.pk, lost.pk])
+    assert requeue_stranded_emails(now=timezone.now()) == 0
+
+
+def test_the_outbox_is_tidied_every_hour():
+    assert PERIODIC[tidy_outbox.module_path].interval == timedelta(hours=1)
