@@ -89,9 +89,11 @@ def ours(data: bytes) -> int:
         photographer="A. Photographer",
         copyright_notice="© 2026 Bench Wire",
     )
+    written = 0
     for rendition in renditions:
         default_storage.save(f"ours/{rendition.name}", ContentFile(rendition.data))
-    return len(renditions)
+        written += 1
+    return written
 
 
 def bare_pillow(data: bytes) -> int:
