@@ -253,6 +253,11 @@ def delete_photo_files(*, photo: Photo) -> None:
     rolled back: files are outside the transaction."""
     if photo.image.name:
         photo.image.storage.delete(photo.image.name)
-    folder = f"{RENDITIONS_FOLDER}/{photo.pk}"
-    for name in _rendition_files(folder):
-        default_storage.delete(f"{folder}/{name}")
+    # A deleted row has no pk left, but its listed files still name their folder; the
+    # folder also holds what a job wrote before it was listed.
+    folders = {rendition["name"].rsplit("/", 1)[0] for rendition in photo.renditions}
+    if photo.pk is not None:
+        folders.add(f"{RENDITIONS_FOLDER}/{photo.pk}")
+    for folder in folders:
+        for name in _rendition_files(folder):
+            default_storage.delete(f"{folder}/{name}")
