@@ -141,23 +141,21 @@ def generate_renditions(*, photo_id: int, version: int) -> bool:
 
     Safe to run again, and to be killed: files are named by version and
     content, so a rerun finds the complete ones and rewrites only what is
-    missing or cut short; the set is listed in one update, and only then
-    are the previous set and strays of a killed run deleted. A done version
+    missing or cut short; the set is listed in one save, and only then are
+    the previous set and the strays of a killed run deleted. A done version
     writes nothing. A version the photo has moved past (a new original came
-    in meanwhile) lists nothing and leaves no file behind. Returns whether
-    this run listed a new set.
+    in meanwhile) lists nothing and leaves no file of its own behind.
+    Returns whether this run listed a new set.
     """
     photo = Photo.objects.filter(pk=photo_id, rendition_version=version).first()
     if photo is None:
         return False
-    if photo.rendered_version != version:
+    listed_now = photo.rendered_version != version
+    if listed_now:
         with photo.image.open("rb") as original:
             renditions = _render(photo, Image.open(original))
             entries = [_store(photo_id, version, rendition) for rendition in renditions]
-        listed = Photo.objects.filter(pk=photo_id, rendition_version=version).update(
-            renditions=entries, rendered_version=version
-        )
-        if not listed:
+        if not _list(photo_id, version, entries):
             transaction.on_commit(
                 lambda: _delete_files(photo_id, lambda name: _version_of(name) == version)
             )
@@ -170,7 +168,22 @@ def generate_renditions(*, photo_id: int, version: int) -> bool:
             photo_id, lambda name: name not in keep and _version_of(name) <= version
         )
     )
-    return photo.rendered_version != version
+    return listed_now
+
+
+def _list(photo_id: int, version: int, entries: list[dict]) -> bool:
+    """Lists the set on the photo unless it has moved past `version` (or is gone)."""
+    with transaction.atomic():
+        photo = (
+            Photo.objects.select_for_update().filter(pk=photo_id, rendition_version=version).first()
+        )
+        if photo is None:
+            return False
+        photo.renditions, photo.rendered_version = entries, version
+        # A save, not an update: the page cache hears of it, and the stories
+        # showing the photo get their picture.
+        photo.save(update_fields=["renditions", "rendered_version"])
+        return True
 
 
 def _store(photo_id: int, version: int, rendition: Rendition) -> dict:
