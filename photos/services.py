@@ -19,6 +19,12 @@ from .renditions import MIME_TYPES, Rendition, make_portrait, make_renditions, o
 from .uploads import open_upload
 
 EDITORS_ONLY = "This photo is in a published or scheduled story, so only editors can change it."
+# What a save from the desk writes; the renditions job alone writes the rest.
+_FORM_FIELDS = [
+    field.name
+    for field in Photo._meta.concrete_fields
+    if not field.primary_key and field.name not in ("renditions", "rendered_version")
+]
 
 
 def create_photo_from_upload(
@@ -100,13 +106,6 @@ def _save_row(photo: Photo, *, new_original: bool) -> bool:
     photo.rendered_version, photo.renditions = stored["rendered_version"], stored["renditions"]
     photo.save(update_fields=_FORM_FIELDS)
     return wanted
-
-
-_FORM_FIELDS = [
-    field.name
-    for field in Photo._meta.concrete_fields
-    if not field.primary_key and field.name not in ("renditions", "rendered_version")
-]
 
 
 def _keep_live_changes(photo: Photo, *, by: AbstractBaseUser | None) -> None:

@@ -250,6 +250,22 @@ def test_files_a_killed_job_left_for_a_replaced_version_go_when_the_next_set_is_
     assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
 
 
+def test_a_desk_save_of_a_page_opened_before_the_job_ran_keeps_the_listed_set(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as after_commit:
+        create_photo_from_upload(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    opened = Photo.objects.get()
+    run_all(after_commit)
+    listed = Photo.objects.get().renditions
+    opened.caption = "Caption typed meanwhile."
+    with run_jobs():
+        save_photo(photo=opened)
+    stored = Photo.objects.get()
+    assert stored.caption == "Caption typed meanwhile."
+    assert stored.renditions == listed and stored.rendered_version == stored.rendition_version == 1
+
+
 def test_a_storage_failure_in_the_job_lists_nothing_and_the_retry_completes(settings, tmp_path):
     media = settings.MEDIA_ROOT
     # Public media storage that cannot be written: a file where the folder should be.
