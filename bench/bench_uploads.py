@@ -92,20 +92,21 @@ def main():
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="bench-uploads-"))
-    static = folder / "static"
-    run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SECRET_KEY": "bench-uploads-secret-key-not-for-production-0123456789",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_STATIC_ROOT": str(static),
-        },
-        timeout=300,
-    )
-    cluster = PostgresCluster() if args.database == "postgresql" else None
+    cluster = None
     try:
+        static = folder / "static"
+        run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input"],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "DJANGO_SECRET_KEY": "bench-uploads-secret-key-not-for-production-0123456789",
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "DJANGO_STATIC_ROOT": str(static),
+            },
+            timeout=300,
+        )
+        cluster = PostgresCluster() if args.database == "postgresql" else None
         database = PostgresDatabase(cluster.server_url) if cluster else SQLiteDatabase(folder)
         site = Site(folder, database, static, readers=0)
         site.start(timeout=GUNICORN_DEFAULT_TIMEOUT)
