@@ -7,7 +7,8 @@ ADDRESS ?= 127.0.0.1:8000
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
 
-.PHONY: run serve-dev worker test faults lint format serve superuser clean bench-photos bench-photo-memory bench
+.PHONY: run serve-dev worker test faults lint format serve superuser clean bench-photos \
+	bench-photo-memory bench-uploads bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +72,10 @@ bench-photos: $(VENV)/.installed-bench
 ## bench-photo-memory: peak memory of an upload's image work, for the largest file of each kind we accept
 bench-photo-memory: $(VENV)/.installed
 	$(BIN)/python -m bench.bench_photo_memory
+
+## bench-uploads: a 24 MP upload request vs its renditions job; 20 photos in one request under gunicorn
+bench-uploads: $(VENV)/.installed
+	$(BIN)/python -m bench.bench_uploads
 
 ## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer (QUICK=1: CI smoke)
 ARTICLES ?= 100000

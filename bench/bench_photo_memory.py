@@ -4,7 +4,7 @@ Run from the project folder: `python -m bench.bench_photo_memory`. For each
 case it writes one file of the largest size the upload checks accept
 (`photos.uploads.pixel_limit()`, at most Pillow's limit; `--at-pillow-limit`
 writes every file at Pillow's limit instead, as before the budget), then
-runs what an upload does with it — `open_upload()` (the checks),
+runs what an upload and its renditions job do with it — `open_upload()` (the checks),
 `read_metadata()` and `make_renditions()` (decode, every width, every
 format) — in a fresh Python process, and reads that process's peak resident
 memory from the kernel (`os.wait4`). A process that only sets Django up gives
@@ -109,7 +109,8 @@ def write(label: str, path: Path, at_pillow_limit: bool) -> dict:
 
 
 def upload_work(path: Path | None) -> dict:
-    """What an upload does with the file, short of the database: check, metadata, renditions."""
+    """What an upload and its job do with the file, short of the database: check, metadata,
+    renditions."""
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -123,10 +124,11 @@ def upload_work(path: Path | None) -> dict:
     try:
         image = open_upload(file)
         read_metadata(image)
-        renditions = make_renditions(image, credit="Bench")
+        # One at a time, as the renditions job stores them.
+        renditions = sum(1 for _ in make_renditions(image, credit="Bench"))
     except ValidationError as error:
         return {"outcome": "refused: " + " ".join(error.messages)}
-    return {"outcome": f"accepted, {len(renditions)} renditions"}
+    return {"outcome": f"accepted, {renditions} renditions"}
 
 
 def in_child(*arguments: str) -> dict:

@@ -21,7 +21,6 @@ import argparse
 import io
 import os
 import platform
-import random
 import shutil
 import statistics
 import sys
@@ -48,9 +47,10 @@ settings.THUMBNAIL_ENGINE = "bench.sorl_parity.ParityEngine"
 import PIL  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.core.files.storage import default_storage  # noqa: E402
-from PIL import Image, ImageDraw, ImageFilter, ImageOps  # noqa: E402
+from PIL import Image, ImageOps  # noqa: E402
 from sorl.thumbnail import get_thumbnail  # noqa: E402
 
+from bench.wire_photos import SIZE, wire_photo  # noqa: E402
 from photos.renditions import (  # noqa: E402
     FORMATS,
     RATIOS,
@@ -60,25 +60,7 @@ from photos.renditions import (  # noqa: E402
     make_renditions,
 )
 
-SIZE = (6000, 4000)  # 24 megapixels, a current full-frame camera
 FOCAL_POINT = (0.4, 0.45)
-
-
-def wire_photo(seed: int) -> bytes:
-    """A 24 MP JPEG with photo-like detail (gradients, shapes, grain), as a camera saves it."""
-    rng = random.Random(seed)
-    small = Image.new("RGB", (600, 400))
-    draw = ImageDraw.Draw(small)
-    for _ in range(120):
-        x, y = rng.randrange(600), rng.randrange(400)
-        colour = tuple(rng.randrange(256) for _ in range(3))
-        draw.ellipse([x, y, x + rng.randrange(20, 200), y + rng.randrange(20, 150)], fill=colour)
-    image = small.resize(SIZE, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(3))
-    grain = Image.effect_noise(SIZE, 24).convert("RGB")
-    image = Image.blend(image, grain, 0.12)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
 
 
 def ours(data: bytes) -> int:
@@ -89,9 +71,11 @@ def ours(data: bytes) -> int:
         photographer="A. Photographer",
         copyright_notice="© 2026 Bench Wire",
     )
+    written = 0
     for rendition in renditions:
         default_storage.save(f"ours/{rendition.name}", ContentFile(rendition.data))
-    return len(renditions)
+        written += 1
+    return written
 
 
 def bare_pillow(data: bytes) -> int:

@@ -10,13 +10,10 @@ from django.utils.html import format_html, format_html_join
 
 from .metadata import read_metadata
 from .models import Photo
-from .services import EDITORS_ONLY, create_photo_from_upload, generate_renditions, save_photo
+from .services import EDITORS_ONLY, create_photo_from_upload, save_photo
 from .uploads import open_upload
 from .usage import prefetch_lookups, uses_of
 from .widgets import ACCEPT, thumbnail
-
-# Values baked into the renditions: changing one remakes them.
-RENDERED_FIELDS = {"focal_x", "focal_y", "credit", "photographer", "copyright_notice"}
 
 
 class PhotoForm(forms.ModelForm):
@@ -178,11 +175,7 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if form.opened_image is not None:
             obj.autofilled_fields = form.autofilled
-            save_photo(photo=obj, by=request.user, image=form.opened_image)
-        else:
-            save_photo(photo=obj, by=request.user)
-            if RENDERED_FIELDS & set(form.changed_data):
-                generate_renditions(photo=obj)
+        save_photo(photo=obj, by=request.user, image=form.opened_image)
         if form.autofilled:
             messages.info(request, f"Filled from the file: {_labels(form.autofilled)}. Check them.")
         for notice in form.notices:
@@ -235,8 +228,8 @@ class PhotoAdmin(admin.ModelAdmin):
 
     @admin.display(description="Preview")
     def large_preview(self, photo):
-        if not photo.renditions:
-            return "—"
+        if not photo.is_ready:
+            return thumbnail(photo) if photo.pk else "—"
         # The focal point script marks and moves the point on this preview.
         return format_html(
             '<div class="focal-point-preview" style="position:relative;display:inline-block">'

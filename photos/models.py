@@ -11,6 +11,8 @@ from .storage import originals_storage
 
 CAPTION_MAX_LENGTH = 5000
 RENDITIONS_FOLDER = "renditions"
+# Values baked into the renditions: changing one calls for new ones.
+RENDERED_FIELDS = ("focal_x", "focal_y", "credit", "photographer", "copyright_notice")
 
 
 class Photo(models.Model):
@@ -91,7 +93,23 @@ class Photo(models.Model):
         blank=True,
         editable=False,
         help_text="The public files made from the original: crop, format, width, height and "
-        "storage name of each. Kept on the row so pages need no query per photo.",
+        "storage name of each. Kept on the row so pages need no query per photo. Written "
+        "only by the renditions job, whole set at once.",
+    )
+    rendition_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts the changes that call for new renditions: a new original, a moved "
+        "focal point, a changed credit, photographer or copyright. A job still making them "
+        "for an older count gives way to the newer one.",
+    )
+    rendered_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The count the listed renditions were made for. Behind rendition_version "
+        "while new ones are being made (the desk shows “processing”); empty until the "
+        "first set exists.",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -136,6 +154,17 @@ class Photo(models.Model):
                 setattr(self, name, value[:limit] if limit else value)
                 filled.append(name)
         return filled
+
+    @property
+    def is_ready(self) -> bool:
+        """Readers can be shown the picture: a complete set of renditions is listed. Until then
+        pages show the caption and credit without it, and feeds and exports leave it out."""
+        return bool(self.renditions)
+
+    @property
+    def is_processing(self) -> bool:
+        """New renditions are on their way (the listed ones, if any, are the previous set)."""
+        return self.rendered_version != self.rendition_version
 
     def picture(self, crop="full"):
         """What a <picture> needs: a srcset per format, the fallback JPEG, and the size."""

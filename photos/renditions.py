@@ -13,6 +13,7 @@ import io
 import math
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -164,8 +165,9 @@ def make_renditions(
     credit: str = "",
     photographer: str = "",
     copyright_notice: str = "",
-) -> list[Rendition]:
-    """Every rendition of an opened (not yet decoded) image, encoded and ready to store."""
+) -> Iterator[Rendition]:
+    """Every rendition of an opened (not yet decoded) image, encoded and ready to store, each
+    as soon as it is encoded (a job stores it while the next one is made)."""
     colours = web_colours(image)
     base = _decode_upright(image, _wanted_size(image))
     full = _cascade(base, WIDTHS["full"], box=None)
@@ -174,14 +176,10 @@ def make_renditions(
         source, box = _crop_source([base, *full], ratio, focal_point, max(WIDTHS[crop]))
         sized += [(crop, step) for step in _cascade(source, WIDTHS[crop], box=box)]
     metadata = _published_metadata(colours, credit, photographer, copyright_notice)
-    renditions = []
     for crop, step in sized:
         shown = _in_web_colours(step, colours)
-        renditions += [
-            Rendition(crop, fmt, step.width, step.height, _encode(shown, fmt, metadata))
-            for fmt in FORMATS
-        ]
-    return renditions
+        for fmt in FORMATS:
+            yield Rendition(crop, fmt, step.width, step.height, _encode(shown, fmt, metadata))
 
 
 def make_portrait(

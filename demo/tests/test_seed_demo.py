@@ -5,6 +5,7 @@ from django.urls import reverse
 from articles.models import Article, Author, Citation, Correction, PhotoPlacement, Section
 from demo.stories import STORIES
 from photos.models import Photo
+from photos.tests.factories import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +17,14 @@ def counts():
     }
 
 
+def seed_and_run_jobs():
+    """seed_demo, and the photos' renditions jobs a worker runs after it."""
+    with run_jobs():
+        call_command("seed_demo", verbosity=0)
+
+
 def test_seeds_a_dozen_published_stories_with_photos_sources_and_a_correction(settings):
-    call_command("seed_demo", verbosity=0)
+    seed_and_run_jobs()
     assert len(STORIES) == 12
     assert Article.objects.published().count() == 12
     assert Section.objects.count() >= 5
@@ -37,10 +44,10 @@ def test_seeds_a_dozen_published_stories_with_photos_sources_and_a_correction(se
 
 
 def test_running_twice_adds_nothing(settings):
-    call_command("seed_demo", verbosity=0)
+    seed_and_run_jobs()
     first = counts()
     files = sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file())
-    call_command("seed_demo", verbosity=0)
+    seed_and_run_jobs()
     assert counts() == first
     assert sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == files
 

@@ -311,9 +311,11 @@ class Site:
     def manage(self, *args, **env):
         run([sys.executable, "manage.py", *args], cwd=ROOT, env={**self.env, **env}, timeout=180)
 
-    def start(self):
+    def start(self, timeout=60):
+        """Serves the site; `timeout` is gunicorn's worker timeout (its default is 30 s)."""
         command = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(WORKERS)]
-        command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--access-logfile", "-"]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--timeout", str(timeout)]
+        command += ["--access-logfile", "-"]
         # Not the control socket every gunicorn shares in ~/.gunicorn by default.
         command += ["--no-control-socket"]
         with open(self.log, "ab") as log:

@@ -24,6 +24,7 @@ from articles.tests.factories import (
     make_photo,
     place_photo,
 )
+from photos.tests.factories import run_jobs
 
 from .services import require_path
 
@@ -78,7 +79,9 @@ def run_import(*paths, publish=False, section=None, pictures_from=()):
     for folder in pictures_from:
         args += ["--pictures-from", str(folder)]
     try:
-        call_command("import_ninjs", *args, stdout=out, stderr=err)
+        # The pictures' renditions jobs run when the command's transactions commit.
+        with run_jobs():
+            call_command("import_ninjs", *args, stdout=out, stderr=err)
         failure = None
     except CommandError as error:
         failure = error

@@ -141,13 +141,15 @@ def noise_jpeg(width=2400, height=1800) -> bytes:
     return buffer.getvalue()
 
 
-def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
+def multipart(fields: dict, files: dict | list) -> tuple[bytes, str]:
+    """The body and type of a form post; `files` maps a field to (filename, data), or lists
+    (field, (filename, data)) pairs for a field that takes several files."""
     boundary = "newsroom-fault-test-boundary"
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()
     ]
-    for name, (filename, data) in files.items():
+    for name, (filename, data) in files.items() if isinstance(files, dict) else files:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
             f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()

@@ -15,6 +15,7 @@ from PIL import Image
 
 from articles.models import Author
 from photos.services import create_photo_from_upload
+from photos.tests.factories import upload_photo
 from photos.tests.images import photo_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_a_photo_original_gets_its_real_extension_too(settings):
 
 
 def test_renditions_are_served_with_their_exact_type_and_nosniff(client):
-    photo = create_photo_from_upload(file=upload(photo_bytes()), fields={"credit": "Wire"})
+    photo = upload_photo(file=upload(photo_bytes()), fields={"credit": "Wire"})
     served = {}
     for rendition in photo.renditions:
         response = client.get(f"/media/{rendition['name']}")

@@ -50,7 +50,7 @@ from newsroom.tests.xss import (
     visible,
 )
 from photos.models import Photo
-from photos.services import create_photo_from_upload
+from photos.tests.factories import upload_photo
 
 pytestmark = BROWSER_TEST
 
@@ -294,7 +294,7 @@ def store_story(payload, section, surfaces) -> Article:
         return story
 
     def photo(values):
-        return create_photo_from_upload(file=image_upload(width=32, height=20), fields=values)
+        return upload_photo(file=image_upload(width=32, height=20), fields=values)
 
     def citation(values):
         source = Citation(article=story, outlet="Corpus Wire", **values)

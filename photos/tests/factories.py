@@ -1,8 +1,11 @@
 """Small builders for photo test data: each makes a valid photo, and any field can be overridden."""
 
 import io
+from contextlib import contextmanager
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import TestCase
 from PIL import Image
 
 from photos.services import create_photo_from_upload
@@ -19,7 +22,52 @@ def image_upload(name="photo.jpg", **kwargs):
 
 
 def make_photo(**fields):
+    """A photo with its renditions made, as a worker leaves it."""
     fields.setdefault("credit", "Jo Example/Test Wire")
     fields.setdefault("caption", "A test photo.")
     fields.setdefault("alt_text", "A plain brown rectangle.")
-    return create_photo_from_upload(file=fields.pop("image", None) or image_upload(), fields=fields)
+    return upload_photo(file=fields.pop("image", None) or image_upload(), fields=fields)
+
+
+def upload_photo(**arguments):
+    """create_photo_from_upload() and the renditions job after it, as a worker leaves the photo."""
+    with run_jobs():
+        photo = create_photo_from_upload(**arguments)
+    photo.refresh_from_db()
+    return photo
+
+
+def run_jobs():
+    """Runs what is enqueued after commit (the tests' immediate backend does the jobs) at the
+    end of the block: inside a test's transaction nothing commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+@contextmanager
+def database_refuses(operation, table):
+    """The database refuses every INSERT or UPDATE of the table until the block ends, as a
+    full disk or a dropped connection would: a real failure at that point of a save."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse BEFORE {operation} ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse BEFORE {operation} ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER test_refuse ON {table}")
+                cursor.execute("DROP FUNCTION test_refuse()")
+            else:
+                cursor.execute("DROP TRIGGER test_refuse")

@@ -5,7 +5,7 @@ from django.urls import reverse
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
 
-from .factories import image_upload, make_photo
+from .factories import image_upload, make_photo, run_jobs
 from .images import (
     camera_exif,
     flat_png,
@@ -45,9 +45,12 @@ def files_under(path):
     return [p for p in path.rglob("*") if p.is_file()] if path.exists() else []
 
 
-def test_upload_stores_the_file_and_its_size(desk, settings):
+def test_upload_stores_the_file_and_its_size_and_leaves_the_renditions_to_a_job(
+    desk, settings, django_capture_on_commit_callbacks
+):
     upload = image_upload("market.jpg", width=300, height=200)
-    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload))
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload))
     assert response.status_code == 302
     photo = Photo.objects.get()
     assert (photo.width, photo.height) == (300, 200)
@@ -55,10 +58,36 @@ def test_upload_stores_the_file_and_its_size(desk, settings):
     assert files_under(settings.PHOTO_ORIGINALS_ROOT) == [
         settings.PHOTO_ORIGINALS_ROOT / photo.image.name
     ]
+    assert files_under(settings.MEDIA_ROOT) == [] and photo.renditions == []
+    with run_jobs():
+        for callback in after_commit:
+            callback()
+    photo.refresh_from_db()
     public = sorted(
         p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
     )
-    assert public == sorted(r["name"] for r in photo.renditions)
+    assert public == sorted(r["name"] for r in photo.renditions) and public
+
+
+def test_the_desk_shows_processing_then_the_thumbnail(desk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as after_commit:
+        desk.post(reverse("admin:photos_photo_add"), photo_form(image_upload()))
+    photo = Photo.objects.get()
+    pages = [
+        reverse("admin:photos_photo_changelist"),
+        reverse("admin:photos_photo_change", args=[photo.pk]),
+    ]
+    for page in pages:
+        html = desk.get(page).content.decode()
+        assert "Processing… (refresh to see it" in html and "/media/renditions/" not in html
+    with run_jobs():
+        for callback in after_commit:
+            callback()
+    photo.refresh_from_db()
+    for page, width in zip(pages, (96, 480), strict=True):
+        html = desk.get(page).content.decode()
+        assert "Processing…" not in html
+        assert f'<img src="{photo.smallest_rendition_url()}" width="{width}"' in html
 
 
 @pytest.mark.parametrize(
@@ -186,7 +215,9 @@ def test_moving_the_focal_point_remakes_the_crops(desk):
     form = photo_form(
         "", caption=photo.caption, credit=photo.credit, alt_text="x", focal_x="0.1", focal_y="0.2"
     )
-    assert desk.post(reverse("admin:photos_photo_change", args=[photo.pk]), form).status_code == 302
+    with run_jobs():
+        response = desk.post(reverse("admin:photos_photo_change", args=[photo.pk]), form)
+    assert response.status_code == 302
     photo.refresh_from_db()
     assert (photo.focal_x, photo.focal_y) == (0.1, 0.2)
     assert not before & {r["name"] for r in photo.renditions if r["crop"] == "1x1"}
@@ -229,7 +260,8 @@ def warnings_shown(response):
 def test_an_upload_whose_xmp_has_a_dtd_goes_on_and_the_editor_is_told(desk):
     data = photo_bytes(xmp=XMP_WITH_ENTITY, exif=camera_exif(artist="Kai Berg"))
     form = photo_form(upload(data), photographer="")
-    response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
+    with run_jobs():
+        response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
     assert response.status_code == 200
     photo = Photo.objects.get()
     assert (photo.credit, photo.photographer) == ("Priya Demir for The Newsroom", "Kai Berg")
@@ -295,7 +327,10 @@ def test_a_png_too_large_to_decode_is_refused_at_the_desk_naming_the_limit(desk,
 
 def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(desk):
     data = jpeg_with_profile(b"Not an ICC profile at all. " * 8, width=300, height=200)
-    response = desk.post(reverse("admin:photos_photo_add"), photo_form(upload(data)), follow=True)
+    with run_jobs():
+        response = desk.post(
+            reverse("admin:photos_photo_add"), photo_form(upload(data)), follow=True
+        )
     assert response.status_code == 200
     assert Photo.objects.get().renditions
     assert warnings_shown(response) == [

@@ -8,8 +8,9 @@ from PIL.ImageCms import ImageCmsProfile, createProfile
 
 from photos.metadata import read_metadata
 from photos.renditions import FORMATS, crop_box, flattened, flattened_in_strips
-from photos.services import create_photo_from_upload, generate_renditions
+from photos.services import save_photo
 
+from .factories import run_jobs, upload_photo
 from .images import (
     CAMERA_OWNER,
     CAMERA_SERIAL,
@@ -29,7 +30,7 @@ COPYRIGHT = "© 2026 Northmere Wire"
 
 def wire_photo(width=3000, height=2000, **exif):
     data = photo_bytes(width, height, exif=camera_exif(**exif))
-    return create_photo_from_upload(
+    return upload_photo(
         file=upload(data),
         fields={"credit": CREDIT, "photographer": "Mara Lindqvist", "copyright_notice": COPYRIGHT},
     )
@@ -135,8 +136,9 @@ def test_the_focal_point_keeps_the_subject_in_the_crop():
 
     photo = wire_photo(3000, 2000)
     photo.focal_x, photo.focal_y = 0.0, 0.0
-    photo.save()
-    generate_renditions(photo=photo)
+    with run_jobs():
+        save_photo(photo=photo)
+    photo.refresh_from_db()
     square = next(r for r in photo.renditions if r["crop"] == "1x1" and r["format"] == "jpeg")
     # The red block (top-left quarter of the frame) fills the top-left of a square cut at the left.
     image = opened(square).convert("RGB")
@@ -144,24 +146,29 @@ def test_the_focal_point_keeps_the_subject_in_the_crop():
     assert image.getpixel((image.width - 50, image.height - 50))[0] < 150
 
 
-def test_names_come_from_the_content():
+def test_names_come_from_the_version_and_the_content():
     photo = wire_photo(900, 600)
+    folder = f"renditions/{photo.pk}/v{photo.rendition_version}"
     for rendition in photo.renditions:
-        assert rendition["name"].startswith(f"renditions/{photo.pk}/{rendition['crop']}-")
+        assert rendition["name"].startswith(f"{folder}-{rendition['crop']}-")
         assert rendition["name"].endswith(f".{rendition['format']}")
     assert len({r["name"] for r in photo.renditions}) == len(photo.renditions)
 
 
-def test_rebuild_renditions_remakes_every_photo_with_a_progress_bar(settings):
+@pytest.mark.parametrize("options", [[], ["--here"]])
+def test_rebuild_renditions_remakes_every_photo_with_a_progress_bar(settings, options):
     first, second = wire_photo(900, 600), wire_photo(700, 500)
-    first.renditions = []
-    first.save()
+    old = {r["name"] for r in first.renditions + second.renditions}
     out = io.StringIO()
-    call_command("rebuild_renditions", stdout=out)
+    with run_jobs():
+        call_command("rebuild_renditions", *options, stdout=out)
     first.refresh_from_db()
     second.refresh_from_db()
+    assert (first.rendered_version, second.rendered_version) == (2, 2)
     assert {r["width"] for r in first.renditions if r["crop"] == "full"} == {480, 800}
-    assert all(default_storage.exists(r["name"]) for r in first.renditions + second.renditions)
+    new = {r["name"] for r in first.renditions + second.renditions}
+    assert all(default_storage.exists(name) for name in new)
+    assert not any(default_storage.exists(name) for name in old)
     assert "2/2" in out.getvalue() and "100%" in out.getvalue()
 
 
@@ -170,7 +177,7 @@ def test_the_colour_profile_is_kept():
     image = Image.new("RGB", (500, 400), (10, 200, 30))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", icc_profile=profile)
-    photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
+    photo = upload_photo(file=upload(buffer.getvalue()), fields={"credit": "W"})
     for rendition in photo.renditions:
         assert opened(rendition).info.get("icc_profile") == profile, rendition["name"]
 
@@ -184,7 +191,7 @@ def png_upload(image, name="graphic.png"):
 def test_transparent_pixels_become_white_as_on_the_page():
     image = Image.new("RGBA", (5000, 3000), (200, 30, 30, 255))
     image.paste((0, 0, 0, 0), (0, 0, 2500, 3000))
-    photo = create_photo_from_upload(file=png_upload(image), fields={"credit": "W"})
+    photo = upload_photo(file=png_upload(image), fields={"credit": "W"})
     largest = max(
         (r for r in photo.renditions if r["crop"] == "full" and r["format"] == "jpeg"),
         key=lambda r: r["width"],
@@ -197,7 +204,7 @@ def test_transparent_pixels_become_white_as_on_the_page():
 
 
 def test_a_16_bit_grey_png_keeps_its_tones():
-    photo = create_photo_from_upload(
+    photo = upload_photo(
         file=upload(flat_png(900, 600, colour_type=0, bit_depth=16), name="scan.png"),
         fields={"credit": "W"},
     )
@@ -226,7 +233,7 @@ def test_converting_strip_by_strip_gives_the_whole_frame_result(mode):
 
 
 def colour_photo(profile):
-    return create_photo_from_upload(file=upload(jpeg_with_profile(profile)), fields={"credit": "W"})
+    return upload_photo(file=upload(jpeg_with_profile(profile)), fields={"credit": "W"})
 
 
 def test_a_large_colour_profile_is_applied_to_the_pixels_and_not_copied():
@@ -290,6 +297,6 @@ def test_no_rendition_carries_the_files_comment():
     Image.new("RGB", (900, 600), (90, 120, 150)).save(
         buffer, "JPEG", comment=b"Source: the minister's driver. Do not name."
     )
-    photo = create_photo_from_upload(file=upload(buffer.getvalue()), fields={"credit": "W"})
+    photo = upload_photo(file=upload(buffer.getvalue()), fields={"credit": "W"})
     for rendition in photo.renditions:
         assert b"minister" not in raw(rendition), rendition["name"]

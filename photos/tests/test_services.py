@@ -1,7 +1,9 @@
+import hashlib
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from PIL import Image
 
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
@@ -9,9 +11,14 @@ from photos.models import Photo
 from photos.services import (
     create_photo_from_upload,
     generate_renditions,
+    make_renditions_job,
     portrait_from_upload,
+    request_renditions,
+    save_photo,
 )
+from photos.uploads import open_upload
 
+from .factories import database_refuses, run_jobs, upload_photo
 from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +112,7 @@ def test_upload_fills_the_empty_fields_from_the_file_and_records_which():
             {IPTC_CAPTION: b"Ferry, Monday.", IPTC_CREDIT: b"AP Photo", IPTC_BYLINE: b"Ana Ruiz"}
         ),
     )
-    photo = create_photo_from_upload(file=upload(data), fields={"caption": "Edited caption."})
+    photo = upload_photo(file=upload(data), fields={"caption": "Edited caption."})
     assert photo.caption == "Edited caption."
     assert (photo.credit, photo.photographer, photo.alt_text) == (
         "AP Photo",
@@ -117,53 +124,176 @@ def test_upload_fills_the_empty_fields_from_the_file_and_records_which():
 
 def test_upload_keeps_the_untouched_original_privately(settings):
     data = photo_bytes(exif=camera_exif(artist="Kai"))
-    photo = create_photo_from_upload(file=upload(data), fields={"credit": "Wire"})
+    photo = upload_photo(file=upload(data), fields={"credit": "Wire"})
     original = settings.PHOTO_ORIGINALS_ROOT / photo.image.name
     assert original.read_bytes() == data
     assert not str(settings.PHOTO_ORIGINALS_ROOT).startswith(str(settings.MEDIA_ROOT))
     assert photo.image.url.startswith("/admin/photos/photo/original/")
 
 
-def test_a_failure_after_the_original_is_written_removes_it_and_the_row(settings, tmp_path):
-    # Public media storage that cannot be written: a file where the folder should be.
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("")
-    settings.MEDIA_ROOT = blocked
-    with pytest.raises(OSError):
+def test_a_failure_after_the_original_is_written_removes_it_and_the_row(settings):
+    with database_refuses("INSERT", "photos_photo"), pytest.raises(DatabaseError):
         create_photo_from_upload(file=upload(photo_bytes()), fields={"credit": "Wire"})
     assert not Photo.objects.exists()
     assert files_under(settings.PHOTO_ORIGINALS_ROOT) == []
 
 
-def test_regenerating_writes_only_changed_renditions_and_drops_the_old(
+def replace_original(photo, file):
+    """What the change page does with a new file."""
+    photo.image = file
+    save_photo(photo=photo, image=open_upload(file))
+
+
+def run_all(callbacks):
+    """Runs what a commit would have, and what those callbacks leave for their own commit."""
+    with run_jobs():
+        for callback in callbacks:
+            callback()
+
+
+def rendition_files(settings):
+    """Every public file, with when it was last written."""
+    return {
+        p.relative_to(settings.MEDIA_ROOT).as_posix(): p.stat().st_mtime_ns
+        for p in files_under(settings.MEDIA_ROOT)
+    }
+
+
+def test_the_upload_saves_the_original_and_the_row_and_a_job_makes_the_renditions(
     settings, django_capture_on_commit_callbacks
 ):
-    photo = create_photo_from_upload(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
-    before = {r["name"] for r in photo.renditions}
-    with django_capture_on_commit_callbacks(execute=True):
-        generate_renditions(photo=photo)
-    assert {r["name"] for r in photo.renditions} == before
+    with django_capture_on_commit_callbacks() as after_commit:
+        photo = create_photo_from_upload(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    assert (settings.PHOTO_ORIGINALS_ROOT / photo.image.name).is_file()
+    stored = Photo.objects.get()
+    assert (stored.renditions, stored.rendition_version, stored.rendered_version) == ([], 1, None)
+    assert stored.is_processing and not stored.is_ready
+    assert rendition_files(settings) == {}
 
-    photo.credit = "B"
+    [job] = [c for c in after_commit if getattr(c, "func", None) == make_renditions_job.enqueue]
+    assert job.keywords == {"photo_id": photo.pk, "version": 1}
+    run_all(after_commit)
+    stored.refresh_from_db()
+    assert stored.is_ready and not stored.is_processing and stored.rendered_version == 1
+    assert set(rendition_files(settings)) == {r["name"] for r in stored.renditions}
+    assert {r["width"] for r in stored.renditions if r["crop"] == "full"} == {480, 800}
+
+
+def test_a_rerun_of_a_done_job_writes_nothing(settings):
+    photo = upload_photo(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    files = rendition_files(settings)
+    assert len(files) == len(photo.renditions) > 0
+    with run_jobs():
+        make_renditions_job.call(photo_id=photo.pk, version=photo.rendition_version)
+        assert not generate_renditions(photo_id=photo.pk, version=photo.rendition_version)
+    assert rendition_files(settings) == files
+    assert Photo.objects.get().renditions == photo.renditions
+
+
+def test_a_rerun_after_a_run_cut_short_completes_the_set_and_leaves_no_stray(settings):
+    photo = upload_photo(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    complete = rendition_files(settings)
+    # As a worker killed before listing leaves it: one file cut short, the row not updated.
+    Photo.objects.filter(pk=photo.pk).update(renditions=[], rendered_version=None)
+    cut = settings.MEDIA_ROOT / photo.renditions[0]["name"]
+    cut.write_bytes(cut.read_bytes()[:100])
+    # And one its render would not make again (a setting changed since).
+    stray = settings.MEDIA_ROOT / f"renditions/{photo.pk}/v1-full-1600w-0123456789abcdef.jpeg"
+    stray.write_bytes(b"from the killed run")
+    with run_jobs():
+        assert generate_renditions(photo_id=photo.pk, version=photo.rendition_version)
+    photo.refresh_from_db()
+    assert set(rendition_files(settings)) == set(complete)
+    assert {r["name"] for r in photo.renditions} == set(complete)
+    for rendition in photo.renditions:
+        path = settings.MEDIA_ROOT / rendition["name"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] in rendition["name"]
+
+
+def test_a_new_original_is_not_overwritten_by_the_job_for_the_old_one(
+    settings, django_capture_on_commit_callbacks
+):
+    photo = upload_photo(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    first = {r["name"] for r in photo.renditions}
+    with django_capture_on_commit_callbacks() as after_commit:
+        replace_original(photo, upload(photo_bytes(640, 480, colour=(9, 9, 9))))
+    assert Photo.objects.get().renditions == photo.renditions  # the old set, until the new
+    # The old version's job running late (a retry) lists nothing and leaves no file.
+    assert not generate_renditions(photo_id=photo.pk, version=1)
+    assert set(rendition_files(settings)) == first
+    run_all(after_commit)
+    photo.refresh_from_db()
+    assert photo.rendered_version == photo.rendition_version == 2
+    assert {r["width"] for r in photo.renditions if r["crop"] == "full"} == {480}
+    assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
+    # And after the new set is listed, the old version's job still changes nothing.
+    assert not generate_renditions(photo_id=photo.pk, version=1)
+    assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
+
+
+def test_files_a_killed_job_left_for_a_replaced_version_go_when_the_next_set_is_listed(
+    settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as after_commit:
+        photo = create_photo_from_upload(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    # Version 1's worker wrote a file and was killed; then a new original came in.
+    stray = settings.MEDIA_ROOT / f"renditions/{photo.pk}/v1-full-800w-0123456789abcdef.jpeg"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"cut short")
     with django_capture_on_commit_callbacks(execute=True):
-        generate_renditions(photo=photo)
-    after = {r["name"] for r in photo.renditions}
-    assert not before & after
-    on_disk = {
-        p.relative_to(settings.MEDIA_ROOT).as_posix() for p in files_under(settings.MEDIA_ROOT)
-    }
-    assert on_disk == after
+        replace_original(photo, upload(photo_bytes(640, 480)))
+    photo.refresh_from_db()
+    assert photo.rendered_version == 2
+    assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
+    # The version 1 job, retried by a new worker, finds it replaced and writes nothing.
+    run_all(after_commit)
+    assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
+
+
+def test_a_desk_save_of_a_page_opened_before_the_job_ran_keeps_the_listed_set(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as after_commit:
+        create_photo_from_upload(file=upload(photo_bytes(900, 600)), fields={"credit": "A"})
+    opened = Photo.objects.get()
+    run_all(after_commit)
+    listed = Photo.objects.get().renditions
+    opened.caption = "Caption typed meanwhile."
+    with run_jobs():
+        save_photo(photo=opened)
+    stored = Photo.objects.get()
+    assert stored.caption == "Caption typed meanwhile."
+    assert stored.renditions == listed and stored.rendered_version == stored.rendition_version == 1
+
+
+def test_a_storage_failure_in_the_job_lists_nothing_and_the_retry_completes(settings, tmp_path):
+    media = settings.MEDIA_ROOT
+    # Public media storage that cannot be written: a file where the folder should be.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.MEDIA_ROOT = blocked
+    photo = upload_photo(file=upload(photo_bytes()), fields={"credit": "Wire"})
+    assert (settings.PHOTO_ORIGINALS_ROOT / photo.image.name).is_file()
+    assert photo.renditions == [] and photo.is_processing
+    settings.MEDIA_ROOT = media
+    make_renditions_job.call(photo_id=photo.pk, version=photo.rendition_version)
+    photo.refresh_from_db()
+    assert photo.is_ready and not photo.is_processing
+    assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
 def test_a_photo_with_unreadable_exif_is_added_and_its_renditions_can_be_remade(fmt):
     data = photo_bytes(fmt=fmt, exif=b"not a TIFF header at all")
-    photo = create_photo_from_upload(file=upload(data), fields={"credit": "Wire"})
+    photo = upload_photo(file=upload(data), fields={"credit": "Wire"})
     assert photo.upload_notices == ["The file's EXIF metadata could not be read and was ignored."]
     assert (photo.width, photo.height) == (640, 480)
-    before = {r["name"] for r in photo.renditions}
+    before = {(r["crop"], r["format"], r["width"]) for r in photo.renditions}
     # From the archived original, as rebuild_renditions does.
-    assert {r["name"] for r in generate_renditions(photo=photo).renditions} == before
+    version = request_renditions(photo_id=photo.pk)
+    assert generate_renditions(photo_id=photo.pk, version=version)
+    photo.refresh_from_db()
+    assert {(r["crop"], r["format"], r["width"]) for r in photo.renditions} == before
 
 
 def test_a_portrait_is_a_centred_jpeg_square_never_larger_than_the_upload():

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from photos.renditions import MIME_TYPES
-from photos.services import create_photo_from_upload
 
+from .factories import upload_photo
 from .images import photo_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def photo():
-    return create_photo_from_upload(
+    return upload_photo(
         file=upload(photo_bytes(1800, 1200)),
         fields={"credit": "Wire", "caption": "Cranes.", "alt_text": "Three cranes."},
     )

@@ -113,7 +113,7 @@ class Command(BaseCommand):
         for key, data in PHOTOS.items():
             photo = Photo.objects.filter(title=data["title"]).first()
             if photo is None:
-                # Through the upload path, so the demo photos get their renditions.
+                # Through the upload path, so the demo photos get their renditions (a job).
                 photo = create_photo_from_upload(
                     file=SimpleUploadedFile(f"{key}.jpg", draw_scene(data["scene"], key)),
                     fields={
