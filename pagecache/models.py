@@ -14,6 +14,11 @@ class TagVersion(models.Model):
         max_length=200, primary_key=True, help_text="What the tag names, e.g. story:42."
     )
     version = models.BigIntegerField(default=0, help_text="Moved on by every write to it.")
+    changes_at = models.DateTimeField(
+        null=True,
+        help_text="When what the tag names changes with no write (the next scheduled story "
+        "going live, say); the first read after it moves the version on.",
+    )
 
     def __str__(self):
         return f"{self.name} v{self.version}"

@@ -34,7 +34,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
-from . import registry, versions
+from . import versions
 from .tags import collecting
 from .tags import shows as declare
 
@@ -181,6 +181,10 @@ class PageCacheMiddleware:
 class Entry:
     """A stored page, the version of each tag it showed, and until when it holds.
 
+    Pages that change by themselves at a moment (a scheduled story going
+    live) need nothing here: the tag they show moves on at that moment
+    (pagecache/versions.py).
+
     Versions are those read before the render, for the tags the page's
     previous copy showed: a write committed while the page rendered then
     leaves the copy already out of date, never stored as current. A tag the
@@ -190,12 +194,11 @@ class Entry:
     version known beforehand.
     """
 
-    def __init__(self, response, versions, stored_at, provisional_until, expires_at):
+    def __init__(self, response, versions, stored_at, provisional_until):
         self.response = response
         self.versions = versions
         self.stored_at = stored_at
         self.provisional_until = provisional_until
-        self.expires_at = expires_at
 
     @classmethod
     def of(cls, response, shown, seen):
@@ -203,16 +206,7 @@ class Entry:
         unseen = shown - seen.keys()
         found = {**versions.current(unseen), **{tag: seen[tag] for tag in shown & seen.keys()}}
         provisional_until = now + settings.PAGE_CACHE_PROVISIONAL_SECONDS if unseen else None
-        moment = registry.next_change(shown)
-        entry = cls(
-            response,
-            found,
-            now,
-            provisional_until,
-            None if moment is None else moment.timestamp(),
-        )
-        response.page_tags = frozenset(shown)
-        return entry
+        return cls(response, found, now, provisional_until)
 
     @property
     def etag(self):
@@ -221,11 +215,8 @@ class Entry:
         return f'W/"{hashlib.sha256(shown.encode()).hexdigest()[:24]}.{self.stored_at}"'
 
     def valid(self, current):
-        now = time.time()
-        return (
-            current == self.versions
-            and (self.provisional_until is None or now < self.provisional_until)
-            and (self.expires_at is None or now < self.expires_at)
+        return current == self.versions and (
+            self.provisional_until is None or time.time() < self.provisional_until
         )
 
 

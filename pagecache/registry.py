@@ -60,6 +60,10 @@ def pages_change_by_themselves(next_change, *, tag):
     _next_changes[tag] = next_change
 
 
+def changes_by_itself(tag):
+    return tag in _next_changes
+
+
 def next_change(tags):
     """The earliest moment a page showing these tags changes by itself (None if none waits)."""
     moments = [_next_changes[tag]() for tag in _next_changes.keys() & set(tags)]

@@ -9,15 +9,22 @@ lost is given a fresh token on its next read, so a page stored before the
 loss never matches again. If Redis cannot be told, a job tells it later
 (retried with backoff), so nothing stays stale once Redis is back.
 
+A tag whose pages change by themselves at a moment (registry.
+pages_change_by_themselves: `latest` at the next scheduled release) carries
+that moment with its version; the first read after it moves the tag on, and
+works out the next moment.
+
 Readers only compare versions for equality: a page is valid while every
 tag it shows still has the version it was rendered under.
 """
 
 import logging
 import secrets
+from datetime import UTC, datetime
 
 from django.core.cache import caches
 from django.db import connection, transaction
+from django.utils import timezone
 from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
@@ -65,9 +72,12 @@ def _after_commit(tags, *, in_redis):
 @background(retry_on=Unavailable)
 def publish_tags(tags: list[str]) -> None:
     """Move tags on in Redis that a writer could not reach it for."""
-    redis = _redis()
-    if redis is not None:
+    if _redis() is not None:
         _redis_bump(tags)
+
+
+def _is_due(moment):
+    return moment is not None and moment <= timezone.now()
 
 
 def _redis():
@@ -79,47 +89,99 @@ def _redis_key(cache, tag):
     return cache.make_key(f"pagecache:tag:{tag}")
 
 
+def _redis_value(tag):
+    """A fresh token, and the moment the tag changes by itself (microseconds, or empty)."""
+    moment = registry.next_change([tag])
+    return f"{secrets.token_hex(8)}|{'' if moment is None else int(moment.timestamp() * 1e6)}"
+
+
 def _redis_current(cache, tags):
     client = cache.client.get_client(write=True)
     keys = [_redis_key(cache, tag) for tag in tags]
-    values = client.mget(keys)
-    lost = [key for key, value in zip(keys, values, strict=True) if value is None]
-    if lost:
+    values = [None if value is None else value.decode() for value in client.mget(keys)]
+    due = [tag for tag, value in zip(tags, values, strict=True) if value and _due_in(value)]
+    if due:
+        # Whichever process reads first after the moment moves the tag on;
+        # another doing the same at once costs a render, never a stale page.
+        client.mset({_redis_key(cache, tag): _redis_value(tag) for tag in due})
+    lost = [tag for tag, value in zip(tags, values, strict=True) if value is None]
+    if lost or due:
         with client.pipeline() as pipe:
-            for key in lost:
-                pipe.set(key, _token(), nx=True)
-            pipe.mget(lost)
-            found = dict(zip(lost, pipe.execute()[-1], strict=True))
-        values = [found.get(key, value) for key, value in zip(keys, values, strict=True)]
-    return {tag: value.decode() for tag, value in zip(tags, values, strict=True)}
+            for tag in lost:
+                pipe.set(_redis_key(cache, tag), _redis_value(tag), nx=True)
+            pipe.mget(keys)
+            values = [value.decode() for value in pipe.execute()[-1]]
+    return {tag: value.split("|")[0] for tag, value in zip(tags, values, strict=True)}
+
+
+def _due_in(value):
+    moment = value.split("|")[1]
+    return bool(moment) and _is_due(datetime.fromtimestamp(int(moment) / 1e6, tz=UTC))
 
 
 def _redis_bump(tags):
-    client = _redis().client.get_client(write=True)
-    client.mset({_redis_key(_redis(), tag): _token() for tag in tags})
+    cache = _redis()
+    cache.client.get_client(write=True).mset(
+        {_redis_key(cache, tag): _redis_value(tag) for tag in tags}
+    )
 
 
-def _token():
-    return secrets.token_hex(8)
+def _table():
+    return connection.ops.quote_name(TagVersion._meta.db_table)
 
 
 def _database_current(tags):
     """One indexed read; a tag with no row has never changed (version 0)."""
-    table = connection.ops.quote_name(TagVersion._meta.db_table)
     marks = ", ".join(["%s"] * len(tags))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT name, version FROM {table} WHERE name IN ({marks})", tags)
-        found = dict(cursor.fetchall())
-    return {tag: found.get(tag, 0) for tag in tags}
+        cursor.execute(
+            f"SELECT name, version, changes_at FROM {_table()} WHERE name IN ({marks})", tags
+        )
+        found = {name: (version, _aware(moment)) for name, version, moment in cursor.fetchall()}
+    # A tag that changes by itself but has no row yet has never had its moment worked out.
+    due = [
+        tag
+        for tag in tags
+        if (_is_due(found[tag][1]) if tag in found else registry.changes_by_itself(tag))
+    ]
+    if due:
+        _database_move_due({tag: found.get(tag, (0, None))[0] for tag in due})
+        return _database_current(tags)
+    return {tag: found.get(tag, (0, None))[0] for tag in tags}
+
+
+def _database_move_due(seen):
+    """Move each tag on unless another process already has (it then holds another version)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for tag, version in seen.items():
+            moment = _adapt(registry.next_change([tag]))
+            cursor.execute(
+                f"INSERT INTO {_table()} (name, version, changes_at) VALUES (%s, 1, %s) "
+                f"ON CONFLICT (name) DO UPDATE SET version = {_table()}.version + 1, "
+                f"changes_at = excluded.changes_at WHERE {_table()}.version = %s",
+                [tag, moment, version],
+            )
 
 
 def _database_bump(tags):
     """One statement; rows taken in name order, so two writers never deadlock on them."""
-    table = connection.ops.quote_name(TagVersion._meta.db_table)
-    rows = ", ".join(["(%s, 1)"] * len(tags))
+    rows = ", ".join(["(%s, 1, %s)"] * len(tags))
+    values = [value for tag in tags for value in (tag, _adapt(registry.next_change([tag])))]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (name, version) VALUES {rows} "
-            f"ON CONFLICT (name) DO UPDATE SET version = {table}.version + 1",
-            tags,
+            f"INSERT INTO {_table()} (name, version, changes_at) VALUES {rows} "
+            f"ON CONFLICT (name) DO UPDATE SET version = {_table()}.version + 1, "
+            "changes_at = excluded.changes_at",
+            values,
         )
+
+
+def _adapt(moment):
+    return None if moment is None else connection.ops.adapt_datetimefield_value(moment)
+
+
+def _aware(moment):
+    """SQLite hands back naive datetimes; Django stores them in UTC."""
+    if moment is not None and timezone.is_naive(moment):
+        return moment.replace(tzinfo=UTC)
+    return moment

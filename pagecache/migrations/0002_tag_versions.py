@@ -22,6 +22,15 @@ class Migration(migrations.Migration):
                     "version",
                     models.BigIntegerField(default=0, help_text="Moved on by every write to it."),
                 ),
+                (
+                    "changes_at",
+                    models.DateTimeField(
+                        help_text="When what the tag names changes with no write (the next "
+                        "scheduled story going live, say); the first read after it moves the "
+                        "version on.",
+                        null=True,
+                    ),
+                ),
             ],
         ),
     ]

@@ -109,3 +109,13 @@ def test_pages_wait_for_the_earliest_moment_of_the_tags_they_show(no_hooks):
     assert next_change(["latest", "quiet", "story:1"]) == later
     assert next_change(["latest", "schedule"]) == soon
     assert next_change(["quiet", "story:1"]) is None
+
+
+def test_a_tag_moves_on_by_itself_when_its_moment_comes(no_hooks, time_machine):
+    moment = timezone.now() + timedelta(minutes=5)
+    pages_change_by_themselves(lambda: moment if timezone.now() < moment else None, tag="latest")
+    first = version("latest")
+    assert version("latest") == first
+    time_machine.move_to(moment + timedelta(seconds=1))
+    assert version("latest") == first + 1
+    assert version("latest") == first + 1  # once: the next moment is none
