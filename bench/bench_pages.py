@@ -83,7 +83,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from articles.models import Article
-from discussion.models import ReaderProfile
+from discussion.models import ModerationPolicy, ReaderProfile
+from discussion.moderation import closed_reason
 password = make_password({password!r})
 for number in range({readers}):
     email = f"busy{{number}}@example.org"
@@ -96,9 +97,16 @@ for number in range({readers}):
         defaults={{"display_name": f"Busy reader {{number}}",
                    "status": ReaderProfile.Status.TRUSTED}},
     )
-for slug in Article.objects.published().newest_first().values_list("slug", flat=True):
+stories = Article.objects.published().newest_first()
+for slug in stories.values_list("slug", flat=True):
     print(slug)
+# Comments close some days after publication: posts go to the newest open stories.
+policy = ModerationPolicy.current()
+for story in stories[:{open_among}]:
+    if closed_reason(story, policy) is None:
+        print("open:" + story.slug)
 """
+BUSY_OPEN_AMONG = 300
 BUSY_HOME_SHARE = 0.1
 ZIPF_S = 1.0
 COMMENTS_PER_SECOND = 2
@@ -319,8 +327,8 @@ class Commenters:
 
     def _post(self, client, story, number):
         page = client.request(story)
-        if page.status != 200:
-            self.problems.append(f"{story}: {page.status}")
+        if page.status != 200 or 'id="comment-form"' not in page.body:
+            self.problems.append(f"{story}: {page.status}, no comment form")
             return
         action, fields = form_fields(page.body, "comment-form")
         text = f"Busy day comment number {number} from the bench"
@@ -337,26 +345,33 @@ class Commenters:
             self.problems.append(f"comment {number} not on the next read of {back} ({status})")
 
 
-def zipf_paths(stories, count, rng):
+def zipf_paths(stories, count, rng, home_share=BUSY_HOME_SHARE):
     """Story pages by Zipf rank (the newest most read), and the home page, in random order."""
     weights = [1 / (rank**ZIPF_S) for rank in range(1, len(stories) + 1)]
     picks = rng.choices(stories, weights=weights, k=count)
-    return ["/" if rng.random() < BUSY_HOME_SHARE else f"/articles/{slug}/" for slug in picks]
+    return ["/" if rng.random() < home_share else f"/articles/{slug}/" for slug in picks]
 
 
 def busy_day(env, args, scale_label):
     env = {**env, "NEWSROOM_RATE_LIMIT_FACTOR": "1000000", "DJANGO_SECURE_COOKIES": "0"}
     if redis_up():
         env["REDIS_URL"] = f"redis://{HOST}:6379/13"
-    setup = BUSY_SETUP.format(password=BUSY_PASSWORD, readers=BUSY_READERS)
-    stories = manage(env, "shell", "--no-imports", "-c", setup, capture=True).split()
+    setup = BUSY_SETUP.format(
+        password=BUSY_PASSWORD, readers=BUSY_READERS, open_among=BUSY_OPEN_AMONG
+    )
+    printed = manage(env, "shell", "--no-imports", "-c", setup, capture=True).split()
+    stories = [slug for slug in printed if not slug.startswith("open:")]
+    open_stories = [slug.removeprefix("open:") for slug in printed if slug.startswith("open:")]
+    if not open_stories:
+        raise RuntimeError("busy day: no story among the newest is open for comments")
     rng = random.Random(15)
     paths = zipf_paths(stories, 20000, rng)
     server = Server(env, args.workers)
     try:
         manage(env, "shell", "--no-imports", "-c",
                "from django.core.cache import cache; cache.clear()")  # fmt: skip
-        commenters = Commenters(server.port, iter(zipf_paths(stories, 100000, rng)))
+        posts_to = zipf_paths(open_stories, 100000, rng, home_share=0)
+        commenters = Commenters(server.port, iter(posts_to))
         # Warm: the most read pages start stored in both phases alike.
         reads(server.port, paths[:2000], seconds=args.seconds, concurrency=args.concurrency)
         quiet = busy = (0, 0.0)
@@ -388,6 +403,7 @@ def busy_day(env, args, scale_label):
         "visible": commenters.visible,
         "problems": commenters.problems[:5],
         "stories": len(stories),
+        "open": len(open_stories),
     }
     print(
         f"  {scale_label:>6} busy day  reads {result['without']:.0f} req/s without comments, "

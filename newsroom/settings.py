@@ -200,6 +200,9 @@ else:
 CACHES.setdefault("pages", CACHES["default"])
 # How long a cached page may live at most; edits replace it at once anyway.
 PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
+# With Redis, each worker thread also keeps the tag versions and pages it
+# read in its own memory (pagecache/mirror.py), up to this many bytes.
+PAGE_CACHE_MEMORY_BYTES = env.int("NEWSROOM_PAGE_CACHE_MEMORY_BYTES", default=16 * 2**20)
 # A page showing something for the first time is served this long before it
 # is rendered once more with every version read beforehand (pagecache/pages.py).
 PAGE_CACHE_PROVISIONAL_SECONDS = env.int("NEWSROOM_PAGE_CACHE_PROVISIONAL_SECONDS", default=2)

@@ -34,7 +34,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
-from . import versions
+from . import mirror, versions
 from .tags import collecting
 from .tags import shows as declare
 
@@ -142,7 +142,7 @@ class PageCacheMiddleware:
         _keep_only(request, params)
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         key = f"page:{STORED_FORMAT}:{hashlib.sha256(address.encode()).hexdigest()}"
-        stored = caches["pages"].get(key)
+        stored = _stored(key)
         try:
             seen = versions.current(stored.versions) if stored else {}
         except versions.Unavailable:
@@ -171,11 +171,25 @@ class PageCacheMiddleware:
             _mark_cacheable(response, entry.etag, entry.stored_at)
             _gzip(response)
             caches["pages"].set(key, entry, settings.PAGE_CACHE_SECONDS)
+            mirror.forget([caches["pages"].make_key(key)])
             response["X-Page-Cache"] = "miss"
         # META rather than request.headers, which builds a mapping of every header.
         if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             _gunzip(response)
         return response
+
+
+def _stored(key):
+    """The stored Entry, from this thread's memory when Redis says it has not changed."""
+    pages = caches["pages"]
+    if mirror.watch() is None:
+        return pages.get(key)
+    full_key = pages.make_key(key)
+    try:
+        raw = versions.read_many([full_key])[full_key]
+    except versions.Unavailable:
+        return None
+    return None if raw is None else pages.client.decode(raw)
 
 
 class Entry:

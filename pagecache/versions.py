@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 
 from newsroom.jobs import background
 
-from . import registry
+from . import mirror, registry
 from .models import TagVersion
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,8 @@ def _redis_value(tag):
 def _redis_current(cache, tags):
     client = cache.client.get_client(write=True)
     keys = [_redis_key(cache, tag) for tag in tags]
-    values = [None if value is None else value.decode() for value in client.mget(keys)]
+    found = read_many(keys)
+    values = [None if found[key] is None else found[key].decode() for key in keys]
     due = [tag for tag, value in zip(tags, values, strict=True) if value and _due_in(value)]
     if due:
         # Whichever process reads first after the moment moves the tag on;
@@ -106,6 +107,7 @@ def _redis_current(cache, tags):
         client.mset({_redis_key(cache, tag): _redis_value(tag) for tag in due})
     lost = [tag for tag, value in zip(tags, values, strict=True) if value is None]
     if lost or due:
+        mirror.forget(keys)
         with client.pipeline() as pipe:
             for tag in lost:
                 pipe.set(_redis_key(cache, tag), _redis_value(tag), nx=True)
@@ -121,9 +123,22 @@ def _due_in(value):
 
 def _redis_bump(tags):
     cache = _redis()
-    cache.client.get_client(write=True).mset(
-        {_redis_key(cache, tag): _redis_value(tag) for tag in tags}
-    )
+    keys = {_redis_key(cache, tag): _redis_value(tag) for tag in tags}
+    cache.client.get_client(write=True).mset(keys)
+    mirror.forget(keys)
+
+
+def read_many(keys):
+    """{key: raw value or None} from Redis, through this thread's watch when it has one."""
+    watch = mirror.watch()
+    if watch is not None:
+        try:
+            return watch.get_many(keys)
+        except Unavailable:
+            pass  # the watch waits a moment before reconnecting; Redis may still answer
+    cache = _redis()
+    values = cache.client.get_client(write=True).mget(keys)
+    return dict(zip(keys, values, strict=True))
 
 
 def _table():
