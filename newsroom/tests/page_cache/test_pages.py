@@ -335,6 +335,8 @@ class TestOnlyWhatChanged:
             "sections",
         } <= response.page_tags
         assert "latest" not in response.page_tags
+        again, _ = get(story.get_absolute_url())
+        assert again["X-Page-Cache"] == "hit" and again.page_tags == response.page_tags
         assert {"latest", f"story:{story.pk}"} <= get("/")[0].page_tags
 
     def test_the_edge_hears_which_tags_an_approval_changed(
