@@ -77,7 +77,7 @@ bench-photo-memory: $(VENV)/.installed
 bench-uploads: $(VENV)/.installed
 	$(BIN)/python -m bench.bench_uploads
 
-## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer (QUICK=1: CI smoke)
+## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer/busy day (QUICK=1: CI smoke)
 ARTICLES ?= 100000
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.bench_pages $(if $(QUICK),--quick,--articles $(ARTICLES))

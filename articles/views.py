@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from newsroom.ratelimit import exceeded, too_many_requests
+from pagecache.tags import shows
 
-from . import search
+from . import page_tags, search
 from .models import Article, Author, Correction, Section, Tag, prefetch_for_listing
 from .previews import read_preview_link
 
@@ -95,6 +96,7 @@ class HomeView(ArticleListView):
             context["lead"] = lead
             context["section_blocks"] = _group_by_section(blocks)
         prefetch_for_listing(shown)
+        page_tags.show_list(shown)
         return context
 
 
@@ -115,8 +117,11 @@ class StoriesOfView(ArticleListView):
         return self.parent.listed_stories().newest_first().for_listing()
 
     def get_context_data(self, **kwargs):
-        kwargs[self.parent_model._meta.model_name] = self.parent
-        return super().get_context_data(**kwargs)
+        name = self.parent_model._meta.model_name
+        kwargs[name] = self.parent
+        context = super().get_context_data(**kwargs)
+        page_tags.show_list(context["articles"], f"{name}:{self.parent.pk}")
+        return context
 
 
 class SectionView(StoriesOfView):
@@ -187,6 +192,10 @@ class StoryPageView(DetailView):
 
 
 class ArticleDetailView(FollowsFormerSlugsMixin, StoryPageView):
+    def get_context_data(self, **kwargs):
+        page_tags.show_story(self.object)
+        return super().get_context_data(**kwargs)
+
     def get_queryset(self):
         # Editors, and a story's own reporters, can open it at its future address
         # to check it; everyone else gets a 404 until the story is live.
@@ -225,6 +234,11 @@ class CorrectionsView(ListView):
 
     def get_queryset(self):
         return Correction.objects.on_published_stories().select_related("article__section")
+
+    def get_context_data(self, **kwargs):
+        # Headlines and sections of the corrected stories move `latest` and `sections`.
+        shows(page_tags.CORRECTIONS, page_tags.LATEST)
+        return super().get_context_data(**kwargs)
 
 
 class SearchView(ArticleListView):

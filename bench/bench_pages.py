@@ -13,7 +13,12 @@ gunicorn three ways and measures with a bounded load loop on 127.0.0.1:
 - "uncached": the same code with a dummy cache, so every request renders:
   the 500-comment story, home, a section;
 - "xtd peer": uncached, with the discussion rendered by django-comments-xtd's
-  stock `render_xtdcomment_tree` (bench/peer_settings.py), same story.
+  stock `render_xtdcomment_tree` (bench/peer_settings.py), same story;
+- "busy day": the normal site, anonymous readers spread over the stories
+  Zipf-style (by recency) plus the home page, in rounds without and with 2
+  comments a second posted through the real form by signed-in readers; the
+  ratio of the two read rates, and whether each posted comment was on its
+  story's next anonymous read.
 
 Every figure is also given as a ratio to the static ceiling, and p95 of the
 uncached pages is compared between the small and the large database. The
@@ -25,9 +30,11 @@ only adds what is missing) except with --quick, which starts fresh.
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import platform
+import random
 import shutil
 import socket
 import statistics
@@ -39,6 +46,9 @@ import time
 from pathlib import Path
 
 import psycopg
+
+from newsroom.tests.forms import form_fields
+from newsroom.tests.live import Client
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the load loop never leaves this machine
@@ -62,6 +72,44 @@ if story is None:
                            now=timezone.now(), rng=random.Random(500))
 print(story.slug, story.section.slug)
 """
+
+
+BUSY_READERS = 20
+BUSY_PASSWORD = "bench-reader-password-1"
+# Trusted readers' comments are published at once, as a busy day's regulars'
+# are; the story slugs come newest first, the order of a reader's Zipf rank.
+BUSY_SETUP = """
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from articles.models import Article
+from discussion.models import ModerationPolicy, ReaderProfile
+from discussion.moderation import closed_reason
+password = make_password({password!r})
+for number in range({readers}):
+    email = f"busy{{number}}@example.org"
+    user, _ = get_user_model().objects.get_or_create(
+        username=f"busy{{number}}", defaults={{"email": email, "password": password}}
+    )
+    EmailAddress.objects.get_or_create(user=user, email=email, verified=True, primary=True)
+    ReaderProfile.objects.get_or_create(
+        user=user,
+        defaults={{"display_name": f"Busy reader {{number}}",
+                   "status": ReaderProfile.Status.TRUSTED}},
+    )
+stories = Article.objects.published().newest_first()
+for slug in stories.values_list("slug", flat=True):
+    print(slug)
+# Comments close some days after publication: posts go to the newest open stories.
+policy = ModerationPolicy.current()
+for story in stories[:{open_among}]:
+    if closed_reason(story, policy) is None:
+        print("open:" + story.slug)
+"""
+BUSY_OPEN_AMONG = 300
+BUSY_HOME_SHARE = 0.1
+ZIPF_S = 1.0
+COMMENTS_PER_SECOND = 2
 
 
 def manage(env, *args, capture=False):
@@ -154,10 +202,10 @@ class Server:
         return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def fetch(port, path):
+def fetch(port, path, *, gzip_ok=True):
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+        connection.request("GET", path, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -201,6 +249,169 @@ def load(port, path, *, requests, seconds, concurrency):
     if failures or not latencies:
         raise RuntimeError(f"{path}: {len(failures)} failed requests")
     return latencies, wall
+
+
+def reads(port, paths, *, seconds, concurrency):
+    """GET the paths in turn from `concurrency` threads for `seconds`: count, wall, hit share."""
+    done, hits, failures, lock = [0], [0], [], threading.Lock()
+    deadline = time.monotonic() + seconds
+    turn = itertools.cycle(paths)
+
+    def worker():
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < deadline:
+            with lock:
+                path = next(turn)
+            try:
+                connection.request("GET", path, headers={"Accept-Encoding": "gzip"})
+                response = connection.getresponse()
+                response.read()
+                if response.will_close:
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                failures.append(path)
+                connection.close()
+                continue
+            with lock:
+                if response.status != 200:
+                    failures.append(path)
+                done[0] += 1
+                hits[0] += response.getheader("X-Page-Cache") == "hit"
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"busy day: {len(failures)} failed reads, e.g. {failures[:3]}")
+    return done[0], time.perf_counter() - started, hits[0] / max(done[0], 1)
+
+
+class Commenters:
+    """Signed-in readers posting COMMENTS_PER_SECOND comments through the story page's form.
+
+    After each post, the page the form sent the reader back to is read as a
+    visitor with no cookies would, to see the comment there.
+    """
+
+    def __init__(self, port, stories):
+        self.port, self.stories = port, stories
+        self.clients = []
+        for number in range(BUSY_READERS):
+            client = Client(f"http://{HOST}:{port}")
+            client.log_in(f"busy{number}@example.org", BUSY_PASSWORD)
+            self.clients.append(client)
+        self.posted = self.visible = 0
+        self.problems = []
+        self.serial = itertools.count()
+
+    def run(self, seconds):
+        stop = threading.Event()
+        thread = threading.Thread(target=self._post_until, args=(stop,))
+        thread.start()
+        time.sleep(seconds)
+        stop.set()
+        thread.join()
+
+    def _post_until(self, stop):
+        interval = 1 / COMMENTS_PER_SECOND
+        next_at = time.monotonic()
+        while not stop.is_set():
+            number = next(self.serial)
+            self._post(self.clients[number % len(self.clients)], next(self.stories), number)
+            next_at += interval
+            stop.wait(max(0, next_at - time.monotonic()))
+
+    def _post(self, client, story, number):
+        page = client.request(story)
+        if page.status != 200 or 'id="comment-form"' not in page.body:
+            self.problems.append(f"{story}: {page.status}, no comment form")
+            return
+        action, fields = form_fields(page.body, "comment-form")
+        text = f"Busy day comment number {number} from the bench"
+        reply = client.request(action, {**fields, "comment": text})
+        if reply.status != 302 or "#c" not in reply.headers.get("Location", ""):
+            self.problems.append(f"post on {story}: {reply.status} {reply.body[:120]!r}")
+            return
+        self.posted += 1
+        back = reply.headers["Location"].split("#")[0].removeprefix(f"http://{HOST}:{self.port}")
+        status, body = fetch(self.port, back, gzip_ok=False)
+        if status == 200 and text in body.decode():
+            self.visible += 1
+        else:
+            self.problems.append(f"comment {number} not on the next read of {back} ({status})")
+
+
+def zipf_paths(stories, count, rng, home_share=BUSY_HOME_SHARE):
+    """Story pages by Zipf rank (the newest most read), and the home page, in random order."""
+    weights = [1 / (rank**ZIPF_S) for rank in range(1, len(stories) + 1)]
+    picks = rng.choices(stories, weights=weights, k=count)
+    return ["/" if rng.random() < home_share else f"/articles/{slug}/" for slug in picks]
+
+
+def busy_day(env, args, scale_label):
+    env = {**env, "NEWSROOM_RATE_LIMIT_FACTOR": "1000000", "DJANGO_SECURE_COOKIES": "0"}
+    if redis_up():
+        env["REDIS_URL"] = f"redis://{HOST}:6379/13"
+    setup = BUSY_SETUP.format(
+        password=BUSY_PASSWORD, readers=BUSY_READERS, open_among=BUSY_OPEN_AMONG
+    )
+    printed = manage(env, "shell", "--no-imports", "-c", setup, capture=True).split()
+    stories = [slug for slug in printed if not slug.startswith("open:")]
+    open_stories = [slug.removeprefix("open:") for slug in printed if slug.startswith("open:")]
+    if not open_stories:
+        raise RuntimeError("busy day: no story among the newest is open for comments")
+    rng = random.Random(15)
+    paths = zipf_paths(stories, 20000, rng)
+    server = Server(env, args.workers)
+    try:
+        manage(env, "shell", "--no-imports", "-c",
+               "from django.core.cache import cache; cache.clear()")  # fmt: skip
+        posts_to = zipf_paths(open_stories, 100000, rng, home_share=0)
+        commenters = Commenters(server.port, iter(posts_to))
+        # Warm: the most read pages start stored in both phases alike.
+        reads(server.port, paths[:2000], seconds=args.seconds, concurrency=args.concurrency)
+        quiet = busy = (0, 0.0)
+        hit_share = {"without": [], "with": []}
+        seconds = args.seconds / args.rounds
+        for _ in range(args.rounds):
+            done, wall, share = reads(
+                server.port, paths, seconds=seconds, concurrency=args.concurrency
+            )
+            quiet = (quiet[0] + done, quiet[1] + wall)
+            hit_share["without"].append(share)
+            poster = threading.Thread(target=commenters.run, args=(seconds,))
+            poster.start()
+            done, wall, share = reads(
+                server.port, paths, seconds=seconds, concurrency=args.concurrency
+            )
+            poster.join()
+            busy = (busy[0] + done, busy[1] + wall)
+            hit_share["with"].append(share)
+    finally:
+        server.stop()
+    result = {
+        "scale": scale_label,
+        "without": quiet[0] / quiet[1],
+        "with": busy[0] / busy[1],
+        "hits without": statistics.mean(hit_share["without"]),
+        "hits with": statistics.mean(hit_share["with"]),
+        "posted": commenters.posted,
+        "visible": commenters.visible,
+        "problems": commenters.problems[:5],
+        "stories": len(stories),
+        "open": len(open_stories),
+    }
+    print(
+        f"  {scale_label:>6} busy day  reads {result['without']:.0f} req/s without comments, "
+        f"{result['with']:.0f} with ({result['with'] / result['without']:.2f}×); "
+        f"{result['visible']}/{result['posted']} comments on the next anonymous read",
+        flush=True,
+    )
+    return result
 
 
 def summary(latencies, wall):
@@ -321,6 +532,28 @@ GROWTH = [
 ]
 
 
+def report_busy(busy):
+    lines = [
+        "",
+        f"Busy day: readers Zipf (s={ZIPF_S}) over the stories by recency, "
+        f"{BUSY_HOME_SHARE:.0%} home page; {COMMENTS_PER_SECOND} comments/s through the form "
+        f"by {BUSY_READERS} signed-in trusted readers, same server, rounds interleaved:",
+        "",
+        "| Stories | reads/s without | reads/s with | ratio (target ≥ 0.8×) | hits without | "
+        "hits with | comments on next anonymous read |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for b in busy:
+        lines.append(
+            f"| {b['scale']} | {b['without']:.0f} | {b['with']:.0f} | "
+            f"{b['with'] / b['without']:.2f} | {b['hits without']:.0%} | {b['hits with']:.0%} | "
+            f"{b['visible']}/{b['posted']} |"
+        )
+        if b["problems"]:
+            lines.append(f"| {b['scale']} problems | {'; '.join(b['problems'])} |")
+    print("\n".join(lines))
+
+
 def report(rows, scales, args, seeded):
     large = scales[-1][0]
     at = {(r["scale"], r["server"], r["page"]): r for r in rows}
@@ -386,6 +619,8 @@ def main():
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=5, help="turns each case takes")
+    parser.add_argument("--busy-only", action="store_true", help="only the busy-day case")
+    parser.add_argument("--small-only", action="store_true", help="only the small database")
     args = parser.parse_args()
     if args.quick:
         args.articles, args.small, args.requests, args.seconds, args.rounds = 200, 50, 100, 2, 1
@@ -393,7 +628,7 @@ def main():
     prefix = "newsroom_bench_quick" if args.quick else "newsroom_bench"
     scales = [
         (f"{n // 1000}k" if n >= 1000 else str(n), n, n * COMMENTS_PER_STORY)
-        for n in (args.small, args.articles)
+        for n in ((args.small,) if args.small_only else (args.small, args.articles))
     ]
     base = {
         **{
@@ -410,15 +645,19 @@ def main():
     }
     try:
         manage(base, "collectstatic", "--no-input", "-v0")
-        rows, seeded = [], {}
+        rows, seeded, busy = [], {}, []
         for label, articles, comments in scales:
             env = {**base, "DATABASE_URL": fresh_database(f"{prefix}_{label}", drop=args.quick)}
             print(f"Seeding {label}: {articles:,} stories, {comments:,} comments", flush=True)
             paths = prepare(env, articles, comments, work / "static")
             seeded[label] = paths.pop("seeded")
-            rows += measure(env, paths, args, label)
+            if not args.busy_only:
+                rows += measure(env, paths, args, label)
+            busy.append(busy_day(env, args, label))
         print()
-        report(rows, scales, args, seeded)
+        if rows:
+            report(rows, scales, args, seeded)
+        report_busy(busy)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -60,7 +60,7 @@ def drain(site) -> float:
     """One worker runs every queued job and exits; the seconds it took."""
     started = time.perf_counter()
     run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
+        [sys.executable, "manage.py", "run_worker", "--batch", "--interval", "0.1"],
         cwd=ROOT,
         env=site.env,
         timeout=3600,

@@ -14,11 +14,15 @@ class DiscussionConfig(AppConfig):
 
         from pagecache.registry import shown_on_pages
 
+        from . import page_tags
         from .models import CommentModeration, ModerationPolicy, ReaderProfile
 
         # Comments, their moderation, the names shown on them and the policy
         # that opens and closes discussions all show on story pages.
-        shown_on_pages(XtdComment, CommentModeration, ModerationPolicy, ReaderProfile)
+        shown_on_pages(XtdComment, page_tags.of_comment)
+        shown_on_pages(CommentModeration, page_tags.of_moderation)
+        shown_on_pages(ReaderProfile, page_tags.of_reader)
+        shown_on_pages(ModerationPolicy, page_tags.of_policy)
 
         # django-comments-xtd copies a comment's visibility onto all of its
         # replies whenever it is saved, so approving a parent would publish

@@ -195,17 +195,20 @@ else:
         # Pages stay in each process's memory rather than the database, which
         # is slower for hits and misses alike (docs/benchmarks.md) and would
         # take a write for every miss. Local memory per process is exact all
-        # the same (pagecache/pages.py: the key carries the generation every
-        # process reads from the database).
+        # the same (pagecache/pages.py: a page holds while the versions of its
+        # tags, which every process reads from the database, have not moved).
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
 # Full pages for anonymous readers (pagecache/); with a shared cache, in it.
 CACHES.setdefault("pages", CACHES["default"])
 # How long a cached page may live at most; edits replace it at once anyway.
 PAGE_CACHE_SECONDS = env.int("NEWSROOM_PAGE_CACHE_SECONDS", default=600)
-# With Redis, each worker thread also keeps the current generation's most read
-# pages in its own memory (pagecache/mirror.py), up to this many bytes.
+# With Redis, each worker thread also keeps the tag versions and pages it
+# read in its own memory (pagecache/mirror.py), up to this many bytes.
 PAGE_CACHE_MEMORY_BYTES = env.int("NEWSROOM_PAGE_CACHE_MEMORY_BYTES", default=16 * 2**20)
+# A page showing something for the first time is served this long before it
+# is rendered once more with every version read beforehand (pagecache/pages.py).
+PAGE_CACHE_PROVISIONAL_SECONDS = env.int("NEWSROOM_PAGE_CACHE_PROVISIONAL_SECONDS", default=2)
 
 # Background jobs (newsroom/jobs.py): a queue table in this database, worked
 # by `manage.py run_worker` (make worker). NEWSROOM_TASKS_BACKEND may name

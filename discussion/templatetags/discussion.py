@@ -4,7 +4,10 @@ from django import template
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
+from articles.page_tags import comments_on
+from discussion.page_tags import POLICY
 from discussion.views import discussion_context
+from pagecache.tags import shows
 
 register = template.Library()
 
@@ -31,6 +34,7 @@ def comment_text(text):
 def discussion(context, article):
     """The discussion under a story: its threads, and the form or why there is none."""
     request = context["request"]
+    shows(comments_on(article.pk), POLICY)
     return {
         "article": article,
         "request": request,

@@ -6,7 +6,7 @@ from django.apps import apps
 from articles.tests.factories import make_article
 from discussion.apps import DiscussionConfig
 from discussion.services import approve_comment
-from pagecache.models import Generation
+from pagecache import versions
 
 from .factories import add_comment, make_moderator, make_reader
 
@@ -26,8 +26,12 @@ def test_approving_a_comment_leaves_its_held_reply_held():
     assert reply.moderation.state == "pending" and not reply.is_public
 
 
-def test_a_moderation_decision_moves_the_pages_on():
-    comment = add_comment(make_article(), make_reader())
-    before = Generation.objects.current().number
+def test_a_moderation_decision_moves_its_storys_comments_on_and_nothing_else():
+    story = make_article()
+    comment = add_comment(story, make_reader())
+    tags = [f"story:{story.pk}:comments", f"story:{story.pk}", "latest"]
+    before = versions.current(tags)
     approve_comment(comment=comment, by=make_moderator())
-    assert Generation.objects.current().number > before
+    after = versions.current(tags)
+    assert after[tags[0]] > before[tags[0]]
+    assert {tag: after[tag] for tag in tags[1:]} == {tag: before[tag] for tag in tags[1:]}
