@@ -239,16 +239,21 @@ def load(port, path, *, requests, seconds, concurrency):
                 (latencies if ok else failures).append(elapsed)
         connection.close()
 
+    wall = in_threads(worker, concurrency)
+    if failures or not latencies:
+        raise RuntimeError(f"{path}: {len(failures)} failed requests")
+    return latencies, wall
+
+
+def in_threads(worker, concurrency) -> float:
+    """Run `worker` in `concurrency` threads at once; the wall time until all are done."""
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    if failures or not latencies:
-        raise RuntimeError(f"{path}: {len(failures)} failed requests")
-    return latencies, wall
+    return time.perf_counter() - started
 
 
 def reads(port, paths, *, seconds, concurrency):
@@ -279,15 +284,10 @@ def reads(port, paths, *, seconds, concurrency):
                 hits[0] += response.getheader("X-Page-Cache") == "hit"
         connection.close()
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    wall = in_threads(worker, concurrency)
     if failures:
         raise RuntimeError(f"busy day: {len(failures)} failed reads, e.g. {failures[:3]}")
-    return done[0], time.perf_counter() - started, hits[0] / max(done[0], 1)
+    return done[0], wall, hits[0] / max(done[0], 1)
 
 
 class Commenters:
