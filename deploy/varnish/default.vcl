@@ -1,5 +1,7 @@
 vcl 4.1;
 
+import std;
+
 # Varnish in front of Newsroom: keeps the pages Django marks public and tagged
 # (edge/middleware.py) until a purge job bans their tags (edge/purges.py).
 #
@@ -21,8 +23,11 @@ sub vcl_recv {
         if (!req.http.X-Purge-Tags) {
             return (synth(400, "X-Purge-Tags is missing"));
         }
-        # Written against the object only, so the ban lurker clears them in the background.
-        ban("obj.http.xkey ~ (^| )(" + req.http.X-Purge-Tags + ")( |$)");
+        # Written against the object only, so the ban lurker clears them in
+        # the background. \s, not a space: a ban's words are split at spaces.
+        if (!std.ban("obj.http.xkey ~ (^|\s)(" + req.http.X-Purge-Tags + ")(\s|$)")) {
+            return (synth(400, std.ban_error()));
+        }
         return (synth(200, "Banned"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
