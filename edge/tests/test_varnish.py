@@ -4,6 +4,7 @@ Started by the test on a free loopback port, with the VCL's backend line
 pointed at the live server.
 """
 
+import http.client
 import os
 import re
 import socket
@@ -118,6 +119,9 @@ def test_a_story_is_served_by_varnish_and_an_approved_comment_shows_on_the_next_
     edge, django_requests
 ):
     story = make_article(headline="Harbour bridge reopens")
+    other_url = edge + make_article().get_absolute_url()
+    read(other_url)
+    django_requests.clear()
     comment = add_comment(story, make_reader(), "Finally, the ferry queues are over.")
     CommentModeration.objects.filter(comment=comment).update(state="pending")
     story_url = edge + story.get_absolute_url()
@@ -141,6 +145,9 @@ def test_a_story_is_served_by_varnish_and_an_approved_comment_shows_on_the_next_
     assert "ferry queues" in page
     assert headers["X-Edge-Cache"] == "miss"
     assert len(django_requests) == 2
+    # The ban named only what the approval changed.
+    assert read(other_url)[0]["X-Edge-Cache"] == "hit"
+    assert len(django_requests) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -162,3 +169,21 @@ def test_a_page_django_keeps_private_is_not_kept_by_varnish(edge, django_request
 
     assert headers["X-Edge-Cache"] == "miss"
     assert len(django_requests) == 2
+
+
+def ban(url, source, **headers):
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10, source_address=(source, 0))
+    try:
+        connection.request("BAN", "/", headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_the_purgers_acl_may_ban(edge):
+    # 127.0.0.2 is this machine too, but not in the VCL's ACL.
+    assert ban(edge, "127.0.0.2", **{"X-Purge-Tags": "latest"}) == 405
+    assert ban(edge, "127.0.0.1") == 400
+    assert ban(edge, "127.0.0.1", **{"X-Purge-Tags": "latest"}) == 200
