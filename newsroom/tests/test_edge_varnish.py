@@ -126,7 +126,8 @@ def test_a_story_is_served_by_varnish_and_an_approved_comment_shows_on_the_next_
     CommentModeration.objects.filter(comment=comment).update(state="pending")
     story_url = edge + story.get_absolute_url()
 
-    headers, page = read(story_url)
+    # Cookies other than the session's neither reach the lookup nor split the copy (Vary).
+    headers, page = read(story_url, cookie="csrftoken=" + "k" * 32)
     assert "Harbour bridge reopens" in page
     assert "ferry queues" not in page
     assert headers["X-Edge-Cache"] == "miss"
@@ -134,7 +135,7 @@ def test_a_story_is_served_by_varnish_and_an_approved_comment_shows_on_the_next_
     # The tags are for the edge only.
     assert not {"xkey", "Surrogate-Key", "Cache-Tag"} & set(headers.keys())
 
-    headers, again = read(story_url, cookie="csrftoken=abc; _ga=GA1.2.3")
+    headers, again = read(story_url, cookie="_ga=GA1.2.3")
     assert headers["X-Edge-Cache"] == "hit"
     assert again == page
     assert len(django_requests) == 1
