@@ -114,7 +114,7 @@ def read(url, cookie=None):
         return response.headers, response.read().decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_story_is_served_by_varnish_and_an_approved_comment_shows_on_the_next_read(
     edge, django_requests
 ):
@@ -151,7 +151,7 @@ def test_a_story_is_served_by_varnish_and_an_approved_comment_shows_on_the_next_
     assert len(django_requests) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_with_a_session_is_always_served_by_django(edge, django_requests):
     story = make_article()
     story_url = edge + story.get_absolute_url()
@@ -163,7 +163,7 @@ def test_a_reader_with_a_session_is_always_served_by_django(edge, django_request
     assert len(django_requests) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_page_django_keeps_private_is_not_kept_by_varnish(edge, django_requests):
     read(edge + "/accounts/login/")
     headers, _ = read(edge + "/accounts/login/")
@@ -182,7 +182,7 @@ def ban(url, source, **headers):
         connection.close()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_only_the_purgers_acl_may_ban(edge):
     # 127.0.0.2 is this machine too, but not in the VCL's ACL.
     assert ban(edge, "127.0.0.2", **{"X-Purge-Tags": "latest"}) == 405
