@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "photos",
     "pagecache",
+    "edge",
     "articles",
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Ahead of sessions, CSRF and auth: a cached page for an anonymous reader
     # needs none of them (pagecache/pages.py says why that is safe).
+    # The edge's tags first, so they go on cached and rendered pages alike.
+    "edge.middleware.EdgeTagsMiddleware",
     "pagecache.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -491,6 +494,37 @@ for _network in NEWSROOM_OUTBOUND_ALLOWED_NETWORKS:
             "link-local addresses (this machine's services, the cloud's metadata service); "
             "production never fetches from those. Name only the intranet network you need."
         )
+# An edge cache in front (edge/): "varnish", "fastly", "cloudflare", or unset
+# for none. Tagged public pages then carry their tags and s-maxage, and each
+# commit's changed tags are purged there by a job (edge/purges.py).
+NEWSROOM_EDGE = env.str("NEWSROOM_EDGE", default="")
+NEWSROOM_EDGE_SECONDS = env.int("NEWSROOM_EDGE_SECONDS", default=86400)
+NEWSROOM_EDGE_TIMEOUT = env.float("NEWSROOM_EDGE_TIMEOUT", default=10)
+NEWSROOM_VARNISH_URL = env.str("NEWSROOM_VARNISH_URL", default="")
+NEWSROOM_FASTLY_API = env.str("NEWSROOM_FASTLY_API", default="https://api.fastly.com")
+NEWSROOM_FASTLY_SERVICE_ID = env.str("NEWSROOM_FASTLY_SERVICE_ID", default="")
+NEWSROOM_FASTLY_KEY = env.str("NEWSROOM_FASTLY_KEY", default="")
+NEWSROOM_CLOUDFLARE_API = env.str("NEWSROOM_CLOUDFLARE_API", default="https://api.cloudflare.com")
+NEWSROOM_CLOUDFLARE_ZONE = env.str("NEWSROOM_CLOUDFLARE_ZONE", default="")
+NEWSROOM_CLOUDFLARE_TOKEN = env.str("NEWSROOM_CLOUDFLARE_TOKEN", default="")
+_EDGE_NEEDS = {
+    "varnish": ["NEWSROOM_VARNISH_URL"],
+    "fastly": ["NEWSROOM_FASTLY_SERVICE_ID", "NEWSROOM_FASTLY_KEY"],
+    "cloudflare": ["NEWSROOM_CLOUDFLARE_ZONE", "NEWSROOM_CLOUDFLARE_TOKEN"],
+}
+if NEWSROOM_EDGE and NEWSROOM_EDGE not in _EDGE_NEEDS:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_EDGE: “{NEWSROOM_EDGE}” is not an edge we purge; name one of "
+        f"{', '.join(_EDGE_NEEDS)}, or leave it unset for none."
+    )
+_edge_missing = [name for name in _EDGE_NEEDS.get(NEWSROOM_EDGE, []) if not globals()[name]]
+if _edge_missing and not DEBUG:
+    # Pages would be kept at the edge for a day with nothing to purge them.
+    raise ImproperlyConfigured(
+        f"NEWSROOM_EDGE={NEWSROOM_EDGE} needs {' and '.join(_edge_missing)}: without them "
+        "changed pages stay at the edge for NEWSROOM_EDGE_SECONDS."
+    )
+
 # A citation's link is checked after each save that changes its URL, and again
 # by the sweep (wire.jobs.sweep_citations) once its last check is this old.
 NEWSROOM_LINK_CHECK_DAYS = env.int("NEWSROOM_LINK_CHECK_DAYS", default=7)

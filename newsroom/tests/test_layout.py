@@ -23,6 +23,7 @@ DEPENDS_ON = {
     "accounts": {"newsroom", "outbox"},
     "photos": {"newsroom"},
     "pagecache": {"newsroom"},
+    "edge": {"newsroom", "pagecache"},
     "articles": {"newsroom", "photos", "pagecache"},
     "discussion": {"newsroom", "outbox", "pagecache", "articles"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},

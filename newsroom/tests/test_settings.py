@@ -85,6 +85,36 @@ def test_outbound_requests_may_reach_an_intranet_network_named_exactly():
     assert local.returncode == 0, local.stderr
 
 
+@pytest.mark.parametrize(
+    ("edge", "missing"),
+    [
+        ({"NEWSROOM_EDGE": "varnish"}, "NEWSROOM_VARNISH_URL"),
+        (
+            {"NEWSROOM_EDGE": "fastly", "NEWSROOM_FASTLY_SERVICE_ID": "SU1Z0isxPaozGVKXdv0eY"},
+            "NEWSROOM_FASTLY_KEY",
+        ),
+        ({"NEWSROOM_EDGE": "cloudflare"}, "NEWSROOM_CLOUDFLARE_ZONE and NEWSROOM_CLOUDFLARE_TOKEN"),
+    ],
+)
+def test_production_refuses_an_edge_it_could_not_purge(edge, missing):
+    result = run_manage("check", **PRODUCTION, **edge)
+    assert result.returncode != 0
+    assert f"NEWSROOM_EDGE={edge['NEWSROOM_EDGE']} needs {missing}" in result.stderr
+
+
+def test_an_edge_must_be_one_we_purge():
+    result = run_manage("check", **PRODUCTION, NEWSROOM_EDGE="akamai")
+    assert result.returncode != 0
+    assert "“akamai” is not an edge we purge" in result.stderr
+    varnish = run_manage(
+        "check",
+        **PRODUCTION,
+        NEWSROOM_EDGE="varnish",
+        NEWSROOM_VARNISH_URL="http://127.0.0.1:6081/",
+    )
+    assert varnish.returncode == 0, varnish.stderr
+
+
 def test_debug_mode_starts_with_no_configuration_and_uses_console_email():
     out = django_shell(
         "from django.conf import settings; print(settings.DEBUG, settings.EMAIL_BACKEND)",
