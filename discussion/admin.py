@@ -289,6 +289,31 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
             {"fields": ["max_links", "suspect_words", "banned_words"]},
         ),
         (
+            "Screening",
+            {"fields": ["screening_threshold", "nudge_before_posting"]},
+        ),
+        (
+            "Readers' records",
+            {
+                "fields": [
+                    "recent_history_days",
+                    "recent_history_min_decided",
+                    "recent_history_rejected_percent",
+                    "repeat_window_minutes",
+                ]
+            },
+        ),
+        (
+            "Decisions",
+            {
+                "fields": [
+                    "rejection_reasons",
+                    "email_author_on_rejection",
+                    "email_author_on_feature",
+                ]
+            },
+        ),
+        (
             "Closing and reports",
             {
                 "fields": [

@@ -3,7 +3,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinLengthValidator
+from django.core.validators import MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -96,6 +96,68 @@ class ModerationPolicy(models.Model):
         help_text="A report counts toward taking a comment down only if the reader has at "
         "least this many published comments. 0 lets a new reader's report count.",
     )
+    screening_threshold = models.FloatField(
+        "screening threshold",
+        null=True,
+        blank=True,
+        default=0.8,
+        validators=[MinValueValidator(0.05), MaxValueValidator(0.99)],
+        help_text="Every new comment is scored by the abuse classifier that runs on this "
+        "server (0 is clean, 1 is certainly abusive). A comment scoring this or more waits for "
+        "review, with its score shown to moderators. Lower holds more. Leave empty to switch "
+        "the hold off; comments are still scored.",
+    )
+    nudge_before_posting = models.BooleanField(
+        "think before you post",
+        default=True,
+        help_text="A comment scoring above the threshold is first handed back to its writer "
+        "with a notice and their text intact; if they send it again, it goes to the queue.",
+    )
+    recent_history_days = models.PositiveSmallIntegerField(
+        "recent history: days",
+        default=7,
+        validators=[MaxValueValidator(365)],
+        help_text="Hold a reader's new comments while too many of their comments decided in "
+        "this many past days were rejected (below). 0 switches the rule off.",
+    )
+    recent_history_min_decided = models.PositiveSmallIntegerField(
+        "recent history: decided comments",
+        default=3,
+        validators=[MaxValueValidator(1000)],
+        help_text="The rule looks at a reader's record only once this many of their comments "
+        "in the period have been decided, so one early rejection does not hold a newcomer.",
+    )
+    recent_history_rejected_percent = models.PositiveSmallIntegerField(
+        "recent history: rejected share (%)",
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text="Hold while more than this percentage of the reader's decided comments in "
+        "the period were rejected.",
+    )
+    repeat_window_minutes = models.PositiveSmallIntegerField(
+        "repeat posts: minutes",
+        default=10,
+        validators=[MaxValueValidator(10080)],
+        help_text="A comment whose text the same reader already posted in this many minutes, "
+        "on this story or another, waits for review. 0 switches the rule off.",
+    )
+    rejection_reasons = models.TextField(
+        default="Breaks the discussion rules.\nAbusive or hateful.\nSpam or advertising.\n"
+        "Off topic.\nShares personal information.",
+        help_text="One reason per line, offered to moderators when they reject; they may also "
+        "write their own. The first is used when none is chosen.",
+    )
+    email_author_on_rejection = models.BooleanField(
+        "email authors of rejected comments",
+        default=False,
+        help_text="Send the author an email with the moderator's reason when a comment of "
+        "theirs is rejected.",
+    )
+    email_author_on_feature = models.BooleanField(
+        "email authors of featured comments",
+        default=False,
+        help_text="Send the author an email when a moderator features a comment of theirs.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -124,6 +186,10 @@ class ModerationPolicy(models.Model):
     @property
     def banned_word_list(self):
         return self._lines(self.banned_words)
+
+    @property
+    def rejection_reason_list(self):
+        return self._lines(self.rejection_reasons) or ["Breaks the discussion rules."]
 
 
 class ReaderProfile(models.Model):
@@ -267,6 +333,9 @@ class Rule(models.TextChoices):
     FIRST_COMMENT = "first_comment", "First-time commenter"
     TOO_MANY_LINKS = "too_many_links", "Too many links"
     SUSPECT_WORD = "suspect_word", "Contains a suspect word"
+    SCREENING = "screening", "Possibly abusive (screening)"
+    RECENT_HISTORY = "recent_history", "Many recent comments rejected"
+    REPEAT_POST = "repeat_post", "Repeated text"
     FLAGGED = "flagged", "Reported by readers"
     MODERATOR = "moderator", "Moderator's decision"
 
@@ -296,6 +365,29 @@ class CommentModeration(models.Model):
         help_text="Empty when the policy decided on its own.",
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    score = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The abuse classifier's score when the comment was posted, from 0 (clean) "
+        "to 1 (certainly abusive). Empty for comments posted before screening.",
+    )
+    featured_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="When a moderator or editor featured the comment among the story's "
+        "Editors' picks. Only a published comment can be featured; hiding it unfeatures it.",
+    )
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     submission_key = models.UUIDField(
         unique=True,
         null=True,
@@ -309,6 +401,54 @@ class CommentModeration(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()}: {self.get_rule_display()}"
+
+
+class ModerationDecision(models.Model):
+    """One entry of the moderation log: who decided what about a comment or reader, and why.
+
+    Kept when the comment or the people are gone: the decision stays, the person is dropped.
+    """
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        REQUEUE = "requeue", "Sent back to the queue"
+        FEATURE = "feature", "Featured"
+        UNFEATURE = "unfeature", "Unfeatured"
+        BAN = "ban", "Banned the author"
+
+    action = models.CharField(max_length=10, choices=Action.choices, db_index=True)
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    reader = models.ForeignKey(
+        ReaderProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="The comment's author, or the reader banned.",
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_decisions",
+        help_text="Empty when the policy decided on its own (reports taking a comment down).",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.decided_at:%Y-%m-%d %H:%M})"
 
 
 class CommentReportQuerySet(models.QuerySet):

@@ -21,12 +21,19 @@ from outbox.services import queue_email
 from .models import (
     CommentModeration,
     CommentReport,
+    ModerationDecision,
     ModerationPolicy,
     ReaderProfile,
     ReaderStatusChange,
     Rule,
 )
 from .moderation import Action, closed_reason, judge
+
+DECISION_FOR_STATE = {
+    CommentModeration.State.PUBLISHED: ModerationDecision.Action.APPROVE,
+    CommentModeration.State.REMOVED: ModerationDecision.Action.REJECT,
+    CommentModeration.State.PENDING: ModerationDecision.Action.REQUEUE,
+}
 
 STATE_FOR_ACTION = {
     Action.PUBLISH: CommentModeration.State.PUBLISHED,
@@ -216,7 +223,16 @@ def moderate_comment(
     moderation.reason = reason or CommentModeration.State(state).label
     moderation.decided_by = by
     moderation.decided_at = timezone.now()
+    if state != CommentModeration.State.PUBLISHED:
+        moderation.featured_at = moderation.featured_by = None
     moderation.save()
+    _log_decision(
+        action=DECISION_FOR_STATE[state],
+        comment=comment,
+        by=by,
+        reason=moderation.reason,
+        at=moderation.decided_at,
+    )
     for flag, value in _visibility(state).items():
         setattr(comment, flag, value)
     comment.save(update_fields=["is_public", "is_removed"])
@@ -243,6 +259,56 @@ def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration
     return moderate_comment(
         comment=comment, state=CommentModeration.State.REMOVED, by=by, reason=reason
     )
+
+
+def _log_decision(
+    *, action: str, comment: XtdComment | None, by, reason: str, at=None, reader=None
+):
+    if reader is None and comment is not None:
+        reader = getattr(comment.user, "reader", None) if comment.user_id else None
+    ModerationDecision.objects.create(
+        action=action,
+        comment=comment,
+        reader=reader,
+        moderator=by,
+        reason=reason,
+        decided_at=at or timezone.now(),
+    )
+
+
+class NotFeaturable(Exception):
+    """The comment cannot be featured; the message says why."""
+
+
+@transaction.atomic
+def feature_comment(*, comment: XtdComment, by) -> CommentModeration:
+    """Put a published comment among its story's Editors' picks."""
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    if moderation.state != CommentModeration.State.PUBLISHED:
+        raise NotFeaturable("Only a published comment can be featured; approve it first.")
+    if moderation.featured_at is None:
+        moderation.featured_at = timezone.now()
+        moderation.featured_by = by
+        moderation.save(update_fields=["featured_at", "featured_by"])
+        _log_decision(
+            action=ModerationDecision.Action.FEATURE,
+            comment=comment,
+            by=by,
+            reason="",
+            at=moderation.featured_at,
+        )
+    return moderation
+
+
+@transaction.atomic
+def unfeature_comment(*, comment: XtdComment, by) -> CommentModeration:
+    """Take a comment out of the Editors' picks; it stays published."""
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    if moderation.featured_at is not None:
+        moderation.featured_at = moderation.featured_by = None
+        moderation.save(update_fields=["featured_at", "featured_by"])
+        _log_decision(action=ModerationDecision.Action.UNFEATURE, comment=comment, by=by, reason="")
+    return moderation
 
 
 def report_comment(*, comment: XtdComment, reporter, reason: str, note: str = "") -> bool:
@@ -315,9 +381,19 @@ def ban_reader(*, reader: ReaderProfile, by, reason: str) -> ReaderStatusChange 
     """Ban the reader; None if they are banned already (their record stays as it is)."""
     if reader.status == ReaderProfile.Status.BANNED:
         return None
-    return set_reader_status(
-        reader=reader, status=ReaderProfile.Status.BANNED, reason=reason, by=by
-    )
+    with transaction.atomic():
+        change = set_reader_status(
+            reader=reader, status=ReaderProfile.Status.BANNED, reason=reason, by=by
+        )
+        _log_decision(
+            action=ModerationDecision.Action.BAN,
+            comment=None,
+            reader=reader,
+            by=by,
+            reason=reason,
+            at=change.changed_at,
+        )
+    return change
 
 
 @transaction.atomic
