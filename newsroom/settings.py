@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "photos",
     "pagecache",
     "edge",
+    "screening",
     "articles",
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
+    "moderation",
     "distribution",
     "wire",
     "demo",

@@ -22,6 +22,7 @@ handler500 = "newsroom.views.server_error"
 urlpatterns = [
     # Ahead of the admin's own login, so desk logins pass the second factor.
     path("admin/login/", desk_login, name="desk-login"),
+    path("admin/moderation/", include("moderation.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("allauth.urls")),
