@@ -26,20 +26,24 @@ from .services import (
     refuse_unless_reader_may_comment,
     report_comment,
 )
-from .threads import ORDERS, discussion_page
+from .threads import ORDERS, discussion_page, editors_picks, wear_badges
 
 MAX_DEPTH = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
 
 def discussion_context(request, article):
-    """What the discussion under a story needs: threads, and the form or why there is none."""
+    """What the discussion under a story needs: Editors' picks, threads, and the form or
+    why there is none."""
     order = request.GET.get("comments", "oldest")
     order = order if order in ORDERS else "oldest"
     page_obj, entries = discussion_page(
         article=article, user=request.user, order=order, page=request.GET.get("cpage", 1)
     )
+    picks = editors_picks(article=article, page_obj=page_obj, order=order)
+    wear_badges([*picks, *entries])
     policy = ModerationPolicy.current()
     context = {
+        "editors_picks": picks,
         "comment_page": page_obj,
         "comment_entries": entries,
         "comment_order": order,

@@ -26,7 +26,7 @@ DEPENDS_ON = {
     "edge": {"newsroom", "pagecache"},
     "screening": {"newsroom"},
     "articles": {"newsroom", "photos", "pagecache"},
-    "discussion": {"newsroom", "outbox", "pagecache", "screening", "articles"},
+    "discussion": {"newsroom", "outbox", "accounts", "pagecache", "screening", "articles"},
     "moderation": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},
     "wire": {"newsroom", "photos", "articles"},
