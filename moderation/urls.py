@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import log
+
 app_name = "moderation"
 
-urlpatterns = []
+urlpatterns = [
+    path("log/", log.ModerationLogView.as_view(), name="log"),
+]
