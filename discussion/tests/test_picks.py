@@ -6,11 +6,22 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from playwright.sync_api import expect
 
 from articles.tests.factories import make_article, make_staff
 from discussion.models import ReaderProfile
 from discussion.services import feature_comment, reject_comment, unfeature_comment
 from discussion.threads import PICK_LENGTH, PICKS_SHOWN, THREADS_PER_PAGE
+from newsroom.tests.browser import (
+    BLOCKING_IMPACTS,
+    DESKTOP,
+    MOBILE,
+    axe_check,
+    axe_context,
+    make_discussed_story,
+    report,
+    screenshot,
+)
 from newsroom.tests.html import Elements
 
 from .factories import add_comment, make_moderator, make_reader
@@ -218,3 +229,32 @@ def test_picks_and_badges_cost_a_fixed_number_of_queries(trusted, moderator):
     assert large <= 13
     _, doc = story_page(many)
     assert len(doc.by_class("pick")) == PICKS_SHOWN
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reader_follows_a_pick_into_the_thread_at_both_widths(browser, live_server, artifacts):
+    story = make_discussed_story()
+    moderator = make_moderator()
+    desk_voice = add_comment(
+        story, staff_commenter("Moderators", name="Sam Reyes"), "Please keep it civil. " * 20
+    )
+    feature_comment(comment=desk_voice, by=moderator)
+    found = []
+    for width, viewport in (("desktop 1280", DESKTOP), ("mobile 390", MOBILE)):
+        page = axe_context(browser, viewport).new_page()
+        page.goto(live_server.url + story.get_absolute_url())
+        strip = page.get_by_role("region", name="Editors' picks")
+        expect(strip.locator(".comment__badge")).to_have_text("Moderator")
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+        result = axe_check(page)
+        blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        found.append(f"{width}: {result['passed']} axe rules passed, blocking: {blocking}")
+        assert result["passed"] >= 20 and not blocking
+        screenshot(page, artifacts / f"editors-picks-{viewport['width']}.png")
+        strip.get_by_role("link", name="Read the whole comment by Sam Reyes").click()
+        target = page.locator(f"#c{desk_voice.pk}")
+        expect(target).to_be_in_viewport()
+        expect(target).to_contain_text("Please keep it civil. " * 19)
+        page.context.close()
+    report(artifacts, "editors-picks.txt", found)

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.tests.factories import make_article, make_staff
 from discussion.models import ReaderProfile
@@ -27,6 +29,15 @@ from discussion.tests.factories import (
     make_reader_in_good_standing,
 )
 from moderation.log import CSV_HEADER, moderator_name
+from newsroom.tests.browser import (
+    BLOCKING_IMPACTS,
+    DESKTOP,
+    axe_check,
+    axe_context,
+    log_in_to_desk,
+    report,
+    screenshot,
+)
 from newsroom.tests.html import Elements
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +282,37 @@ def test_the_query_count_does_not_grow_with_the_rows_shown(
     decide(37)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(rows(desk.get(LOG))) == 40
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_moderator_filters_the_log_in_the_browser(browser, live_server, artifacts, log, sam):
+    sam.set_password("moderating-is-fun-2026")
+    sam.save()
+    page = axe_context(browser, DESKTOP).new_page()
+    log_in_to_desk(page, live_server.url, sam.email, "moderating-is-fun-2026")
+    page.goto(live_server.url + LOG)
+    page.get_by_label("Moderator", exact=True).select_option(label="Sam Reyes")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".moderation-log__table tbody tr")).to_have_count(3)
+    page.get_by_label("From", exact=True).fill("2026-11-05")
+    page.get_by_label("To", exact=True).fill("2026-11-02")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("alert")).to_contain_text("after it ends")
+    found = []
+    for state in ("refused period", "filtered"):
+        if state == "filtered":
+            page.get_by_label("From", exact=True).fill("2026-11-02")
+            page.get_by_label("To", exact=True).fill("2026-11-03")
+            page.get_by_role("button", name="Filter").click()
+            expect(page.locator(".moderation-log__table tbody tr")).to_have_count(2)
+        result = axe_check(page)
+        blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        found.append(f"{state}: {result['passed']} axe rules passed, blocking: {blocking}")
+        assert result["passed"] >= 20 and not blocking
+    screenshot(page, artifacts / "moderation-log.png")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    lines = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [line[2] for line in lines[1:]] == ["Rejected", "Approved"]
+    report(artifacts, "moderation-log.txt", found)
