@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -377,10 +377,33 @@ def set_reader_status(
     return change
 
 
-def ban_reader(*, reader: ReaderProfile, by, reason: str) -> ReaderStatusChange | None:
-    """Ban the reader; None if they are banned already (their record stays as it is)."""
+class OtherComments(models.TextChoices):
+    """What a ban does to the reader's comments that are published."""
+
+    KEEP = "keep", "Keep them published"
+    REMOVE = "remove", "Take them down"
+    REQUEUE = "requeue", "Send them back to the queue"
+
+
+STATE_FOR_OTHER_COMMENTS = {
+    OtherComments.REMOVE: CommentModeration.State.REMOVED,
+    OtherComments.REQUEUE: CommentModeration.State.PENDING,
+}
+
+
+def ban_reader(
+    *, reader: ReaderProfile, by, reason: str, other_comments: str = OtherComments.KEEP
+) -> ReaderStatusChange | None:
+    """Ban the reader; None if they are banned already (their record stays as it is).
+
+    `other_comments` (an OtherComments value) says what becomes of the reader's
+    published comments: kept, taken down, or sent back to the queue; each one
+    moved is logged as a decision with the ban's reason. Comments already held
+    or removed stay as they are.
+    """
     if reader.status == ReaderProfile.Status.BANNED:
         return None
+    state = STATE_FOR_OTHER_COMMENTS.get(OtherComments(other_comments))
     with transaction.atomic():
         change = set_reader_status(
             reader=reader, status=ReaderProfile.Status.BANNED, reason=reason, by=by
@@ -393,25 +416,47 @@ def ban_reader(*, reader: ReaderProfile, by, reason: str) -> ReaderStatusChange 
             reason=reason,
             at=change.changed_at,
         )
+        if state is not None:
+            published = XtdComment.objects.filter(
+                user=reader.user, moderation__state=CommentModeration.State.PUBLISHED
+            ).select_related("user__reader")
+            # One decision per comment, through moderate_comment: each save is
+            # what tells the page cache which story pages changed. Bans are
+            # rare; a few queries per comment is the price of pages that are
+            # never stale.
+            for comment in published:
+                moderate_comment(comment=comment, state=state, by=by, reason=reason)
     return change
 
 
 @transaction.atomic
-def ban_authors(*, comments: list[XtdComment], by) -> list[ReaderProfile]:
+def ban_authors(
+    *, comments: list[XtdComment], by, other_comments: str = OtherComments.KEEP
+) -> list[ReaderProfile]:
     """Ban the readers who wrote `comments`, and remove those comments.
 
-    Returns the readers newly banned.
+    `other_comments` is the choice ban_reader takes for the authors' other
+    published comments. Returns the readers newly banned.
     """
-    authors = {c.user.reader for c in comments if getattr(c.user, "reader", None)}
-    banned = [
-        reader
-        for reader in authors
-        if ban_reader(reader=reader, by=by, reason="Banned from the moderation queue.")
-    ]
     for comment in comments:
         if comment.moderation.state != CommentModeration.State.REMOVED:
-            reject_comment(comment=comment, by=by, reason="Author banned.")
-    return banned
+            moderate_comment(
+                comment=comment,
+                state=CommentModeration.State.REMOVED,
+                by=by,
+                reason="Author banned.",
+            )
+    authors = {c.user.reader for c in comments if getattr(c.user, "reader", None)}
+    return [
+        reader
+        for reader in authors
+        if ban_reader(
+            reader=reader,
+            by=by,
+            reason="Banned from the moderation queue.",
+            other_comments=other_comments,
+        )
+    ]
 
 
 def refuse_unless_reader_may_comment(
