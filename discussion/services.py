@@ -3,10 +3,11 @@
 import uuid
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
@@ -308,10 +309,64 @@ def approve_comment(*, comment: XtdComment, by) -> CommentModeration:
     return moderation
 
 
+@transaction.atomic
 def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration:
-    return moderate_comment(
+    """Take a comment down for the moderator's reason; tell its author if the policy says so.
+
+    Only a comment this takes down is told of: one the banned-word rule removed
+    at posting, or rejected before, was never shown or was told of already.
+    """
+    before = CommentModeration.objects.select_for_update().values_list("state", flat=True)
+    was_removed = before.get(comment=comment) == CommentModeration.State.REMOVED
+    moderation = moderate_comment(
         comment=comment, state=CommentModeration.State.REMOVED, by=by, reason=reason
     )
+    if not was_removed and ModerationPolicy.current().email_author_on_rejection:
+        _email_author(
+            comment=comment,
+            about="rejected",
+            subject=f"A moderator removed your comment on “{comment.content_object.headline}”",
+            reason=moderation.reason,
+        )
+    return moderation
+
+
+def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -> None:
+    """Queue the email telling a comment's author about a moderator's decision.
+
+    Sent to the author's confirmed address only (none confirmed, no email),
+    and once per comment and kind of decision: featured again after an
+    unfeature, or rejected again after an approval, it is not sent twice.
+    Stored in the decision's transaction, so it goes with the decision or not
+    at all; the outbox sends it after commit (outbox.services).
+    """
+    address = (
+        EmailAddress.objects.filter(user_id=comment.user_id, verified=True)
+        .order_by("-primary")
+        .values_list("email", flat=True)
+        .first()
+    )
+    if address is None:
+        return
+    article = comment.content_object
+    site = Site.objects.get_current()
+    context = {
+        **context,
+        "user_name": comment.user_name,
+        "comment": comment,
+        "article": article,
+        "comment_url": f"https://{site.domain}{article.get_absolute_url()}#c{comment.pk}",
+        "site": site,
+    }
+    template = f"discussion/email/comment_{about}"
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()),  # a header cannot hold a line break
+        render_to_string(f"{template}.txt", context),
+        settings.COMMENTS_XTD_FROM_EMAIL,
+        [address],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    queue_email(message=message, key=f"comment-{comment.pk}-author-{about}")
 
 
 def _log_decision(
@@ -350,6 +405,13 @@ def feature_comment(*, comment: XtdComment, by) -> CommentModeration:
             reason="",
             at=moderation.featured_at,
         )
+        if ModerationPolicy.current().email_author_on_feature:
+            _email_author(
+                comment=comment,
+                about="featured",
+                subject="Your comment on "
+                f"“{comment.content_object.headline}” is among the editors' picks",
+            )
     return moderation
 
 

@@ -5,6 +5,8 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib.sites.models import Site
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,8 +19,10 @@ from discussion.services import (
     approve_comment,
     ban_authors,
     ban_reader,
+    feature_comment,
     post_comment,
     reject_comment,
+    unfeature_comment,
 )
 
 from .factories import add_comment, make_moderator, make_reader
@@ -251,3 +255,82 @@ def test_the_rules_queries_do_not_grow_with_the_readers_comments():
         return len(queries)
 
     assert queries_to_post(make_reader(), 1) == queries_to_post(make_reader(), 12)
+
+
+class TestEmailingTheAuthor:
+    @pytest.fixture
+    def comment(self):
+        set_policy(
+            hold_first_comments=False,
+            email_author_on_rejection=True,
+            email_author_on_feature=True,
+            banned_words="scoundrel",
+        )
+        author = make_reader(display_name="Marta", email="marta@example.org")
+        return add_comment(make_article(headline="Harbour wall repaired"), author, "Well done.")
+
+    @pytest.fixture
+    def decide(self, django_capture_on_commit_callbacks):
+        def run(decision, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return decision(by=make_moderator(), **kwargs)
+
+        return run
+
+    def test_a_rejection_is_emailed_once_with_the_reason(self, comment, decide):
+        decide(reject_comment, comment=comment, reason="Shares personal information.")
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == ["marta@example.org"]
+        assert message.subject == "A moderator removed your comment on “Harbour wall repaired”"
+        html = message.alternatives[0][0]
+        for part in (message.body, html):
+            assert "Shares personal information." in part
+            assert "Well done." in part
+        decide(reject_comment, comment=comment, reason="Again.")
+        decide(approve_comment, comment=comment)
+        decide(reject_comment, comment=comment, reason="And again.")
+        assert len(mail.outbox) == 1
+
+    def test_the_reason_is_escaped_in_the_html_part(self, comment, decide):
+        decide(reject_comment, comment=comment, reason="Says <b>this</b> & that.")
+        assert "Says &lt;b&gt;this&lt;/b&gt; &amp; that." in mail.outbox[0].alternatives[0][0]
+        assert "Says <b>this</b> & that." in mail.outbox[0].body
+
+    def test_a_pick_is_emailed_once_with_a_link_into_the_thread(self, comment, decide):
+        decide(approve_comment, comment=comment)
+        decide(feature_comment, comment=comment)
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == ["marta@example.org"]
+        assert "editors' picks" in message.subject
+        domain = Site.objects.get_current().domain
+        link = f"https://{domain}{comment.content_object.get_absolute_url()}#c{comment.pk}"
+        assert link in message.body
+        assert f'href="{link}"' in message.alternatives[0][0]
+        decide(unfeature_comment, comment=comment)
+        decide(feature_comment, comment=comment)
+        assert len(mail.outbox) == 1
+
+    def test_switched_off_nothing_is_sent(self, comment, decide):
+        set_policy(email_author_on_rejection=False, email_author_on_feature=False)
+        decide(approve_comment, comment=comment)
+        decide(feature_comment, comment=comment)
+        decide(reject_comment, comment=comment, reason="Off topic.")
+        assert mail.outbox == []
+
+    def test_an_author_without_a_confirmed_address_is_not_emailed(self, comment, decide):
+        comment.user.emailaddress_set.update(verified=False)
+        decide(reject_comment, comment=comment, reason="Off topic.")
+        assert mail.outbox == []
+
+    def test_rules_and_bans_send_nothing(self, comment, decide, django_capture_on_commit_callbacks):
+        """The banned-word rule's removals, a moderator re-rejecting one, and a ban's takedowns."""
+        with django_capture_on_commit_callbacks(execute=True):
+            removed = add_comment(make_article(), comment.user, "You scoundrel.")
+        assert moderation_of(removed).state == "removed"
+        decide(reject_comment, comment=removed, reason="Abusive or hateful.")
+        decide(approve_comment, comment=comment)
+        decide(ban_reader, reader=comment.user.reader, reason="Abuse.", other_comments="remove")
+        assert moderation_of(comment).state == "removed"
+        assert mail.outbox == []
