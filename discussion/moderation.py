@@ -135,12 +135,13 @@ def judge(
     banned = find_listed_word(text, policy.banned_word_list)
     if banned:
         return Verdict(Action.REJECT, Rule.BANNED_WORD, f"Contains a banned word (“{banned}”).")
-    # Both come before the reader's status and pre-moderation: a trusted
-    # reader's status is a moderator's judgement from the past, and moderators'
-    # decisions of the last days are newer evidence (Coral exempts only staff,
-    # whose comments never reach its rules; ours have no such path). A repeated
-    # text is a slip or a flood whoever sends it. Held either way, the comment
-    # shows moderators the reason that is about this reader or this text.
+    # Both come before the reader's status and pre-moderation. A trusted
+    # status is a moderator's judgement from the past; moderators' decisions
+    # of the last days are newer evidence, so they hold trusted readers too
+    # (Coral lets only staff skip its recent-history rule, and staff here
+    # comment as readers). A repeated text is a slip or a flood whoever sends
+    # it. And a comment held anyway shows moderators the reason that is about
+    # this reader or this text, not "every comment is reviewed".
     repeat = _repeat_verdict(text, article, policy, earlier_posts, now or timezone.now())
     if repeat:
         return repeat

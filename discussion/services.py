@@ -516,9 +516,9 @@ def ban_reader(
     moved is logged as a decision with the ban's reason. Comments already held
     or removed stay as they are.
     """
+    state = STATE_FOR_OTHER_COMMENTS.get(OtherComments(other_comments))
     if reader.status == ReaderProfile.Status.BANNED:
         return None
-    state = STATE_FOR_OTHER_COMMENTS.get(OtherComments(other_comments))
     with transaction.atomic():
         change = set_reader_status(
             reader=reader, status=ReaderProfile.Status.BANNED, reason=reason, by=by
