@@ -17,6 +17,7 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
+from screening.classifier import score as screening_score
 
 from .models import (
     CommentModeration,
@@ -44,6 +45,10 @@ STATE_FOR_ACTION = {
 
 class CommentRefused(Exception):
     """A comment that cannot be taken; the message is for the reader."""
+
+
+class CommentNudged(Exception):
+    """A comment handed back to its writer to read again before it is sent; nothing is stored."""
 
 
 def comments_on(article_id: int):
@@ -153,11 +158,14 @@ def post_comment(
     submission_key: uuid.UUID,
     ip_address: str | None,
     policy: ModerationPolicy | None = None,
+    nudge: bool = False,
 ) -> XtdComment:
     """Store a reader's comment as the moderation policy decides (see comment.moderation).
 
     A repeated submission of the same form returns the comment it created the
-    first time.
+    first time. With `nudge` (the writer has not been asked yet), a comment that
+    screening would hold raises CommentNudged instead, if the policy asks writers
+    to think before they post.
     """
     existing = CommentModeration.objects.filter(submission_key=submission_key).first()
     if existing:
@@ -167,13 +175,20 @@ def post_comment(
         comment__user=reader.user,
         state=CommentModeration.State.PUBLISHED,
     ).exists()
+    score = screening_score(text)
     verdict = judge(
         text=text,
         reader=reader,
         article=article,
         policy=policy,
         has_approved_comment=has_approved,
+        score=score,
     )
+    if nudge and policy.nudge_before_posting and verdict.rule == Rule.SCREENING:
+        raise CommentNudged(
+            "Before you post: this comment may break our rules on abuse. Edit it, or post it "
+            "as it is and a moderator will read it before it appears."
+        )
     state = STATE_FOR_ACTION[verdict.action]
     try:
         with transaction.atomic():
@@ -197,6 +212,7 @@ def post_comment(
                 state=state,
                 rule=verdict.rule,
                 reason=verdict.reason,
+                score=score,
                 submission_key=submission_key,
             )
             sync_comment_count(article.pk)
