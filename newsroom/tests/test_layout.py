@@ -38,6 +38,7 @@ DEPENDS_ON = {
         "pagecache",
         "articles",
         "discussion",
+        "screening",
         "demo",
     },
 }
