@@ -9,8 +9,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration, ReaderProfile, ReaderStatusChange
-
-from .factories import add_comment, comment_form, make_moderator, make_reader
+from discussion.tests.factories import add_comment, comment_form, make_moderator, make_reader
 
 pytestmark = pytest.mark.django_db
 
