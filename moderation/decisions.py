@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from discussion.services import (
     NotFeaturable,
+    OtherComments,
     approve_comment,
     ban_authors,
     feature_comment,
@@ -20,7 +21,7 @@ from discussion.services import (
     unfeature_comment,
 )
 
-from .forms import RejectionForm
+from .forms import BanForm, RejectionForm
 
 
 def rejection_reason(data, prefix=None) -> str:
@@ -66,9 +67,17 @@ def reject(request, comments, prefix):
 
 
 def ban(request, comments, prefix):
-    banned = ban_authors(comments=comments, by=request.user)
+    form = BanForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        raise ValidationError(form.errors["other_comments"])
+    other_comments = OtherComments(form.cleaned_data["other_comments"])
+    banned = ban_authors(comments=comments, by=request.user, other_comments=other_comments)
     names = format_html_join(", ", "<bdi>{}</bdi>", ((r.display_name,) for r in banned))
-    message = format_html("Banned: {}. Their listed comments are removed.", names or "nobody new")
+    message = format_html(
+        "Banned: {}. The comments are removed; their other published comments: {}.",
+        names or "nobody new",
+        other_comments.label.lower(),
+    )
     return message, messages.WARNING
 
 

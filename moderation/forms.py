@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
+from discussion.services import OtherComments
 
 REASON_LIMIT = CommentModeration._meta.get_field("reason").max_length
 TOO_LONG = {
@@ -39,6 +40,7 @@ class RejectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.reasons = (policy or ModerationPolicy.current()).rejection_reason_list
         self.fields["reason"].widget.choices = [(r, r) for r in self.reasons]
+        self.fields["reason"].initial = self.reasons[0]
 
     def clean(self):
         cleaned = super().clean()
@@ -46,6 +48,27 @@ class RejectionForm(forms.Form):
             chosen = cleaned.get("own_words", "").strip() or cleaned.get("reason", "").strip()
             cleaned["final_reason"] = chosen or self.reasons[0]
         return cleaned
+
+
+def other_comments_field(**options):
+    # Not required: a ban sent without the choice (the stock change list's) keeps them.
+    return forms.ChoiceField(
+        required=False,
+        choices=OtherComments.choices,
+        initial=OtherComments.KEEP,
+        label="Their other published comments",
+        error_messages={"invalid_choice": "Choose what becomes of their other comments."},
+        **options,
+    )
+
+
+class BanForm(forms.Form):
+    """Banning a comment's author: the comment is removed; their other comments as chosen."""
+
+    other_comments = other_comments_field()
+
+    def clean_other_comments(self):
+        return self.cleaned_data["other_comments"] or OtherComments.KEEP
 
 
 class ReaderStatusForm(forms.Form):
@@ -58,8 +81,11 @@ class ReaderStatusForm(forms.Form):
         help_text="For a suspension: the last day they cannot comment.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    other_comments = other_comments_field(
+        help_text="When you ban them: what becomes of their published comments."
+    )
     reason = forms.CharField(
-        max_length=500,
+        max_length=REASON_LIMIT,
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the reader's history.",

@@ -18,10 +18,10 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
-from discussion.services import set_reader_status
+from discussion.services import OtherComments, ban_reader, set_reader_status
 
 from .decisions import DECISIONS, return_page, take_decision
-from .forms import ReaderStatusForm, RejectionForm
+from .forms import BanForm, ReaderStatusForm, RejectionForm
 from .permissions import ModeratorRequiredMixin
 from .queue import (
     TAB_BY_SLUG,
@@ -78,6 +78,7 @@ def card_context(comment, *, policy, tab, next_url, user):
         "may_feature": published and moderation.featured_at is None,
         "may_edit_story": user.has_perm("articles.change_article"),
         "reject_form": RejectionForm(auto_id=f"id_%s_{comment.pk}", policy=policy),
+        "ban_form": BanForm(auto_id=f"id_%s_{comment.pk}"),
     }
 
 
@@ -204,13 +205,24 @@ class AuthorView(ModeratorRequiredMixin, DetailView):
         self.object = reader = self.get_object()
         form = ReaderStatusForm(request.POST, reader=reader)
         if form.is_valid():
-            set_reader_status(
-                reader=reader,
-                status=form.cleaned_data["status"],
-                until=form.cleaned_data.get("until"),
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
+            change = form.cleaned_data
+            # A ban is a moderation decision too: ban_reader logs it and sees to
+            # the reader's other comments.
+            if change["status"] == ReaderProfile.Status.BANNED:
+                ban_reader(
+                    reader=reader,
+                    reason=change["reason"],
+                    other_comments=change["other_comments"] or OtherComments.KEEP,
+                    by=request.user,
+                )
+            else:
+                set_reader_status(
+                    reader=reader,
+                    status=change["status"],
+                    until=change.get("until"),
+                    reason=change["reason"],
+                    by=request.user,
+                )
             done = f"{reader.display_name} is now: {reader.get_status_display()}."
             if not wants_fragment(request):
                 messages.success(request, done)
@@ -233,15 +245,14 @@ class AuthorView(ModeratorRequiredMixin, DetailView):
             .prefetch_related("content_object")
             .order_by("-submit_date")[:10]
         )
-        fragment = wants_fragment(self.request)
-        return desk_context(
-            self.request,
-            **context,
+        context.setdefault("form", ReaderStatusForm(reader=reader))
+        context.update(
             title=f"Reader: {reader.display_name}",
-            layout="moderation/fragment.html" if fragment else "admin/base_site.html",
-            fragment=fragment,
+            layout="moderation/fragment.html"
+            if wants_fragment(self.request)
+            else "admin/base_site.html",
             record=record,
             recent=recent,
             history=reader.history.select_related("changed_by")[:10],
-            form=kwargs.get("form") or ReaderStatusForm(reader=reader),
         )
+        return desk_context(self.request, **context)
