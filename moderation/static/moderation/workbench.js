@@ -162,6 +162,14 @@
       }
       case "?":
         return shortcuts.showModal();
+      case "1":
+      case "2":
+      case "3":
+      case "4":
+      case "5": {
+        const tab = root.querySelectorAll(".wb-tabs a")[Number(key) - 1];
+        return tab && tab.click();
+      }
       case "Escape":
         for (const open of root.querySelectorAll("details[open]")) open.open = false;
         return focusCard(card);
