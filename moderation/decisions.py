@@ -32,10 +32,13 @@ def rejection_reason(data, prefix=None) -> str:
     return form.cleaned_data["final_reason"]
 
 
-def _one_or_many(comments, one, many):
+def _each(request, comments, service, *, one, many):
+    """Run the service on each comment; the message names the author of one, or counts."""
+    for comment in comments:
+        service(comment=comment, by=request.user)
     if len(comments) == 1:
-        return format_html(one, comments[0].user_name)
-    return many.format(count=len(comments))
+        return format_html(one, comments[0].user_name), messages.INFO
+    return many.format(count=len(comments)), messages.INFO
 
 
 # Each decision takes the request, the comments and the prefix of the form
@@ -43,14 +46,13 @@ def _one_or_many(comments, one, many):
 
 
 def approve(request, comments, prefix):
-    for comment in comments:
-        approve_comment(comment=comment, by=request.user)
-    message = _one_or_many(
+    return _each(
+        request,
         comments,
-        "Approved the comment by <bdi>{}</bdi>; it is on the story now.",
-        "Approved {count} comments.",
+        approve_comment,
+        one="Approved the comment by <bdi>{}</bdi>; it is on the story now.",
+        many="Approved {count} comments.",
     )
-    return message, messages.INFO
 
 
 def reject(request, comments, prefix):
@@ -83,27 +85,25 @@ def ban(request, comments, prefix):
 
 def feature(request, comments, prefix):
     try:
-        for comment in comments:
-            feature_comment(comment=comment, by=request.user)
+        return _each(
+            request,
+            comments,
+            feature_comment,
+            one="Featured the comment by <bdi>{}</bdi> among the story's Editors' picks.",
+            many="Featured {count} comments.",
+        )
     except NotFeaturable as refusal:
         raise ValidationError(str(refusal)) from refusal
-    message = _one_or_many(
-        comments,
-        "Featured the comment by <bdi>{}</bdi> among the story's Editors' picks.",
-        "Featured {count} comments.",
-    )
-    return message, messages.INFO
 
 
 def unfeature(request, comments, prefix):
-    for comment in comments:
-        unfeature_comment(comment=comment, by=request.user)
-    message = _one_or_many(
+    return _each(
+        request,
         comments,
-        "The comment by <bdi>{}</bdi> is no longer among the Editors' picks.",
-        "Unfeatured {count} comments.",
+        unfeature_comment,
+        one="The comment by <bdi>{}</bdi> is no longer among the Editors' picks.",
+        many="Unfeatured {count} comments.",
     )
-    return message, messages.INFO
 
 
 DECISIONS = {
