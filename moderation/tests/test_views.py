@@ -549,6 +549,11 @@ def test_the_desk_index_leads_moderators_to_the_workbench(desk):
     assert desk.get(entry)["Location"] == QUEUE
 
 
+def test_the_stock_change_list_links_to_the_workbench(desk):
+    html = desk.get(reverse("admin:django_comments_xtd_xtdcomment_changelist")).content.decode()
+    assert f'href="{QUEUE}"' in html
+
+
 def test_staff_who_may_not_moderate_see_no_workbench_entry():
     client = Client()
     client.force_login(make_staff("Reporters"))
