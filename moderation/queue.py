@@ -133,11 +133,12 @@ def attach_parents(comments) -> None:
         comment.replying_to = parents.get(comment.parent_id) if is_reply else None
 
 
-def card(pk: int):
-    """One comment as its card shows it, or None (to draw a card again after a decision)."""
-    comments = list(_for_cards(XtdComment.objects.filter(pk=pk)))
+def cards_by_pk(pks) -> dict:
+    """The comments with these keys as their cards show them (to draw cards again after a
+    decision), in a fixed number of queries."""
+    comments = list(_for_cards(XtdComment.objects.filter(pk__in=pks)))
     attach_parents(comments)
-    return comments[0] if comments else None
+    return {comment.pk: comment for comment in comments}
 
 
 def stories_with_comments_in(tab: Tab):

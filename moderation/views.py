@@ -8,7 +8,7 @@ JSON (decisions) or a bare fragment (the author panel) instead.
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape
@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
-from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
+from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile, Rule
 from discussion.services import OtherComments, ban_reader, set_reader_status
 
 from .decisions import DECISIONS, return_page, take_decision
@@ -27,8 +27,8 @@ from .queue import (
     TAB_BY_SLUG,
     TABS,
     attach_parents,
-    card,
     cards,
+    cards_by_pk,
     stories_with_comments_in,
     tab_counts,
 )
@@ -62,7 +62,7 @@ def desk_context(request, **context):
 def card_context(comment, *, policy, tab, next_url, user):
     open_reports = [r for r in comment.reports.all() if r.overruled_at is None]
     moderation = comment.moderation
-    reviewed = moderation.rule == "moderator"
+    reviewed = moderation.rule == Rule.MODERATOR
     published = moderation.state == CommentModeration.State.PUBLISHED
     return {
         "comment": comment,
@@ -133,23 +133,29 @@ class DecisionAnswerMixin:
             return redirect(return_page(request, reverse("moderation:queue")))
         tab = tab_of(request)
         policy = ModerationPolicy.current()
-        still_in_tab = set(
-            XtdComment.objects.filter(tab.of_comments(), pk__in=pks).values_list("pk", flat=True)
+        still_in_tab = cards_by_pk(
+            XtdComment.objects.filter(tab.of_comments(), pk__in=pks).values("pk")
         )
         next_url = return_page(request, reverse("moderation:queue"))
-        drawn = {}
-        for pk in pks:
-            comment = card(pk) if pk in still_in_tab else None
-            drawn[pk] = comment and render_to_string(
+        drawn = {
+            pk: render_to_string(
                 "moderation/_card.html",
                 {
                     "card": card_context(
-                        comment, policy=policy, tab=tab, next_url=next_url, user=request.user
+                        still_in_tab[pk],
+                        policy=policy,
+                        tab=tab,
+                        next_url=next_url,
+                        user=request.user,
                     ),
                     "story_filter": story_of(request),
                 },
                 request=request,
             )
+            if pk in still_in_tab
+            else None
+            for pk in pks
+        }
         return JsonResponse(
             {
                 # HTML: names arrive in <bdi>, and anything a person typed escaped.
@@ -173,9 +179,11 @@ class DecideView(ModeratorRequiredMixin, DecisionAnswerMixin, View):
         decision = DECISIONS.get(action)
         if decision is None:
             raise Http404("No such decision.")
-        comment = get_object_or_404(XtdComment, pk=pk)
-        message, level = take_decision(request, decision, comments_for_decision([comment.pk]))
-        return self.answer(request, message, level, [comment.pk])
+        comments = comments_for_decision([pk])
+        if not comments:
+            raise Http404("No such comment.")
+        message, level = take_decision(request, decision, comments)
+        return self.answer(request, message, level, [pk])
 
 
 class BulkDecideView(ModeratorRequiredMixin, DecisionAnswerMixin, View):

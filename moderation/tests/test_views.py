@@ -352,9 +352,10 @@ def test_a_ban_with_an_unknown_choice_is_refused(desk):
     assert author.reader.status == "normal"
 
 
-def test_an_unknown_decision_is_not_found(desk):
+def test_an_unknown_decision_or_comment_is_not_found(desk):
     held = add_comment(make_article(), make_reader(), "Held")
     assert desk.post(decide_url(held, "delete")).status_code == 404
+    assert desk.post(reverse("moderation:decide", args=[held.pk + 1, "approve"])).status_code == 404
 
 
 def test_by_fetch_a_card_that_leaves_the_tab_is_dropped_and_the_counts_follow(desk):
