@@ -38,6 +38,7 @@ class RejectActionForm(ActionForm):
         super().__init__(*args, **kwargs)
         reasons = ModerationPolicy.current().rejection_reason_list
         self.fields["reason"].widget.choices = [(r, r) for r in reasons]
+        self.fields["reason"].initial = reasons[0]
 
 
 class ReportedFilter(admin.SimpleListFilter):

@@ -146,6 +146,18 @@ def test_a_moderator_works_the_queue_with_the_keyboard_alone(
     )
     found.append("read the report: " + card.locator(".wb-reports").inner_text().strip())
 
+    # Keys typed into a field are text, not shortcuts; Esc leaves the field for the card.
+    page.keyboard.press("r")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#id_own_words_{reported.pk}")).to_be_focused()
+    page.keyboard.type("a fake jam")
+    expect(page.locator(f"#id_own_words_{reported.pk}")).to_have_value("a fake jam")
+    page.keyboard.press("Escape")
+    expect(card).to_be_focused()
+    moderation = CommentModeration.objects.get(comment=reported)
+    assert moderation.featured_at is None and moderation.decided_by is None
+    found.append("typed “a fake jam” into the reason: no shortcut fired; Esc back to the card")
+
     # o: the author's record in a panel, with the history; Esc closes it.
     page.keyboard.press("o")
     panel = page.locator("#wb-panel")
