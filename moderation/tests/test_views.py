@@ -225,6 +225,16 @@ def test_staff_without_the_moderators_permission_are_refused():
     assert CommentModeration.objects.get(comment=comment).state == "pending"
 
 
+def test_editors_work_the_queue_as_moderators_do():
+    comment = add_comment(make_article(), make_reader(), "Held")
+    client = Client()
+    client.force_login(make_staff("Editors"))
+    assert client.get(QUEUE).status_code == 200
+    assert client.get(reverse("moderation:log")).status_code == 200
+    client.post(decide_url(comment, "approve"))
+    assert CommentModeration.objects.get(comment=comment).state == "published"
+
+
 @pytest.mark.parametrize("token", [None, "forged" * 8])
 def test_a_decision_without_the_right_csrf_token_is_refused(moderator, token):
     comment = add_comment(make_article(), make_reader(), "Held")
