@@ -560,14 +560,22 @@ def ban_reader(
     return change
 
 
+QUEUE_BAN_REASON = "Banned from the moderation queue."
+
+
 @transaction.atomic
 def ban_authors(
-    *, comments: list[XtdComment], by, other_comments: str = OtherComments.KEEP
+    *,
+    comments: list[XtdComment],
+    by,
+    reason: str = QUEUE_BAN_REASON,
+    other_comments: str = OtherComments.KEEP,
 ) -> list[ReaderProfile]:
     """Ban the readers who wrote `comments`, and remove those comments.
 
-    `other_comments` is the choice ban_reader takes for the authors' other
-    published comments. Returns the readers newly banned.
+    `reason` goes into each author's history; `other_comments` is the choice
+    ban_reader takes for their other published comments. Returns the readers
+    newly banned.
     """
     for comment in comments:
         if comment.moderation.state != CommentModeration.State.REMOVED:
@@ -584,7 +592,7 @@ def ban_authors(
         if ban_reader(
             reader=reader,
             by=by,
-            reason="Banned from the moderation queue.",
+            reason=reason,
             other_comments=other_comments,
         )
     ]

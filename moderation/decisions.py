@@ -71,9 +71,14 @@ def reject(request, comments, prefix):
 def ban(request, comments, prefix):
     form = BanForm(request.POST, prefix=prefix)
     if not form.is_valid():
-        raise ValidationError(form.errors["other_comments"])
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
     other_comments = OtherComments(form.cleaned_data["other_comments"])
-    banned = ban_authors(comments=comments, by=request.user, other_comments=other_comments)
+    banned = ban_authors(
+        comments=comments,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        other_comments=other_comments,
+    )
     names = format_html_join(", ", "<bdi>{}</bdi>", ((r.display_name,) for r in banned))
     message = format_html(
         "Banned: {}. The comments are removed; their other published comments: {}.",

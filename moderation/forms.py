@@ -5,8 +5,8 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
-from discussion.services import OtherComments
+from discussion.models import CommentModeration, ModerationDecision, ModerationPolicy, ReaderProfile
+from discussion.services import QUEUE_BAN_REASON, OtherComments
 
 REASON_LIMIT = CommentModeration._meta.get_field("reason").max_length
 TOO_LONG = {
@@ -66,9 +66,21 @@ class BanForm(forms.Form):
     """Banning a comment's author: the comment is removed; their other comments as chosen."""
 
     other_comments = other_comments_field()
+    reason = forms.CharField(
+        required=False,
+        max_length=ModerationDecision._meta.get_field("reason").max_length,
+        label="Reason (kept in their history)",
+        error_messages={
+            "max_length": "A reason can be up to %(limit_value)d characters; this one has "
+            "%(show_value)d. Nothing was changed."
+        },
+    )
 
     def clean_other_comments(self):
         return self.cleaned_data["other_comments"] or OtherComments.KEEP
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip() or QUEUE_BAN_REASON
 
 
 class ReaderStatusForm(forms.Form):

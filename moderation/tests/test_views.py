@@ -351,6 +351,27 @@ def test_ban_removes_the_comment_and_does_with_the_others_what_the_moderator_cho
     assert states == {"Earlier": "pending", "Provocation": "removed"}
 
 
+def test_a_ban_from_a_card_keeps_the_moderators_reason_in_the_authors_history(desk):
+    author = make_reader()
+    comment = add_comment(make_article(), author, "Provocation")
+    fields = card_form(desk, comment, "ban")
+    desk.post(decide_url(comment, "ban"), {**fields, "reason": "Threats against a reporter."})
+    assert author.reader.history.get().reason == "Threats against a reporter."
+    assert ModerationDecision.objects.get(action="ban").reason == "Threats against a reporter."
+
+
+def test_a_ban_reason_too_long_for_the_log_is_refused_and_nobody_is_banned(desk):
+    author = make_reader()
+    comment = add_comment(make_article(), author, "Provocation")
+    fields = card_form(desk, comment, "ban")
+    answer = desk.post(decide_url(comment, "ban"), {**fields, "reason": "x" * 301}, **JSON)
+    assert answer.status_code == 400
+    assert "up to 300 characters" in answer.json()["message"]
+    author.reader.refresh_from_db()
+    assert author.reader.status == "normal"
+    assert CommentModeration.objects.get(comment=comment).state != "removed"
+
+
 def test_a_ban_with_an_unknown_choice_is_refused(desk):
     author = make_reader()
     comment = add_comment(make_article(), author, "Provocation")
