@@ -25,8 +25,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_varnish(host: str, port: int | str, *, storage="malloc,32m"):
+def running_varnish(host: str, port: int | str, *, listen: int | None = None, storage="malloc,32m"):
     """Yield the base URL ("http://127.0.0.1:PORT") of a varnishd caching host:port.
+
+    `listen` is its port, when the backend must know it before it starts
+    (NEWSROOM_VARNISH_URL); a free one otherwise.
 
     Raises RuntimeError, with what varnishd printed, when it does not start.
     """
@@ -42,7 +45,7 @@ def running_varnish(host: str, port: int | str, *, storage="malloc,32m"):
         if replaced != 1:
             raise RuntimeError("the VCL's backend line is not where the starter looks for it")
         vcl.write_text(vcl_text)
-        listen = free_port()
+        listen = listen or free_port()
         command = [VARNISHD, "-F", "-n", str(folder / "work"), "-a", f"127.0.0.1:{listen}"]
         command += ["-f", str(vcl), "-s", storage]
         process = subprocess.Popen(
