@@ -14,8 +14,8 @@ the purge jobs reach Varnish. Then, in interleaved rounds:
 (c) the same static file through Varnish, which passes it on (it keeps only
     pages with tags), for context;
 
-and last, approval to visibility: `--approvals` comments held for review on a
-story of their own, each approved by `discussion.services.approve_comment` in
+and last, approval to visibility: `--approvals` comments held for review, each
+on a story of its own, each approved by `discussion.services.approve_comment` in
 a long-running `manage.py shell`, while the script reads the story through
 Varnish (a cached copy before each approval) until the comment is there.
 """
@@ -49,9 +49,9 @@ from newsroom.tests.varnish import VARNISHD, free_port, running_varnish
 
 # Not database 13, which `make bench` clears.
 REDIS_DATABASE = 12
-# Run in the site's environment: a story of its own with comments held for
-# review by a reader whose every comment is reviewed; prints its URL, then
-# one line per comment, "<pk> <text>".
+# Run in the site's environment: stories of their own, each with a comment held
+# for review by a reader whose every comment is reviewed (one per story: a
+# story page shows its first 20 threads); prints "<story URL> <pk> <text>" each.
 HELD = """
 import uuid
 from django.contrib.auth import get_user_model
@@ -61,20 +61,19 @@ from articles.tests.factories import make_article
 from discussion.models import CommentModeration, ReaderProfile
 from discussion.services import post_comment
 token = uuid.uuid4().hex[:12]
-story = make_article(headline="Edge bench story " + token, slug="edge-bench-" + token,
-                     section=Section.objects.first())
 user = get_user_model().objects.create_user("edge-" + token, "edge-" + token + "@example.org")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 reader = ReaderProfile.objects.create(user=user, display_name="Edge reader " + token,
                                       status=ReaderProfile.Status.PREMODERATED)
-print(story.get_absolute_url())
 for number in range({count}):
+    story = make_article(headline=f"Edge bench story {{number}} {{token}}",
+                         slug=f"edge-bench-{{token}}-{{number}}", section=Section.objects.first())
     text = f"Edge bench comment {{number}} {{token}}"
     comment = post_comment(article=story, reader=reader, text=text, parent=None, follow=False,
                            submission_key=uuid.uuid4(), ip_address="127.0.0.1")
     state = CommentModeration.objects.get(comment=comment).state
     assert state == CommentModeration.State.PENDING, state
-    print(comment.pk, text)
+    print(story.get_absolute_url(), comment.pk, text)
 """
 # Reads a comment's pk per line; approves it as a moderator would and answers
 # with the monotonic clock (one clock for every process on this machine) once
@@ -172,7 +171,7 @@ def approvals(env, edge_port, count, *, interval, poll, patience):
     """
     rng = random.Random(15)
     printed = manage(env, "shell", "--no-imports", "-c", HELD.format(count=count), capture=True)
-    story, *held = printed.strip().splitlines()
+    held = printed.strip().splitlines()
     approver = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", APPROVER],
         cwd=ROOT,
@@ -184,7 +183,7 @@ def approvals(env, edge_port, count, *, interval, poll, patience):
     delays, problems = [], []
     try:
         for line in held:
-            pk, text = line.split(" ", 1)
+            story, pk, text = line.split(" ", 2)
             get(edge_port, story)
             status, cache, page = get(edge_port, story)
             if (status, cache) != (200, "hit") or text in page:
@@ -302,7 +301,8 @@ def main():
             server.stop()
         report(rows, delays, problems, args, f"PostgreSQL database {name}")
         if problems:
-            sys.exit(1)
+            log = (work / "worker.log").read_text(errors="replace").splitlines()
+            sys.exit("The worker's last lines:\n" + "\n".join(log[-40:]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
