@@ -8,7 +8,7 @@ WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
 
 .PHONY: run serve-dev worker test faults lint format serve superuser clean bench-photos \
-	bench-photo-memory bench-uploads bench bench-screening
+	bench-photo-memory bench-uploads bench-edge bench bench-screening
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,10 +81,17 @@ bench-uploads: $(VENV)/.installed
 bench-screening: $(VENV)/.installed
 	$(BIN)/python -m bench.bench_screening
 
-## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer/busy day (QUICK=1: CI smoke)
+## bench-edge: a cached story through Varnish vs the static file from gunicorn; approval to visible there
+bench-edge: $(VENV)/.installed
+	$(BIN)/python -m bench.bench_edge $(if $(QUICK),--quick)
+
+## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer/busy day, then bench-edge
+# QUICK=1 is CI's two-minute smoke of bench_pages alone; the edge run's own
+# smoke (about a minute more) is `make bench-edge QUICK=1`.
 ARTICLES ?= 100000
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.bench_pages $(if $(QUICK),--quick,--articles $(ARTICLES))
+	$(if $(QUICK),,$(BIN)/python -m bench.bench_edge)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -121,10 +121,27 @@ class CitationInline(admin.StackedInline):
     def link_check(self, citation):
         if citation.pk is None:
             return "Checked once the story is saved."
-        if citation.link_check_due:
-            return "Checking…"
-        verdict = "Works" if citation.link_ok else "BROKEN"
-        return f"{verdict}: {citation.link_check_result} ({citation.link_checked_at:%d %b %Y})"
+        shown = _link_verdict(
+            citation.link_check_due,
+            citation.link_ok,
+            citation.link_check_result,
+            citation.link_checked_at,
+        )
+        if citation.archive_url:
+            archived = _link_verdict(
+                citation.archive_check_due,
+                citation.archive_ok,
+                citation.archive_check_result,
+                citation.archive_checked_at,
+            )
+            shown += f"; archived copy: {archived}"
+        return shown
+
+
+def _link_verdict(due, ok, result, checked_at):
+    if due:
+        return "Checking…"
+    return f"{'Works' if ok else 'BROKEN'}: {result} ({checked_at:%d %b %Y})"
 
 
 class CorrectionInline(admin.StackedInline):

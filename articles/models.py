@@ -905,6 +905,30 @@ class Citation(models.Model):
         editable=False,
         help_text="The URL the last link check was for; while it is not the URL, a check is due.",
     )
+    archive_ok = models.BooleanField(
+        "archived copy works",
+        null=True,
+        editable=False,
+        help_text="Result of the last check of the archived copy URL, made with the URL's: "
+        "after each save that changes it, and again once a week.",
+    )
+    archive_check_result = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="What the archived copy's server answered, e.g. “200 OK” or “404 Not Found”.",
+    )
+    archive_checked_at = models.DateTimeField(
+        null=True, editable=False, help_text="When the archived copy was last checked."
+    )
+    archive_checked_url = models.CharField(
+        "archived copy URL checked",
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="The archived copy URL the last check was for; while it is not the archived "
+        "copy URL, a check is due.",
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -916,6 +940,11 @@ class Citation(models.Model):
     def link_check_due(self) -> bool:
         """Whether the stored link check result is not for the URL as it is now."""
         return self.url != self.link_checked_url
+
+    @property
+    def archive_check_due(self) -> bool:
+        """Whether there is an archived copy URL the stored result is not for."""
+        return bool(self.archive_url) and self.archive_url != self.archive_checked_url
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -609,6 +609,27 @@ def report(rows, scales, args, seeded):
     print("\n".join(lines))
 
 
+def production_environment(work: Path) -> dict:
+    """This shell's environment without its site settings: DEBUG off, files under `work`.
+
+    NEWSROOM_* go too: an edge or a rate limit set in the shell would change
+    what is measured.
+    """
+    return {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL", "NEWSROOM_"))
+        },
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "DJANGO_MEDIA_ROOT": str(work / "media"),
+        "PHOTO_ORIGINALS_ROOT": str(work / "originals"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI smoke: tiny scales, short runs")
@@ -630,19 +651,7 @@ def main():
         (f"{n // 1000}k" if n >= 1000 else str(n), n, n * COMMENTS_PER_STORY)
         for n in ((args.small,) if args.small_only else (args.small, args.articles))
     ]
-    base = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "REDIS_URL"))
-        },
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_STATIC_ROOT": str(work / "static"),
-        "DJANGO_MEDIA_ROOT": str(work / "media"),
-        "PHOTO_ORIGINALS_ROOT": str(work / "originals"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
+    base = production_environment(work)
     try:
         manage(base, "collectstatic", "--no-input", "-v0")
         rows, seeded, busy = [], {}, []

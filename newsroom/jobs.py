@@ -28,7 +28,10 @@ BACKOFF = [timedelta(seconds=s) for s in (10, 30, 120, 600, 1800)]
 
 
 def background(
-    *, retry_on: tuple[type[BaseException], ...] = (), attempts: int = len(BACKOFF) + 1
+    *,
+    retry_on: tuple[type[BaseException], ...] = (),
+    attempts: int = len(BACKOFF) + 1,
+    on_failure: Callable[..., None] | None = None,
 ) -> Callable[[Callable], Task]:
     """A module-level function made a job; `retry_on` errors are transient.
 
@@ -37,6 +40,10 @@ def background(
     any other error, or the last attempt's, fails the job. The function must
     be safe to run twice: a worker may die after it did its work and before
     the queue heard of it, and the job then runs again.
+
+    `on_failure(error, *args, **kwargs)` runs when the job fails for good, with
+    the job's own arguments, so the rows it was working for can say so
+    (the queue's own record is for the jobs page, not for the desk's pages).
     """
 
     def make_job(function: Callable) -> Task:
@@ -44,8 +51,10 @@ def background(
         def attempt(*args, attempt_number: int = 1, **kwargs):
             try:
                 return function(*args, **kwargs)
-            except retry_on as error:
-                if attempt_number >= attempts:
+            except Exception as error:
+                if not isinstance(error, retry_on) or attempt_number >= attempts:
+                    if on_failure is not None:
+                        on_failure(error, *args, **kwargs)
                     raise
                 wait = BACKOFF[min(attempt_number, len(BACKOFF)) - 1] * settings.JOB_BACKOFF_SCALE
                 logger.warning(

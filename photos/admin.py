@@ -10,10 +10,10 @@ from django.utils.html import format_html, format_html_join
 
 from .metadata import read_metadata
 from .models import Photo
-from .services import EDITORS_ONLY, create_photo_from_upload, save_photo
+from .services import EDITORS_ONLY, create_photo_from_upload, remake_renditions, save_photo
 from .uploads import open_upload
 from .usage import prefetch_lookups, uses_of
-from .widgets import ACCEPT, thumbnail
+from .widgets import ACCEPT, REMAKE, thumbnail
 
 
 class PhotoForm(forms.ModelForm):
@@ -114,6 +114,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "uploaded_at",
     ]
     list_display_links = ["preview", "__str__"]
+    actions = ["remake"]
     search_fields = ["title", "caption", "credit", "photographer"]
     readonly_fields = [
         "large_preview",
@@ -180,6 +181,16 @@ class PhotoAdmin(admin.ModelAdmin):
             messages.info(request, f"Filled from the file: {_labels(form.autofilled)}. Check them.")
         for notice in form.notices:
             messages.warning(request, notice)
+
+    @admin.action(description=REMAKE, permissions=["change"])
+    def remake(self, request, queryset):
+        """After a failure (or for a bad-looking set): a worker makes the files again."""
+        photos = list(queryset.only("pk"))
+        for photo in photos:
+            remake_renditions(photo_id=photo.pk)
+        messages.success(
+            request, f"Renditions queued for {len(photos)} photo(s); refresh to see them ready."
+        )
 
     def upload_view(self, request):
         """Several files at once: a photo per good file; each bad one named with its problem."""

@@ -111,6 +111,14 @@ class Photo(models.Model):
         "while new ones are being made (the desk shows “processing”); empty until the "
         "first set exists.",
     )
+    rendition_error = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the renditions for the current rendition_version could not be made, "
+        "after every attempt; empty otherwise. The desk shows it instead of “processing”, and "
+        "“Make the renditions again” tries once more. Readers keep the previous set, or get "
+        "the caption and credit without a picture.",
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -164,7 +172,12 @@ class Photo(models.Model):
     @property
     def is_processing(self) -> bool:
         """New renditions are on their way (the listed ones, if any, are the previous set)."""
-        return self.rendered_version != self.rendition_version
+        return self.rendered_version != self.rendition_version and not self.rendition_error
+
+    @property
+    def renditions_failed(self) -> bool:
+        """The job gave up on the current version's renditions (rendition_error says why)."""
+        return bool(self.rendition_error)
 
     def picture(self, crop="full"):
         """What a <picture> needs: a srcset per format, the fallback JPEG, and the size."""

@@ -23,8 +23,11 @@ EDITORS_ONLY = "This photo is in a published or scheduled story, so only editors
 _FORM_FIELDS = [
     field.name
     for field in Photo._meta.concrete_fields
-    if not field.primary_key and field.name not in ("renditions", "rendered_version")
+    if not field.primary_key
+    and field.name not in ("renditions", "rendered_version", "rendition_error")
 ]
+# The most of a job's error the desk shows: its message, not a traceback.
+ERROR_LENGTH = 500
 
 
 def create_photo_from_upload(
@@ -98,13 +101,20 @@ def _save_row(photo: Photo, *, new_original: bool) -> bool:
     stored = (
         Photo.objects.select_for_update()
         .filter(pk=photo.pk)
-        .values("rendition_version", "rendered_version", "renditions", *RENDERED_FIELDS)
+        .values(
+            "rendition_version",
+            "rendered_version",
+            "renditions",
+            "rendition_error",
+            *RENDERED_FIELDS,
+        )
         .get()
     )
     wanted = new_original or any(getattr(photo, f) != stored[f] for f in RENDERED_FIELDS)
     photo.rendition_version = stored["rendition_version"] + int(wanted)
     photo.rendered_version, photo.renditions = stored["rendered_version"], stored["renditions"]
-    photo.save(update_fields=_FORM_FIELDS)
+    photo.rendition_error = "" if wanted else stored["rendition_error"]
+    photo.save(update_fields=[*_FORM_FIELDS, "rendition_error"])
     return wanted
 
 
@@ -124,14 +134,38 @@ def request_renditions(*, photo_id: int) -> int:
     """Counts up the photo's rendition version, so that the next make_renditions_job (or
     generate_renditions) makes a fresh set with today's widths, formats and encoder
     settings; returns the new version."""
-    Photo.objects.filter(pk=photo_id).update(rendition_version=F("rendition_version") + 1)
+    Photo.objects.filter(pk=photo_id).update(
+        rendition_version=F("rendition_version") + 1, rendition_error=""
+    )
     return Photo.objects.values_list("rendition_version", flat=True).get(pk=photo_id)
 
 
-@background(retry_on=(OSError,))
+def remake_renditions(*, photo_id: int) -> int:
+    """A fresh set for the photo made by a worker (request_renditions, then a job once that
+    commits); returns the new version. The desk's retry after a failure, and
+    rebuild_renditions."""
+    with transaction.atomic():
+        version = request_renditions(photo_id=photo_id)
+        after_commit(make_renditions_job, photo_id=photo_id, version=version)
+    return version
+
+
+def record_renditions_failure(error: Exception, *, photo_id: int, version: int) -> None:
+    """The job gave up: the desk says so, with the error, instead of “processing” for ever.
+
+    Only for the version the photo still wants: a newer one has a job of its own.
+    """
+    message = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
+    Photo.objects.filter(pk=photo_id, rendition_version=version).exclude(
+        rendered_version=version
+    ).update(rendition_error=message)
+
+
+@background(retry_on=(OSError,), on_failure=record_renditions_failure)
 def make_renditions_job(*, photo_id: int, version: int) -> None:
     """Makes the photo's renditions for that version. The file was checked at upload, so what
-    fails here is storage timing out or refusing for a while: retried with backoff."""
+    fails here is mostly storage timing out or refusing for a while: retried with backoff.
+    After the last attempt (or an error that is not transient) the photo records why."""
     generate_renditions(photo_id=photo_id, version=version)
 
 
@@ -178,10 +212,10 @@ def _list(photo_id: int, version: int, entries: list[dict]) -> bool:
         )
         if photo is None:
             return False
-        photo.renditions, photo.rendered_version = entries, version
+        photo.renditions, photo.rendered_version, photo.rendition_error = entries, version, ""
         # A save, not an update: the page cache hears of it, and the stories
         # showing the photo get their picture.
-        photo.save(update_fields=["renditions", "rendered_version"])
+        photo.save(update_fields=["renditions", "rendered_version", "rendition_error"])
         return True
 
 

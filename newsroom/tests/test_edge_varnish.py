@@ -5,14 +5,7 @@ pointed at the live server.
 """
 
 import http.client
-import os
-import re
-import socket
-import subprocess
-import tempfile
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.core.signals import request_started
@@ -22,70 +15,18 @@ from discussion.models import CommentModeration
 from discussion.services import approve_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.services import require_program
-
-VARNISHD = "/usr/sbin/varnishd"
-VCL = Path(__file__).resolve().parents[2] / "deploy" / "varnish" / "default.vcl"
-BACKEND_LINE = re.compile(r'^backend default \{ .host = "[^"]*"; .port = "\d+"; \}.*$', re.M)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from newsroom.tests.varnish import VARNISHD, running_varnish
 
 
 @pytest.fixture
 def varnish(live_server):
     require_program(VARNISHD, "apt-get install varnish")
-    backend = live_server.url.removeprefix("http://")
-    host, port = backend.rsplit(":", 1)
-    # Not under pytest's tmp_path, which only root may enter: varnishd drops
-    # to its own users before it reads the VCL.
-    with tempfile.TemporaryDirectory(prefix="newsroom-varnish-") as name:
-        os.chmod(name, 0o755)
-        yield from _run_varnishd(Path(name), host, port)
-
-
-def _run_varnishd(folder, host, port):
-    vcl = folder / "default.vcl"
-    vcl_text, replaced = BACKEND_LINE.subn(
-        f'backend default {{ .host = "{host}"; .port = "{port}"; }}', VCL.read_text()
-    )
-    assert replaced == 1, "the VCL's backend line is not where the tests look for it"
-    vcl.write_text(vcl_text)
-    listen = free_port()
-    process = subprocess.Popen(
-        [
-            VARNISHD,
-            "-F",
-            "-n",
-            str(folder / "work"),
-            "-a",
-            f"127.0.0.1:{listen}",
-            "-f",
-            str(vcl),
-            "-s",
-            "malloc,32m",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", listen), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"varnishd did not start: {process.communicate()[0]}")
-            time.sleep(0.1)
+    host, port = live_server.url.removeprefix("http://").rsplit(":", 1)
     try:
-        yield f"http://127.0.0.1:{listen}"
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
+        with running_varnish(host, port) as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture

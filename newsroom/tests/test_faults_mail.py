@@ -1,7 +1,8 @@
 """The mail server down for a minute while readers comment: nothing lost, nothing sent twice.
 
 A real SMTP server (aiosmtpd) on loopback, stopped while 50 comments are
-posted to a followed story under gunicorn, then started again; a real
+posted to a followed story under gunicorn, then started again, on SQLite and
+on a PostgreSQL cluster of the test's own; a real
 `run_worker` process sends the notifications from the queue table. `make
 faults` runs it. NEWSROOM_FAULT_MAIL_DOWN_SECONDS shortens the minute; the
 jobs' backoff is scaled by 0.1 (NEWSROOM_JOB_BACKOFF_SCALE), so the retries
@@ -60,11 +61,12 @@ def follow_the_story(client):
     assert client.request(action, fields).status == 302
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_mail_server_down_for_a_minute_every_post_acknowledged_every_email_once(
-    serve, mail_server, artifacts, tmp_path
+    database, serve, mail_server, artifacts, tmp_path
 ):
     site = serve(
-        "sqlite",
+        database,
         readers=21,
         environment={
             "EMAIL_URL": f"smtp://127.0.0.1:{mail_server.port}",
@@ -104,7 +106,7 @@ def test_mail_server_down_for_a_minute_every_post_acknowledged_every_email_once(
     )
     figures["still unsent"] = unsent(site)
     figures["recipients"] = sorted({m["To"] for m in mail_server.messages})
-    report(artifacts, "fault-mail-server-down", figures, site)
+    report(artifacts, f"fault-mail-server-down-{database}", figures, site)
 
     assert figures["failed"] == []
     assert figures["acknowledged"] == figures["stored"] == POSTS

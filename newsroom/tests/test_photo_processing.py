@@ -17,7 +17,7 @@ from articles.models import PhotoPlacement
 from articles.tests.factories import make_article, make_section, place_photo
 from photos.models import Photo
 from photos.services import create_photo_from_upload
-from photos.tests.factories import run_jobs
+from photos.tests.factories import damage_original, run_jobs
 from photos.tests.images import photo_bytes, upload
 
 from .html import Elements
@@ -75,7 +75,22 @@ def json_ld_images(html):
 
 def test_until_its_renditions_exist_a_photo_shows_as_caption_and_credit_only(client, processing):
     story, _ = processing
-    views = reader_views(client, story)
+    assert_caption_and_credit_only(reader_views(client, story))
+
+
+def test_when_its_renditions_fail_for_good_readers_still_get_caption_and_credit(client, processing):
+    story, after_commit = processing
+    photo = Photo.objects.get()
+    damage_original(photo)
+    with run_jobs():
+        for callback in after_commit:
+            callback()
+    photo.refresh_from_db()
+    assert photo.renditions_failed and not photo.is_processing and not photo.is_ready
+    assert_caption_and_credit_only(reader_views(client, story))
+
+
+def assert_caption_and_credit_only(views):
     for name, body in views.items():
         assert RENDITIONS not in body, name
     page = Elements(views["story"])

@@ -2,6 +2,7 @@
 
 import io
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -35,6 +36,29 @@ def upload_photo(**arguments):
         photo = create_photo_from_upload(**arguments)
     photo.refresh_from_db()
     return photo
+
+
+def damage_original(photo) -> bytes:
+    """Cuts the stored original short, as storage damaging it after the upload's checks would:
+    every renditions job for it fails. Returns the good bytes, to put back."""
+    path = Path(photo.image.path)
+    good = path.read_bytes()
+    path.write_bytes(good[: len(good) // 2])
+    return good
+
+
+def make_photo_whose_renditions_fail(**fields):
+    """A photo whose renditions job ran every attempt and gave up; and its original's bytes."""
+    fields.setdefault("credit", "Jo Example/Test Wire")
+    fields.setdefault("caption", "A test photo.")
+    with TestCase.captureOnCommitCallbacks() as after_commit:
+        photo = create_photo_from_upload(file=image_upload(width=900, height=600), fields=fields)
+    good = damage_original(photo)
+    with run_jobs():
+        for callback in after_commit:
+            callback()
+    photo.refresh_from_db()
+    return photo, good
 
 
 def run_jobs():

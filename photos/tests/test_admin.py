@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -5,7 +7,7 @@ from django.urls import reverse
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
 
-from .factories import image_upload, make_photo, run_jobs
+from .factories import image_upload, make_photo, make_photo_whose_renditions_fail, run_jobs
 from .images import (
     camera_exif,
     flat_png,
@@ -88,6 +90,35 @@ def test_the_desk_shows_processing_then_the_thumbnail(desk, django_capture_on_co
         html = desk.get(page).content.decode()
         assert "Processing…" not in html
         assert f'<img src="{photo.smallest_rendition_url()}" width="{width}"' in html
+
+
+def test_the_desk_shows_a_failed_set_with_its_error_and_remakes_it(
+    desk, django_capture_on_commit_callbacks
+):
+    photo, good = make_photo_whose_renditions_fail(title="Harbour cranes")
+    pages = [
+        reverse("admin:photos_photo_changelist"),
+        reverse("admin:photos_photo_change", args=[photo.pk]),
+    ]
+    for page in pages:
+        html = desk.get(page).content.decode()
+        assert "Renditions failed: OSError: image file is truncated" in html
+        assert "Make the renditions again" in html and "Processing…" not in html
+    Path(photo.image.path).write_bytes(good)  # the original mended in storage
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = desk.post(
+            pages[0], {"action": "remake", "_selected_action": [photo.pk]}, follow=True
+        )
+    assert "Renditions queued for 1 photo(s)" in response.content.decode()
+    assert "Processing…" in desk.get(pages[0]).content.decode()
+    with run_jobs():
+        for callback in after_commit:
+            callback()
+    photo.refresh_from_db()
+    assert photo.is_ready and not photo.renditions_failed
+    html = desk.get(pages[0]).content.decode()
+    assert "Renditions failed" not in html and photo.smallest_rendition_url() in html
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
 import hashlib
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.test import TestCase
 from PIL import Image
 
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
@@ -13,12 +15,19 @@ from photos.services import (
     generate_renditions,
     make_renditions_job,
     portrait_from_upload,
+    record_renditions_failure,
+    remake_renditions,
     request_renditions,
     save_photo,
 )
 from photos.uploads import open_upload
 
-from .factories import database_refuses, run_jobs, upload_photo
+from .factories import (
+    database_refuses,
+    make_photo_whose_renditions_fail,
+    run_jobs,
+    upload_photo,
+)
 from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
 
 pytestmark = pytest.mark.django_db
@@ -274,11 +283,13 @@ def test_a_storage_failure_in_the_job_lists_nothing_and_the_retry_completes(sett
     settings.MEDIA_ROOT = blocked
     photo = upload_photo(file=upload(photo_bytes()), fields={"credit": "Wire"})
     assert (settings.PHOTO_ORIGINALS_ROOT / photo.image.name).is_file()
-    assert photo.renditions == [] and photo.is_processing
+    # Every attempt failed (the tests' backend retries at once): the desk is told.
+    assert photo.renditions == [] and "Not a directory" in photo.rendition_error
     settings.MEDIA_ROOT = media
+    # The same version again, as the jobs page's retry sends it.
     make_renditions_job.call(photo_id=photo.pk, version=photo.rendition_version)
     photo.refresh_from_db()
-    assert photo.is_ready and not photo.is_processing
+    assert photo.is_ready and not photo.is_processing and not photo.renditions_failed
     assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
 
 
@@ -301,3 +312,38 @@ def test_a_portrait_is_a_centred_jpeg_square_never_larger_than_the_upload():
     image = Image.open(portrait)
     assert (image.format, image.size) == ("JPEG", (200, 200))
     assert portrait.name.endswith(".jpeg") and portrait.content_type == "image/jpeg"
+
+
+def test_a_renditions_job_that_fails_for_good_says_why_on_the_photo(settings):
+    photo, _ = make_photo_whose_renditions_fail()
+
+    assert photo.renditions_failed and not photo.is_processing and not photo.is_ready
+    assert photo.rendition_error.startswith("OSError: ") and "truncated" in photo.rendition_error
+    assert (photo.rendition_version, photo.rendered_version, photo.renditions) == (1, None, [])
+    assert rendition_files(settings) == {}
+
+
+def test_remaking_the_renditions_after_a_failure_clears_it(settings):
+    photo, good = make_photo_whose_renditions_fail()
+    Path(photo.image.path).write_bytes(good)  # the original mended in storage
+
+    with run_jobs():
+        assert remake_renditions(photo_id=photo.pk) == 2
+
+    photo.refresh_from_db()
+    assert photo.is_ready and not photo.renditions_failed and photo.rendition_error == ""
+    assert set(rendition_files(settings)) == {r["name"] for r in photo.renditions}
+
+
+def test_a_new_version_clears_the_failure_and_an_older_versions_failure_is_not_recorded():
+    photo, _ = make_photo_whose_renditions_fail()
+    photo.focal_x = 0.2  # a change baked into the files: a new version
+    with TestCase.captureOnCommitCallbacks():
+        save_photo(photo=photo)
+    photo.refresh_from_db()
+    assert photo.rendition_version == 2 and photo.is_processing and not photo.renditions_failed
+
+    record_renditions_failure(OSError("too late"), photo_id=photo.pk, version=1)
+
+    photo.refresh_from_db()
+    assert photo.rendition_error == "" and photo.is_processing

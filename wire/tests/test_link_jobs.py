@@ -26,7 +26,11 @@ from wire.linkcheck import LinkCheck
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = {"/ok": (200, {}, b"fine"), "/moved-away": (404, {}, b"")}
+ROUTES = {
+    "/ok": (200, {}, b"fine"),
+    "/archived": (200, {}, b"a copy"),
+    "/moved-away": (404, {}, b""),
+}
 DAY = timezone.timedelta(days=1)
 
 
@@ -85,6 +89,40 @@ def test_saving_a_story_with_a_new_citation_url_checks_it(
     assert citation.link_checked_url == site.at("/ok")
     assert [request[:2] for request in site.requests] == [("HEAD", "/ok")]
     assert "Works: 200 OK" in link_check_shown(desk, citation.article)
+
+
+def test_a_broken_archived_copy_is_checked_and_shown_beside_the_working_url(
+    desk, site, django_capture_on_commit_callbacks
+):
+    data = citation_form(make_section(), site.at("/ok"), archive_url=site.at("/moved-away"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    citation = Citation.objects.get()
+    assert (citation.link_ok, citation.archive_ok) == (True, False)
+    assert citation.archive_check_result == "404 Not Found"
+    assert citation.archive_checked_url == site.at("/moved-away")
+    assert {request[1] for request in site.requests} == {"/ok", "/moved-away"}
+    shown = link_check_shown(desk, citation.article)
+    assert "Works: 200 OK" in shown and "archived copy: BROKEN: 404 Not Found" in shown
+
+
+def test_a_new_archived_copy_url_alone_checks_only_it(
+    desk, site, django_capture_on_commit_callbacks
+):
+    story = make_article()
+    citation = make_citation(story, url=site.at("/ok"))
+    jobs.check_citation.call(citation.pk, citation.url, timezone.now().isoformat())
+    site.requests.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resubmit(desk, story, **{"citations-0-archive_url": site.at("/archived")})
+
+    assert [request[1] for request in site.requests if request[0] == "HEAD"] == ["/archived"]
+    citation.refresh_from_db()
+    assert (citation.link_ok, citation.archive_ok) == (True, True)
+    shown = link_check_shown(desk, story)
+    assert shown.count("Works: 200 OK") == 2 and "; archived copy: Works" in shown
 
 
 def test_the_desk_shows_checking_until_the_job_has_run_and_unchanged_urls_queue_nothing(
@@ -205,6 +243,25 @@ def test_a_sweep_stores_fresh_results_and_the_next_finds_nothing_due(site):
     gone.refresh_from_db()
     assert (ok.link_ok, gone.link_ok, gone.link_check_result) == (True, False, "404 Not Found")
     assert ok.link_checked_at > timezone.now() - DAY
+
+
+def test_a_sweep_checks_an_archived_copy_whose_result_has_grown_old(settings, site):
+    settings.NEWSROOM_LINK_CHECK_DAYS = 7
+    citation = make_citation(make_article(), url=site.at("/ok"))
+    checked(citation, days_ago=0)
+    assert jobs.sweep_citations.call() == 0
+    Citation.objects.filter(pk=citation.pk).update(
+        archive_url=site.at("/moved-away"),
+        archive_ok=True,
+        archive_check_result="200 OK",
+        archive_checked_at=timezone.now() - 8 * DAY,
+        archive_checked_url=site.at("/moved-away"),
+    )
+
+    assert jobs.sweep_citations.call() == 1
+    citation.refresh_from_db()
+    assert (citation.archive_ok, citation.archive_check_result) == (False, "404 Not Found")
+    assert jobs.sweep_citations.call() == 0
 
 
 def test_results_stored_before_are_taken_as_for_the_url_as_it_is():

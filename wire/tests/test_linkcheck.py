@@ -68,16 +68,20 @@ def test_check_citations_records_each_result_and_lists_broken_links(server, caps
         "/slow": (False, "No answer within 0.5 s"),
     }
     citations = {path: make_citation(story, url=server + path) for path in expected}
+    archived = make_citation(story, url=server + "/ok", archive_url=server + "/gone")
     call_command("check_citations", now=True, timeout=0.5, workers=3)
     for path, (ok, result) in expected.items():
         citation = citations[path]
         citation.refresh_from_db()
         assert (citation.link_ok, citation.link_check_result) == (ok, result), path
         assert citation.link_checked_at is not None
+    archived.refresh_from_db()
+    assert (archived.link_ok, archived.archive_ok) == (True, False)
+    assert archived.archive_check_result == "404 Not Found"
     out = capsys.readouterr().out
-    assert "5 links checked, 2 broken." in out
+    assert "7 links checked, 3 broken." in out
     assert f"BROKEN  {server}/gone  (404 Not Found) cited in “Checked story”" in out
-    assert "[##############################] 5/5" in out
+    assert "[##############################] 7/7" in out
 
 
 def test_check_citations_queues_one_job_per_citation_that_stores_its_result(server):

@@ -1,10 +1,8 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from newsroom.jobs import after_commit
 from newsroom.progress import show_progress
 from photos.models import Photo
-from photos.services import generate_renditions, make_renditions_job, request_renditions
+from photos.services import generate_renditions, remake_renditions, request_renditions
 
 
 class Command(BaseCommand):
@@ -26,12 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args, here=False, **options):
         ids = list(Photo.objects.order_by("pk").values_list("pk", flat=True))
         for done, photo_id in enumerate(ids, start=1):
-            with transaction.atomic():
-                version = request_renditions(photo_id=photo_id)
-                if not here:
-                    after_commit(make_renditions_job, photo_id=photo_id, version=version)
             if here:
+                version = request_renditions(photo_id=photo_id)
                 generate_renditions(photo_id=photo_id, version=version)
+            else:
+                remake_renditions(photo_id=photo_id)
             show_progress(self.stdout, done, len(ids), suffix=f" {100 * done // len(ids)}%")
         self.stdout.write("")
         outcome = "rebuilt" if here else "queued"

@@ -4,13 +4,14 @@ from django.core.management.base import BaseCommand
 
 from articles.models import Citation
 from newsroom.progress import show_progress
-from wire.jobs import enqueue_checks, store_check
+from wire.jobs import ARCHIVE, MAIN, enqueue_checks, store_check
 from wire.linkcheck import DEFAULT_TIMEOUT, check_url
 
 
 class Command(BaseCommand):
     help = (
-        "Check every cited URL (HEAD, then GET; redirects followed) and store the result on "
+        "Check every cited URL and archived copy URL (HEAD, then GET; redirects followed) and "
+        "store the result on "
         "the citation for editors to see: one job per citation for the workers, or with "
         "--now here and at once, listing the broken links."
     )
@@ -34,20 +35,24 @@ class Command(BaseCommand):
                 "worker (make worker) has run the job."
             )
             return
-        citations = list(Citation.objects.select_related("article").order_by("pk"))
-        total, broken = len(citations), []
+        citations = Citation.objects.select_related("article").order_by("pk")
+        links = [
+            (citation, link, getattr(citation, link.url))
+            for citation in citations
+            for link in (MAIN, ARCHIVE)
+            if getattr(citation, link.url)
+        ]
+        total, broken = len(links), []
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(check_url, c.url, timeout=timeout): c for c in citations}
+            futures = {pool.submit(check_url, entry[2], timeout=timeout): entry for entry in links}
             for done, future in enumerate(as_completed(futures), start=1):
-                citation, check = futures[future], future.result()
-                # An edit during the check changed the URL: its own job checks the new one.
-                stored = store_check(citation_id=citation.pk, url=citation.url, check=check)
+                (citation, link, url), check = futures[future], future.result()
+                # An edit during the check changed the address: its own job checks the new one.
+                stored = store_check(citation_id=citation.pk, url=url, check=check, link=link)
                 if stored and not check.ok:
-                    broken.append((citation, check))
+                    broken.append((citation, url, check))
                 show_progress(self.stdout, done, total, empty=".")
         self.stdout.write("")
-        for citation, check in broken:
-            self.stdout.write(
-                f"BROKEN  {citation.url}  ({check.result}) cited in “{citation.article}”"
-            )
+        for citation, url, check in broken:
+            self.stdout.write(f"BROKEN  {url}  ({check.result}) cited in “{citation.article}”")
         self.stdout.write(f"{total} links checked, {len(broken)} broken.")
