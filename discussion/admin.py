@@ -130,7 +130,9 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not ModerationPolicy.objects.exists()
+        # The one policy is made the first time anything asks for it
+        # (ModerationPolicy.current(), as the change list does): never one to add.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -78,7 +78,7 @@ def card_context(comment, *, policy, tab, next_url, user):
         "may_feature": published and moderation.featured_at is None,
         "may_edit_story": user.has_perm("articles.change_article"),
         "reject_form": RejectionForm(auto_id=f"id_%s_{comment.pk}", policy=policy),
-        "ban_form": BanForm(auto_id=f"id_%s_{comment.pk}"),
+        "ban_form": BanForm(auto_id=f"id_ban_%s_{comment.pk}"),
     }
 
 
