@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "edge",
     "screening",
     "articles",
+    "desk",
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
     "moderation",

@@ -107,3 +107,49 @@ def make_hidden_body_story(**fields):
     place_photo(story, make_photo(caption=f"The {HIDDEN_WORD} hold."), after_block=1)
     make_citation(story, outlet="Bay Herald", title=f"The {HIDDEN_WORD} memo")
     return story
+
+
+# The story form as the desk posts it (the field names of desk/admin.py's inlines).
+def inline_management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_form(section, **overrides):
+    data = {
+        "kicker": "",
+        "headline": "Ferry timetable cut",
+        "slug": "ferry-timetable-cut",
+        "standfirst": "Fewer crossings this winter.",
+        "body": "<p>The operator will run nine crossings a day.</p>",
+        "section": str(section.pk),
+        "dateline": "PORT CALDER",
+        "status": Article.Status.PUBLISHED,
+        "publish_at_0": "2026-01-05",
+        "publish_at_1": "09:30:00",
+        "comments_enabled": "on",
+        **inline_management("bylines"),
+        **inline_management("photo_placements"),
+        **inline_management("citations"),
+        **inline_management("corrections"),
+    }
+    data.update(overrides)
+    return data
+
+
+def citation_form(section, url, archive_url=""):
+    return article_form(
+        section,
+        **inline_management("citations", 1),
+        **{
+            "citations-0-outlet": "Harbour Radio",
+            "citations-0-title": "Ferry cuts confirmed",
+            "citations-0-url": url,
+            "citations-0-archive_url": archive_url,
+            "citations-0-position": "0",
+        },
+    )

@@ -26,6 +26,7 @@ DEPENDS_ON = {
     "edge": {"newsroom", "pagecache"},
     "screening": {"newsroom"},
     "articles": {"newsroom", "photos", "pagecache"},
+    "desk": {"newsroom", "accounts", "photos", "pagecache", "articles"},
     "discussion": {"newsroom", "outbox", "accounts", "pagecache", "screening", "articles"},
     "moderation": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},

@@ -14,8 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Citation
-from articles.tests.factories import make_article, make_citation, make_section
-from articles.tests.test_admin import citation_form
+from articles.tests.factories import citation_form, make_article, make_citation, make_section
 from articles.tests.test_migrations import data_migration
 from newsroom.jobs import PERIODIC
 from newsroom.tests.forms import form_fields

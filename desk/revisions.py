@@ -4,7 +4,7 @@ import difflib
 
 from django.utils.html import strip_tags
 
-from .html import split_blocks
+from articles.html import split_blocks
 
 COMPARED_FIELDS = [("headline", "Headline"), ("standfirst", "Standfirst"), ("body", "Body")]
 

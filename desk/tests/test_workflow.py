@@ -21,16 +21,15 @@ from articles.services import (
     submit_for_review,
     unpublish_article,
 )
-from newsroom.tests.forms import form_fields
-
-from .factories import (
+from articles.tests.factories import (
     HIDDEN_WORD,
+    article_form,
     make_article,
     make_correction,
     make_section,
     make_staff,
 )
-from .test_admin import article_form
+from newsroom.tests.forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -178,9 +177,9 @@ class TestPermissionMatrix:
         assert response.status_code == (302 if allowed else 403)
 
     @pytest.mark.parametrize(
-        ("role", "allowed"), [("Reporters", False), ("Editors", False), ("Moderators", True)]
+        ("role", "allowed"), [("Reporters", False), ("Editors", True), ("Moderators", True)]
     )
-    def test_only_moderators_moderate(self, role, allowed):
+    def test_moderators_and_editors_moderate_reporters_do_not(self, role, allowed):
         queue = reverse("admin:django_comments_xtd_xtdcomment_changelist")
         assert (desk_for(make_staff(role)).get(queue).status_code == 200) == allowed
 

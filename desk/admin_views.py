@@ -8,9 +8,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from reversion.models import Version
 
-from .models import Article
+from articles.models import Article
+from articles.services import restore_version, revoke_preview_links
+
 from .revisions import compare_versions
-from .services import restore_version, revoke_preview_links
 
 
 def revoke_previews_view(model_admin, request, pk):

@@ -8,6 +8,16 @@ from django.urls import reverse
 from PIL import ExifTags, Image
 
 from articles.models import Article, Author, Citation, PhotoPlacement, Section, Tag
+from articles.tests.factories import (
+    article_form,
+    citation_form,
+    inline_management,
+    make_article,
+    make_author,
+    make_photo,
+    make_section,
+    place_photo,
+)
 from newsroom.tests.network import Resolver
 from photos.metadata import IPTC_CREDIT, read_metadata
 from photos.tests.images import (
@@ -19,8 +29,6 @@ from photos.tests.images import (
     with_iptc,
 )
 
-from .factories import make_article, make_author, make_photo, make_section, place_photo
-
 pytestmark = pytest.mark.django_db
 
 
@@ -29,37 +37,6 @@ def desk(client, django_user_model):
     user = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw")
     client.force_login(user)
     return client
-
-
-def inline_management(prefix, total=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def article_form(section, **overrides):
-    data = {
-        "kicker": "",
-        "headline": "Ferry timetable cut",
-        "slug": "ferry-timetable-cut",
-        "standfirst": "Fewer crossings this winter.",
-        "body": "<p>The operator will run nine crossings a day.</p>",
-        "section": str(section.pk),
-        "dateline": "PORT CALDER",
-        "status": Article.Status.PUBLISHED,
-        "publish_at_0": "2026-01-05",
-        "publish_at_1": "09:30:00",
-        "comments_enabled": "on",
-        **inline_management("bylines"),
-        **inline_management("photo_placements"),
-        **inline_management("citations"),
-        **inline_management("corrections"),
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -121,20 +98,6 @@ def test_editor_creates_a_story_with_byline_citation_and_correction(desk):
     assert article.citations.get().outlet == "Harbour Radio"
     assert article.corrections.count() == 1
     assert article.is_published
-
-
-def citation_form(section, url, archive_url=""):
-    return article_form(
-        section,
-        **inline_management("citations", 1),
-        **{
-            "citations-0-outlet": "Harbour Radio",
-            "citations-0-title": "Ferry cuts confirmed",
-            "citations-0-url": url,
-            "citations-0-archive_url": archive_url,
-            "citations-0-position": "0",
-        },
-    )
 
 
 @pytest.mark.parametrize(

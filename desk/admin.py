@@ -16,14 +16,18 @@ from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from newsroom import outbound
-from photos.uploads import open_upload
-from photos.widgets import ACCEPT, thumbnail
-
-from .admin_views import compare_view, restore_view, revoke_previews_view
-from .models import Article, Author, Byline, Citation, Correction, PhotoPlacement, Section, Tag
-from .previews import preview_path
-from .services import (
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Citation,
+    Correction,
+    PhotoPlacement,
+    Section,
+    Tag,
+)
+from articles.previews import preview_path
+from articles.services import (
     can_publish,
     mark_corrected,
     mark_updated,
@@ -38,6 +42,11 @@ from .services import (
     submittable_by,
     unpublish_article,
 )
+from newsroom import outbound
+from photos.uploads import open_upload
+from photos.widgets import ACCEPT, thumbnail
+
+from .admin_views import compare_view, restore_view, revoke_previews_view
 
 
 @admin.register(Section)
