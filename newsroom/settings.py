@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
     "moderation",
+    "readers",
     "distribution",
     "wire",
     "demo",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/moderation/", include("moderation.urls")),
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("accounts/", include("readers.urls")),
     path("accounts/", include("allauth.urls")),
     # Two django-comments-xtd views the reply emails link to; posting,
     # flagging and moderating go through the discussion app instead.

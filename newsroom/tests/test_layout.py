@@ -28,6 +28,7 @@ DEPENDS_ON = {
     "articles": {"newsroom", "photos", "pagecache"},
     "discussion": {"newsroom", "outbox", "pagecache", "screening", "articles"},
     "moderation": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
+    "readers": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},
     "wire": {"newsroom", "photos", "articles"},
     "demo": {"newsroom", "accounts", "photos", "pagecache", "articles", "discussion"},
