@@ -5,8 +5,10 @@ services.py applies the verdict.
 """
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.utils import timezone
@@ -41,6 +43,79 @@ def count_links(text: str) -> int:
     return len(LINK_PATTERN.findall(text))
 
 
+@dataclass(frozen=True)
+class RecentHistory:
+    """How moderators decided a reader's comments over the policy's recent days.
+
+    Counted once per comment, by where a moderator last put it: published
+    (approved) or removed (rejected). Comments the rules published or removed
+    on their own, and those waiting, are not decisions about the reader.
+    """
+
+    decided: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class EarlierPost:
+    """A comment the reader posted shortly before, as the repeat-post rule compares it."""
+
+    text: str
+    article_id: int
+    headline: str
+    posted_at: datetime
+
+
+def normalise_for_comparison(text: str) -> str:
+    """The text as the repeat-post rule compares it: case, spacing and punctuation ignored."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(" " if unicodedata.category(c).startswith("P") else c for c in folded)
+    return " ".join(kept.split())
+
+
+def find_repeat(
+    text: str, earlier: Sequence[EarlierPost], *, since: datetime
+) -> EarlierPost | None:
+    """The most recent of the earlier posts since `since` with the same text, if any."""
+    wanted = normalise_for_comparison(text)
+    recent = [post for post in earlier if post.posted_at >= since]
+    for post in sorted(recent, key=lambda post: post.posted_at, reverse=True):
+        if normalise_for_comparison(post.text) == wanted:
+            return post
+    return None
+
+
+def _repeat_verdict(text, article, policy, earlier, now) -> Verdict | None:
+    if not policy.repeat_window_minutes:
+        return None
+    window = timedelta(minutes=policy.repeat_window_minutes)
+    repeat = find_repeat(text, earlier, since=now - window)
+    if repeat is None:
+        return None
+    minutes = int((now - repeat.posted_at).total_seconds() // 60)
+    ago = {0: "less than a minute ago", 1: "a minute ago"}.get(minutes, f"{minutes} minutes ago")
+    where = "on this story" if repeat.article_id == article.pk else f"on “{repeat.headline}”"
+    return Verdict(Action.HOLD, Rule.REPEAT_POST, f"The reader posted the same text {ago} {where}.")
+
+
+def _recent_history_verdict(policy, history: RecentHistory | None) -> Verdict | None:
+    if not policy.recent_history_days or history is None:
+        return None
+    if history.decided < policy.recent_history_min_decided:
+        return None
+    # Compared in whole numbers: no rounding decides whether a reader is held.
+    if history.rejected * 100 <= policy.recent_history_rejected_percent * history.decided:
+        return None
+    days = policy.recent_history_days
+    period = "day" if days == 1 else f"{days} days"
+    return Verdict(
+        Action.HOLD,
+        Rule.RECENT_HISTORY,
+        f"{history.rejected} of this reader's {history.decided} comments decided in the last "
+        f"{period} were rejected.",
+    )
+
+
 def judge(
     *,
     text: str,
@@ -48,11 +123,31 @@ def judge(
     article,
     policy: ModerationPolicy,
     has_approved_comment: bool,
+    recent_history: RecentHistory | None = None,
+    earlier_posts: Sequence[EarlierPost] = (),
+    now: datetime | None = None,
 ) -> Verdict:
-    """Decide a new comment's fate; the first rule that applies wins."""
+    """Decide a new comment's fate; the first rule that applies wins.
+
+    `recent_history` and `earlier_posts` are the reader's record as
+    services.py gathers it; left out, their rules do not apply.
+    """
     banned = find_listed_word(text, policy.banned_word_list)
     if banned:
         return Verdict(Action.REJECT, Rule.BANNED_WORD, f"Contains a banned word (“{banned}”).")
+    # Both come before the reader's status and pre-moderation. A trusted
+    # status is a moderator's judgement from the past; moderators' decisions
+    # of the last days are newer evidence, so they hold trusted readers too
+    # (Coral lets only staff skip its recent-history rule, and staff here
+    # comment as readers). A repeated text is a slip or a flood whoever sends
+    # it. And a comment held anyway shows moderators the reason that is about
+    # this reader or this text, not "every comment is reviewed".
+    repeat = _repeat_verdict(text, article, policy, earlier_posts, now or timezone.now())
+    if repeat:
+        return repeat
+    history = _recent_history_verdict(policy, recent_history)
+    if history:
+        return history
     # Pre-moderation holds everyone, trusted readers included: a legally
     # sensitive story must not show any comment before a moderator has read it.
     if policy.premoderate_all:

@@ -1,13 +1,16 @@
 """Operations on comments and readers that touch several models."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +30,7 @@ from .models import (
     ReaderStatusChange,
     Rule,
 )
-from .moderation import Action, closed_reason, judge
+from .moderation import Action, EarlierPost, RecentHistory, closed_reason, judge
 
 DECISION_FOR_STATE = {
     CommentModeration.State.PUBLISHED: ModerationDecision.Action.APPROVE,
@@ -143,6 +146,56 @@ def _visibility(state: str) -> dict:
     }
 
 
+def _reader_record(*, user, policy: ModerationPolicy, now: datetime) -> tuple[bool, RecentHistory]:
+    """Whether the reader has a published comment, and their recent history, in one query.
+
+    Only moderators' decisions count toward the history (see RecentHistory),
+    each comment once, by where a moderator last put it within the period.
+    """
+    decided = Q(
+        rule=Rule.MODERATOR,
+        decided_at__gte=now - timedelta(days=policy.recent_history_days),
+        state__in=[CommentModeration.State.PUBLISHED, CommentModeration.State.REMOVED],
+    )
+    counts = CommentModeration.objects.filter(comment__user=user).aggregate(
+        published=Count("pk", filter=Q(state=CommentModeration.State.PUBLISHED)),
+        decided=Count("pk", filter=decided),
+        rejected=Count("pk", filter=decided & Q(state=CommentModeration.State.REMOVED)),
+    )
+    return counts["published"] > 0, RecentHistory(
+        decided=counts["decided"], rejected=counts["rejected"]
+    )
+
+
+# A reader posting more than this within the repeat window is flooding; the
+# rule compares the newest ones.
+EARLIER_POSTS_COMPARED = 100
+
+
+def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[EarlierPost]:
+    """The reader's comments within the repeat window, newest first, with their stories'
+    headlines, in one query (none when the rule is off)."""
+    if not policy.repeat_window_minutes:
+        return []
+    headline = Article.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField())).values(
+        "headline"
+    )
+    rows = (
+        XtdComment.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(Article),
+            submit_date__gte=now - timedelta(minutes=policy.repeat_window_minutes),
+        )
+        .annotate(headline=Subquery(headline[:1]))
+        .order_by("-submit_date")
+        .values_list("comment", "object_pk", "headline", "submit_date")[:EARLIER_POSTS_COMPARED]
+    )
+    return [
+        EarlierPost(text=text, article_id=int(pk), headline=title or "", posted_at=at)
+        for text, pk, title, at in rows
+    ]
+
+
 def post_comment(
     *,
     article: Article,
@@ -163,16 +216,17 @@ def post_comment(
     if existing:
         return existing.comment
     policy = policy or ModerationPolicy.current()
-    has_approved = CommentModeration.objects.filter(
-        comment__user=reader.user,
-        state=CommentModeration.State.PUBLISHED,
-    ).exists()
+    now = timezone.now()
+    has_approved, history = _reader_record(user=reader.user, policy=policy, now=now)
     verdict = judge(
         text=text,
         reader=reader,
         article=article,
         policy=policy,
         has_approved_comment=has_approved,
+        recent_history=history,
+        earlier_posts=_earlier_posts(user=reader.user, policy=policy, now=now),
+        now=now,
     )
     state = STATE_FOR_ACTION[verdict.action]
     try:
@@ -185,7 +239,7 @@ def post_comment(
                 user_name=reader.display_name,
                 user_email=reader.user.email,
                 comment=text,
-                submit_date=timezone.now(),
+                submit_date=now,
                 ip_address=ip_address,
                 parent_id=parent.pk if parent else 0,
                 followup=follow,
@@ -255,10 +309,64 @@ def approve_comment(*, comment: XtdComment, by) -> CommentModeration:
     return moderation
 
 
+@transaction.atomic
 def reject_comment(*, comment: XtdComment, by, reason: str) -> CommentModeration:
-    return moderate_comment(
+    """Take a comment down for the moderator's reason; tell its author if the policy says so.
+
+    Only a comment this takes down is told of: one the banned-word rule removed
+    at posting, or rejected before, was never shown or was told of already.
+    """
+    before = CommentModeration.objects.select_for_update().values_list("state", flat=True)
+    was_removed = before.get(comment=comment) == CommentModeration.State.REMOVED
+    moderation = moderate_comment(
         comment=comment, state=CommentModeration.State.REMOVED, by=by, reason=reason
     )
+    if not was_removed and ModerationPolicy.current().email_author_on_rejection:
+        _email_author(
+            comment=comment,
+            about="rejected",
+            subject=f"A moderator removed your comment on “{comment.content_object.headline}”",
+            reason=moderation.reason,
+        )
+    return moderation
+
+
+def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -> None:
+    """Queue the email telling a comment's author about a moderator's decision.
+
+    Sent to the author's confirmed address only (none confirmed, no email),
+    and once per comment and kind of decision: featured again after an
+    unfeature, or rejected again after an approval, it is not sent twice.
+    Stored in the decision's transaction, so it goes with the decision or not
+    at all; the outbox sends it after commit (outbox.services).
+    """
+    address = (
+        EmailAddress.objects.filter(user_id=comment.user_id, verified=True)
+        .order_by("-primary")
+        .values_list("email", flat=True)
+        .first()
+    )
+    if address is None:
+        return
+    article = comment.content_object
+    site = Site.objects.get_current()
+    context = {
+        **context,
+        "user_name": comment.user_name,
+        "comment": comment,
+        "article": article,
+        "comment_url": f"https://{site.domain}{article.get_absolute_url()}#c{comment.pk}",
+        "site": site,
+    }
+    template = f"discussion/email/comment_{about}"
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()),  # a header cannot hold a line break
+        render_to_string(f"{template}.txt", context),
+        settings.COMMENTS_XTD_FROM_EMAIL,
+        [address],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    queue_email(message=message, key=f"comment-{comment.pk}-author-{about}")
 
 
 def _log_decision(
@@ -297,6 +405,13 @@ def feature_comment(*, comment: XtdComment, by) -> CommentModeration:
             reason="",
             at=moderation.featured_at,
         )
+        if ModerationPolicy.current().email_author_on_feature:
+            _email_author(
+                comment=comment,
+                about="featured",
+                subject="Your comment on "
+                f"“{comment.content_object.headline}” is among the editors' picks",
+            )
     return moderation
 
 
@@ -377,8 +492,31 @@ def set_reader_status(
     return change
 
 
-def ban_reader(*, reader: ReaderProfile, by, reason: str) -> ReaderStatusChange | None:
-    """Ban the reader; None if they are banned already (their record stays as it is)."""
+class OtherComments(models.TextChoices):
+    """What a ban does to the reader's comments that are published."""
+
+    KEEP = "keep", "Keep them published"
+    REMOVE = "remove", "Take them down"
+    REQUEUE = "requeue", "Send them back to the queue"
+
+
+STATE_FOR_OTHER_COMMENTS = {
+    OtherComments.REMOVE: CommentModeration.State.REMOVED,
+    OtherComments.REQUEUE: CommentModeration.State.PENDING,
+}
+
+
+def ban_reader(
+    *, reader: ReaderProfile, by, reason: str, other_comments: str = OtherComments.KEEP
+) -> ReaderStatusChange | None:
+    """Ban the reader; None if they are banned already (their record stays as it is).
+
+    `other_comments` (an OtherComments value) says what becomes of the reader's
+    published comments: kept, taken down, or sent back to the queue; each one
+    moved is logged as a decision with the ban's reason. Comments already held
+    or removed stay as they are.
+    """
+    state = STATE_FOR_OTHER_COMMENTS.get(OtherComments(other_comments))
     if reader.status == ReaderProfile.Status.BANNED:
         return None
     with transaction.atomic():
@@ -393,25 +531,47 @@ def ban_reader(*, reader: ReaderProfile, by, reason: str) -> ReaderStatusChange 
             reason=reason,
             at=change.changed_at,
         )
+        if state is not None:
+            published = XtdComment.objects.filter(
+                user=reader.user, moderation__state=CommentModeration.State.PUBLISHED
+            ).select_related("user__reader")
+            # One decision per comment, through moderate_comment: each save is
+            # what tells the page cache which story pages changed. Bans are
+            # rare; a few queries per comment is the price of pages that are
+            # never stale.
+            for comment in published:
+                moderate_comment(comment=comment, state=state, by=by, reason=reason)
     return change
 
 
 @transaction.atomic
-def ban_authors(*, comments: list[XtdComment], by) -> list[ReaderProfile]:
+def ban_authors(
+    *, comments: list[XtdComment], by, other_comments: str = OtherComments.KEEP
+) -> list[ReaderProfile]:
     """Ban the readers who wrote `comments`, and remove those comments.
 
-    Returns the readers newly banned.
+    `other_comments` is the choice ban_reader takes for the authors' other
+    published comments. Returns the readers newly banned.
     """
-    authors = {c.user.reader for c in comments if getattr(c.user, "reader", None)}
-    banned = [
-        reader
-        for reader in authors
-        if ban_reader(reader=reader, by=by, reason="Banned from the moderation queue.")
-    ]
     for comment in comments:
         if comment.moderation.state != CommentModeration.State.REMOVED:
-            reject_comment(comment=comment, by=by, reason="Author banned.")
-    return banned
+            moderate_comment(
+                comment=comment,
+                state=CommentModeration.State.REMOVED,
+                by=by,
+                reason="Author banned.",
+            )
+    authors = {c.user.reader for c in comments if getattr(c.user, "reader", None)}
+    return [
+        reader
+        for reader in authors
+        if ban_reader(
+            reader=reader,
+            by=by,
+            reason="Banned from the moderation queue.",
+            other_comments=other_comments,
+        )
+    ]
 
 
 def refuse_unless_reader_may_comment(

@@ -7,7 +7,17 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from discussion.models import ModerationPolicy, ReaderProfile, Rule
-from discussion.moderation import Action, closed_reason, count_links, find_listed_word, judge
+from discussion.moderation import (
+    Action,
+    EarlierPost,
+    RecentHistory,
+    closed_reason,
+    count_links,
+    find_listed_word,
+    find_repeat,
+    judge,
+    normalise_for_comparison,
+)
 
 
 def policy(**fields):
@@ -30,13 +40,16 @@ def article(**fields):
     return Article(section=Section(name="World", premoderate_comments=False), **fields)
 
 
-def verdict(text="A fair point.", *, rules=None, who=None, story=None, approved_before=True):
+def verdict(
+    text="A fair point.", *, rules=None, who=None, story=None, approved_before=True, **record
+):
     return judge(
         text=text,
         reader=who or reader(),
         article=story or article(),
         policy=rules or policy(),
         has_approved_comment=approved_before,
+        **record,
     )
 
 
@@ -154,6 +167,125 @@ def test_trusted_reader_skips_the_first_comment_link_and_suspect_word_holds():
         approved_before=False,
     )
     assert (result.action, result.rule) == (Action.PUBLISH, Rule.TRUSTED)
+
+
+class TestRecentHistory:
+    rules = policy(
+        recent_history_days=7, recent_history_min_decided=3, recent_history_rejected_percent=30
+    )
+
+    def test_holds_while_more_than_the_share_was_rejected(self):
+        result = verdict(rules=self.rules, recent_history=RecentHistory(decided=6, rejected=4))
+        assert (result.action, result.rule) == (Action.HOLD, Rule.RECENT_HISTORY)
+        assert result.reason == (
+            "4 of this reader's 6 comments decided in the last 7 days were rejected."
+        )
+
+    @pytest.mark.parametrize(
+        ("decided", "rejected"),
+        [(10, 3), (2, 2), (0, 0)],
+        ids=["exactly-the-share", "too-few-decided", "no-record"],
+    )
+    def test_publishes_at_the_share_or_below_the_minimum(self, decided, rejected):
+        history = RecentHistory(decided=decided, rejected=rejected)
+        assert verdict(rules=self.rules, recent_history=history).action == Action.PUBLISH
+
+    def test_just_above_the_share_holds(self):
+        history = RecentHistory(decided=10, rejected=4)
+        assert verdict(rules=self.rules, recent_history=history).action == Action.HOLD
+
+    def test_zero_days_switches_it_off(self):
+        rules = policy(recent_history_days=0, recent_history_min_decided=1)
+        history = RecentHistory(decided=5, rejected=5)
+        assert verdict(rules=rules, recent_history=history).action == Action.PUBLISH
+
+    def test_trusted_readers_are_held_too(self):
+        result = verdict(
+            rules=self.rules,
+            who=reader(ReaderProfile.Status.TRUSTED),
+            recent_history=RecentHistory(decided=3, rejected=3),
+        )
+        assert (result.action, result.rule) == (Action.HOLD, Rule.RECENT_HISTORY)
+
+    def test_a_banned_word_still_rejects(self):
+        result = verdict(
+            "scoundrel",
+            rules=policy(banned_words="scoundrel", recent_history_min_decided=1),
+            recent_history=RecentHistory(decided=3, rejected=3),
+        )
+        assert result.action == Action.REJECT
+
+
+class TestRepeatPosts:
+    now = timezone.now()
+    rules = policy(repeat_window_minutes=10)
+
+    def earlier(self, text, minutes_ago, article_id=1, headline="Tide tables"):
+        return EarlierPost(
+            text=text,
+            article_id=article_id,
+            headline=headline,
+            posted_at=self.now - timedelta(minutes=minutes_ago),
+        )
+
+    def judge_repeat(self, text, *earlier, story_id=1, **rules):
+        return verdict(
+            text,
+            rules=policy(**{"repeat_window_minutes": 10, **rules}),
+            story=article(pk=story_id),
+            earlier_posts=earlier,
+            now=self.now,
+        )
+
+    @pytest.mark.parametrize(
+        "again",
+        ["great point, well made", "  GREAT point -- well made!!! ", "Great\npoint; well made."],
+    )
+    def test_the_same_text_ignoring_case_spacing_and_punctuation_is_held(self, again):
+        assert normalise_for_comparison(again) == normalise_for_comparison(
+            "Great point, well made."
+        )
+        result = self.judge_repeat(again, self.earlier("Great point, well made.", 3))
+        assert (result.action, result.rule) == (Action.HOLD, Rule.REPEAT_POST)
+        assert result.reason == "The reader posted the same text 3 minutes ago on this story."
+
+    def test_the_reason_names_the_other_story(self):
+        result = self.judge_repeat(
+            "Buy cheap watches", self.earlier("Buy cheap watches", 1, article_id=2), story_id=1
+        )
+        assert result.reason == "The reader posted the same text a minute ago on “Tide tables”."
+
+    def test_different_words_or_an_older_post_pass(self):
+        assert self.judge_repeat("Great point.", self.earlier("Weak point.", 1)).action == (
+            Action.PUBLISH
+        )
+        assert self.judge_repeat("Great point.", self.earlier("Great point.", 11)).action == (
+            Action.PUBLISH
+        )
+
+    def test_zero_minutes_switches_it_off(self):
+        result = self.judge_repeat(
+            "Great point.", self.earlier("Great point.", 1), repeat_window_minutes=0
+        )
+        assert result.action == Action.PUBLISH
+
+    def test_the_newest_repeat_is_the_one_named(self):
+        found = find_repeat(
+            "Same",
+            [self.earlier("same", 8, article_id=1), self.earlier("same!", 2, article_id=2)],
+            since=self.now - timedelta(minutes=10),
+        )
+        assert found.article_id == 2
+
+    def test_trusted_readers_are_held_too(self):
+        result = verdict(
+            "Same again.",
+            rules=self.rules,
+            who=reader(ReaderProfile.Status.TRUSTED),
+            earlier_posts=[self.earlier("Same again.", 1)],
+            now=self.now,
+        )
+        assert result.rule == Rule.REPEAT_POST
 
 
 class TestClosing:
