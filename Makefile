@@ -8,7 +8,7 @@ WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
 
 .PHONY: run serve-dev worker test faults lint format serve superuser clean bench-photos \
-	bench-photo-memory bench-uploads bench
+	bench-photo-memory bench-uploads bench bench-screening
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ bench-photo-memory: $(VENV)/.installed
 ## bench-uploads: a 24 MP upload request vs its renditions job; 20 photos in one request under gunicorn
 bench-uploads: $(VENV)/.installed
 	$(BIN)/python -m bench.bench_uploads
+
+## bench-screening: precision, recall and time per comment of the abuse classifier on the labelled set
+bench-screening: $(VENV)/.installed
+	$(BIN)/python -m bench.bench_screening
 
 ## bench: page speed at 1k and 100k stories on PostgreSQL, cached/uncached/xtd peer/busy day (QUICK=1: CI smoke)
 ARTICLES ?= 100000

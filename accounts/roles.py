@@ -11,6 +11,22 @@ from django.db import DEFAULT_DB_ALIAS
 CRUD = ("add", "change", "delete", "view")
 STORY_PARTS = ("byline", "photoplacement", "citation")
 
+# The discussion's desk: the workbench, readers' standing and the policy.
+MODERATION = {
+    # The approve view checks django_comments' can_moderate, not xtd's namesake.
+    "django_comments_xtd": ["view_xtdcomment", "change_xtdcomment"],
+    "django_comments": ["can_moderate"],
+    "discussion": [
+        "view_commentmoderation",
+        "view_commentreport",
+        "view_readerprofile",
+        "change_readerprofile",
+        "view_readerstatuschange",
+        "view_moderationpolicy",
+        "change_moderationpolicy",
+    ],
+}
+
 # Group name → app label → permission codenames.
 ROLES = {
     # Reporters draft stories and submit them; the admin narrows "change" to
@@ -42,21 +58,10 @@ ROLES = {
         "photos": [*(f"{action}_photo" for action in CRUD), "change_live_photo"],
         # A job that failed for good (a mail server down for an hour) is theirs to run again.
         "jobs": ["view_jobresult", "retry_jobresult", "view_periodicjob", "view_workerheartbeat"],
+        # Editors answer for the discussion under their stories: they moderate and feature too.
+        **MODERATION,
     },
-    "Moderators": {
-        # The approve view checks django_comments' can_moderate, not xtd's namesake.
-        "django_comments_xtd": ["view_xtdcomment", "change_xtdcomment"],
-        "django_comments": ["can_moderate"],
-        "discussion": [
-            "view_commentmoderation",
-            "view_commentreport",
-            "view_readerprofile",
-            "change_readerprofile",
-            "view_readerstatuschange",
-            "view_moderationpolicy",
-            "change_moderationpolicy",
-        ],
-    },
+    "Moderators": MODERATION,
 }
 
 # create_staff's --role names for the groups.

@@ -2,12 +2,14 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.validators import MaxLengthValidator
 from django_comments_xtd.forms import XtdCommentForm
 
 from .models import CommentReport, ReaderProfile
 
 COMMENT_MAX_LENGTH = settings.NEWSROOM_COMMENT_MAX_LENGTH
+NUDGE_SALT = "discussion.comment-nudged"
 
 
 class DisplayNameForm(forms.ModelForm):
@@ -40,10 +42,14 @@ class CommentForm(XtdCommentForm):
     """django-comments-xtd's form (security hash, timestamp, threading) for signed-in readers.
 
     Name and email come from the reader's profile, never from the form, and a
-    one-time submission key makes a double submit harmless.
+    one-time submission key makes a double submit harmless. A form handed back by
+    "think before you post" carries `nudged`, the submission key signed, so its
+    next submit is sent as it is, whatever the text now says, and the mark cannot
+    be forged for another form.
     """
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    nudged = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, target_object, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
@@ -73,6 +79,18 @@ class CommentForm(XtdCommentForm):
                 f"this one has {len(text):,}."
             )
         return text
+
+    @staticmethod
+    def nudged_mark(submission_key) -> str:
+        return signing.dumps(str(submission_key), salt=NUDGE_SALT)
+
+    def was_nudged(self) -> bool:
+        """Whether the writer was already asked to think again about this form's comment."""
+        try:
+            key = signing.loads(self.cleaned_data["nudged"], salt=NUDGE_SALT)
+        except signing.BadSignature:
+            return False
+        return key == str(self.cleaned_data["submission_key"])
 
     def expired(self):
         return "timestamp" in self.errors and "security_hash" not in self.errors

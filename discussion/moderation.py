@@ -123,18 +123,28 @@ def judge(
     article,
     policy: ModerationPolicy,
     has_approved_comment: bool,
+    score: float | None = None,
     recent_history: RecentHistory | None = None,
     earlier_posts: Sequence[EarlierPost] = (),
     now: datetime | None = None,
 ) -> Verdict:
     """Decide a new comment's fate; the first rule that applies wins.
 
-    `recent_history` and `earlier_posts` are the reader's record as
-    services.py gathers it; left out, their rules do not apply.
+    `score` is the screening classifier's (screening.classifier.score) for the
+    text; `recent_history` and `earlier_posts` are the reader's record as
+    services.py gathers it. Left out, their rules do not apply.
     """
     banned = find_listed_word(text, policy.banned_word_list)
     if banned:
         return Verdict(Action.REJECT, Rule.BANNED_WORD, f"Contains a banned word (“{banned}”).")
+    # Screening comes before trust and pre-moderation, which judge who writes and
+    # where; the score judges this text. A trusted reader's comment appears at once,
+    # and a trusted account can lose its temper or be taken over, so a likely abusive
+    # comment waits like anyone's: a short wait for a rare comment, against abuse on
+    # the page. Pre-moderation would hold it too; this rule names the better reason.
+    threshold = policy.screening_threshold
+    if score is not None and threshold is not None and score >= threshold:
+        return Verdict(Action.HOLD, Rule.SCREENING, f"Possibly abusive, score {score:.2f}.")
     # Both come before the reader's status and pre-moderation. A trusted
     # status is a moderator's judgement from the past; moderators' decisions
     # of the last days are newer evidence, so they hold trusted readers too

@@ -20,6 +20,7 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
+from screening.classifier import score as screening_score
 
 from .models import (
     CommentModeration,
@@ -47,6 +48,10 @@ STATE_FOR_ACTION = {
 
 class CommentRefused(Exception):
     """A comment that cannot be taken; the message is for the reader."""
+
+
+class CommentNudged(Exception):
+    """A comment handed back to its writer to read again before it is sent; nothing is stored."""
 
 
 def comments_on(article_id: int):
@@ -206,11 +211,14 @@ def post_comment(
     submission_key: uuid.UUID,
     ip_address: str | None,
     policy: ModerationPolicy | None = None,
+    nudge: bool = False,
 ) -> XtdComment:
     """Store a reader's comment as the moderation policy decides (see comment.moderation).
 
     A repeated submission of the same form returns the comment it created the
-    first time.
+    first time. With `nudge` (the writer has not been asked yet), a comment that
+    screening would hold raises CommentNudged instead, if the policy asks writers
+    to think before they post.
     """
     existing = CommentModeration.objects.filter(submission_key=submission_key).first()
     if existing:
@@ -218,16 +226,23 @@ def post_comment(
     policy = policy or ModerationPolicy.current()
     now = timezone.now()
     has_approved, history = _reader_record(user=reader.user, policy=policy, now=now)
+    score = screening_score(text)
     verdict = judge(
         text=text,
         reader=reader,
         article=article,
         policy=policy,
         has_approved_comment=has_approved,
+        score=score,
         recent_history=history,
         earlier_posts=_earlier_posts(user=reader.user, policy=policy, now=now),
         now=now,
     )
+    if nudge and policy.nudge_before_posting and verdict.rule == Rule.SCREENING:
+        raise CommentNudged(
+            "Before you post: this comment may break our rules on abuse. Edit it, or post it "
+            "as it is and a moderator will read it before it appears."
+        )
     state = STATE_FOR_ACTION[verdict.action]
     try:
         with transaction.atomic():
@@ -251,6 +266,7 @@ def post_comment(
                 state=state,
                 rule=verdict.rule,
                 reason=verdict.reason,
+                score=score,
                 submission_key=submission_key,
             )
             sync_comment_count(article.pk)
@@ -544,14 +560,22 @@ def ban_reader(
     return change
 
 
+QUEUE_BAN_REASON = "Banned from the moderation queue."
+
+
 @transaction.atomic
 def ban_authors(
-    *, comments: list[XtdComment], by, other_comments: str = OtherComments.KEEP
+    *,
+    comments: list[XtdComment],
+    by,
+    reason: str = QUEUE_BAN_REASON,
+    other_comments: str = OtherComments.KEEP,
 ) -> list[ReaderProfile]:
     """Ban the readers who wrote `comments`, and remove those comments.
 
-    `other_comments` is the choice ban_reader takes for the authors' other
-    published comments. Returns the readers newly banned.
+    `reason` goes into each author's history; `other_comments` is the choice
+    ban_reader takes for their other published comments. Returns the readers
+    newly banned.
     """
     for comment in comments:
         if comment.moderation.state != CommentModeration.State.REMOVED:
@@ -568,7 +592,7 @@ def ban_authors(
         if ban_reader(
             reader=reader,
             by=by,
-            reason="Banned from the moderation queue.",
+            reason=reason,
             other_comments=other_comments,
         )
     ]

@@ -20,26 +20,31 @@ from .forms import CommentForm, DisplayNameForm, ReportForm
 from .models import CommentModeration, ModerationPolicy, ReaderProfile
 from .moderation import closed_reason
 from .services import (
+    CommentNudged,
     CommentRefused,
     comments_on,
     post_comment,
     refuse_unless_reader_may_comment,
     report_comment,
 )
-from .threads import ORDERS, discussion_page
+from .threads import ORDERS, discussion_page, editors_picks, wear_badges
 
 MAX_DEPTH = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
 
 def discussion_context(request, article):
-    """What the discussion under a story needs: threads, and the form or why there is none."""
+    """What the discussion under a story needs: Editors' picks, threads, and the form or
+    why there is none."""
     order = request.GET.get("comments", "oldest")
     order = order if order in ORDERS else "oldest"
     page_obj, entries = discussion_page(
         article=article, user=request.user, order=order, page=request.GET.get("cpage", 1)
     )
+    picks = editors_picks(article=article, page_obj=page_obj, order=order)
+    wear_badges([*picks, *entries])
     policy = ModerationPolicy.current()
     context = {
+        "editors_picks": picks,
         "comment_page": page_obj,
         "comment_entries": entries,
         "comment_order": order,
@@ -92,16 +97,20 @@ class PostCommentView(LoginRequiredMixin, View):
             parent = self.parent_for(article, form.cleaned_data["reply_to"])
         except CommentRefused as refusal:
             return self.problem(article, form, refusal=str(refusal), status=403)
-        comment = post_comment(
-            article=article,
-            reader=reader,
-            text=form.cleaned_data["comment"],
-            parent=parent,
-            follow=form.cleaned_data["followup"],
-            submission_key=form.cleaned_data["submission_key"],
-            ip_address=client_address(request),
-            policy=policy,
-        )
+        try:
+            comment = post_comment(
+                article=article,
+                reader=reader,
+                text=form.cleaned_data["comment"],
+                parent=parent,
+                follow=form.cleaned_data["followup"],
+                submission_key=form.cleaned_data["submission_key"],
+                ip_address=client_address(request),
+                policy=policy,
+                nudge=not form.was_nudged(),
+            )
+        except CommentNudged as nudge:
+            return self.problem(article, form, nudge=str(nudge))
         state = comment.moderation.state
         if state == CommentModeration.State.PENDING:
             messages.info(
@@ -131,8 +140,11 @@ class PostCommentView(LoginRequiredMixin, View):
             )
         return parent
 
-    def problem(self, article, form, refusal=None, status=200):
-        """Show the reader what went wrong with their text intact, on a fresh form."""
+    def problem(self, article, form, refusal=None, nudge=None, status=200):
+        """Show the reader what went wrong with their text intact, on a fresh form.
+
+        A nudge hands the form back marked, so that its next submit is sent.
+        """
         fresh = CommentForm(
             article,
             initial={
@@ -140,11 +152,15 @@ class PostCommentView(LoginRequiredMixin, View):
                 "reply_to": form.data.get("reply_to", 0),
                 "followup": bool(form.data.get("followup")),
                 "submission_key": form.data.get("submission_key") or None,
+                # A writer nudged once is not nudged again for fixing another problem.
+                "nudged": form.data.get("nudged", ""),
             },
         )
         if fresh.initial["submission_key"] is None:
             del fresh.initial["submission_key"]
-        errors = [] if refusal else [e for field in form.errors.values() for e in field]
+        if nudge:
+            fresh.initial["nudged"] = CommentForm.nudged_mark(form.cleaned_data["submission_key"])
+        errors = [] if refusal or nudge else [e for field in form.errors.values() for e in field]
         if form.expired():
             errors = [
                 "The form was open too long and has expired. Your text is below; post it again."
@@ -152,7 +168,13 @@ class PostCommentView(LoginRequiredMixin, View):
         return render(
             self.request,
             "discussion/comment_problem.html",
-            {"article": article, "comment_form": fresh, "errors": errors, "refusal": refusal},
+            {
+                "article": article,
+                "comment_form": fresh,
+                "errors": errors,
+                "refusal": refusal,
+                "nudge": nudge,
+            },
             status=status,
         )
 

@@ -41,7 +41,14 @@ def article(**fields):
 
 
 def verdict(
-    text="A fair point.", *, rules=None, who=None, story=None, approved_before=True, **record
+    text="A fair point.",
+    *,
+    rules=None,
+    who=None,
+    story=None,
+    approved_before=True,
+    score=None,
+    **record,
 ):
     return judge(
         text=text,
@@ -49,6 +56,7 @@ def verdict(
         article=story or article(),
         policy=rules or policy(),
         has_approved_comment=approved_before,
+        score=score,
         **record,
     )
 
@@ -320,3 +328,32 @@ class TestClosing:
         assert closed_reason(story, policy(), self.now) == (
             "Comments are closed: this story was retracted."
         )
+
+
+def test_a_score_at_the_threshold_holds_with_the_score_in_the_reason():
+    result = verdict(score=0.93, rules=policy(screening_threshold=0.93))
+    assert (result.action, result.rule) == (Action.HOLD, Rule.SCREENING)
+    assert result.reason == "Possibly abusive, score 0.93."
+    assert verdict(score=0.929, rules=policy(screening_threshold=0.93)).action == Action.PUBLISH
+
+
+def test_screening_is_off_without_a_threshold_or_a_score():
+    assert verdict(score=0.99, rules=policy(screening_threshold=None)).rule == Rule.PASSED
+    assert verdict(score=None, rules=policy(screening_threshold=0.5)).rule == Rule.PASSED
+
+
+def test_screening_holds_a_trusted_readers_comment():
+    result = verdict(score=0.97, who=reader(ReaderProfile.Status.TRUSTED))
+    assert (result.action, result.rule) == (Action.HOLD, Rule.SCREENING)
+    assert verdict(score=0.2, who=reader(ReaderProfile.Status.TRUSTED)).rule == Rule.TRUSTED
+
+
+def test_screening_names_itself_on_a_pre_moderated_story():
+    story = article(premoderate_comments=True)
+    assert verdict(score=0.97, story=story).rule == Rule.SCREENING
+    assert verdict(score=0.1, story=story).rule == Rule.PREMODERATE_ARTICLE
+
+
+def test_a_banned_word_still_rejects_a_high_score():
+    result = verdict("You scoundrel.", score=0.99, rules=policy(banned_words="scoundrel"))
+    assert (result.action, result.rule) == (Action.REJECT, Rule.BANNED_WORD)

@@ -26,7 +26,7 @@ DEPENDS_ON = {
     "edge": {"newsroom", "pagecache"},
     "screening": {"newsroom"},
     "articles": {"newsroom", "photos", "pagecache"},
-    "discussion": {"newsroom", "outbox", "pagecache", "screening", "articles"},
+    "discussion": {"newsroom", "outbox", "accounts", "pagecache", "screening", "articles"},
     "moderation": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
     "readers": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},
@@ -39,6 +39,7 @@ DEPENDS_ON = {
         "pagecache",
         "articles",
         "discussion",
+        "screening",
         "demo",
     },
 }

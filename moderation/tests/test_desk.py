@@ -8,9 +8,8 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.tests.factories import make_article
-from discussion.models import CommentModeration, ReaderProfile, ReaderStatusChange
-
-from .factories import add_comment, comment_form, make_moderator, make_reader
+from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile, ReaderStatusChange
+from discussion.tests.factories import add_comment, comment_form, make_moderator, make_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +258,15 @@ def test_moderator_can_edit_the_policy_and_reader_status_with_a_reason(desk):
     reader.refresh_from_db()
     assert reader.status == "trusted"
     assert reader.history.get().reason == "Years of helpful comments."
+
+
+def test_the_reasons_offered_are_the_policys(desk):
+    policy = ModerationPolicy.current()
+    policy.rejection_reasons = "Names a juror.\nOff topic."
+    policy.save()
+    held = add_comment(make_article(), make_reader(), "Held")
+    html, fields = queue_form(desk)
+    assert fields[reason_field(held)] == "Names a juror."
+    assert fields["reason"] == "Names a juror."  # the bulk action's menu
+    assert '<option value="Off topic.">' in html
+    assert "Abusive or hateful." not in html
