@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from django_tasks_db.models import DBTaskResult
@@ -19,6 +21,7 @@ from discussion.models import (
     CommentModeration,
     CommentReport,
     ModerationPolicy,
+    ReaderProfile,
     Recommendation,
     StoryFollow,
 )
@@ -192,6 +195,7 @@ def erase_reader(*, user) -> None:
     stories = set(comments.values_list("object_pk", flat=True))
     if ModerationPolicy.current().erased_comments == ModerationPolicy.ErasedComments.REMOVE:
         _remove_comments(comments)
+    _drop_name_from_admin_log(user=user, comments=comments)
     comments.update(
         user=None,
         user_name=FORMER_READER,
@@ -224,6 +228,19 @@ def _remove_comments(comments) -> None:
             by=None,
             reason="Its author deleted their account.",
         )
+
+
+def _drop_name_from_admin_log(*, user, comments) -> None:
+    """The desk's history of changes to the account, its profile and its comments stays;
+    the name each entry was written under (an email, a display name) goes."""
+    kind = ContentType.objects.get_for_model
+    profile = ReaderProfile.objects.filter(user=user).values_list("pk", flat=True).first()
+    comment_keys = comments.annotate(key=Cast("pk", CharField())).values("key")
+    LogEntry.objects.filter(
+        Q(content_type=kind(user), object_id=str(user.pk))
+        | Q(content_type=kind(ReaderProfile), object_id=str(profile))
+        | Q(content_type=kind(XtdComment), object_id__in=comment_keys)
+    ).update(object_repr=FORMER_READER)
 
 
 def _take_back_recommendations(user) -> set[str]:

@@ -4,7 +4,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django_comments_xtd.models import XtdComment
@@ -194,3 +196,27 @@ def test_staff_accounts_are_refused_and_nothing_is_deleted():
     with pytest.raises(ErasureRefused, match="staff account"):
         erase_reader(user=editor)
     assert get_user_model().objects.filter(pk=editor.pk).exists()
+
+
+def test_the_desks_change_history_stays_without_their_name(reader, story):
+    moderator = make_moderator()
+    comment = stored_comment("The winter timetable was always thin.")
+    others = add_comment(story, make_reader(display_name="Harbour pilot"), "Someone else's.")
+    for thing in (reader, reader.reader, comment, others):
+        LogEntry.objects.create(
+            user=moderator,
+            content_type=ContentType.objects.get_for_model(thing),
+            object_id=str(thing.pk),
+            object_repr=str(thing),
+            action_flag=CHANGE,
+        )
+
+    erase_reader(user=reader)
+
+    assert list(LogEntry.objects.order_by("pk").values_list("object_repr", flat=True)) == [
+        FORMER_READER,
+        FORMER_READER,
+        FORMER_READER,
+        str(others),
+    ]
+    assert LogEntry.objects.filter(user=moderator).count() == 4
