@@ -78,20 +78,21 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
 
+@transaction.atomic
 def export_reader_data(*, user, site_url: str) -> dict:
     """Everything the site keeps about `user`, as JSON-ready data, and the export recorded.
 
     `site_url` (scheme and host, no trailing slash) makes the stories' links
     absolute. Raises ExportTooSoon within EXPORT_INTERVAL of the last export.
-    The number of queries does not depend on how much the reader wrote.
+    The number of queries does not depend on how much the reader wrote. One
+    transaction: an export that fails is not counted against the reader.
     """
-    with transaction.atomic():
-        # Two clicks at once must not both pass the check below.
-        user = get_user_model().objects.select_for_update().get(pk=user.pk)
-        next_at = next_export_at(user=user)
-        if next_at is not None:
-            raise ExportTooSoon(next_at)
-        DataExport.objects.create(reader=user)
+    # Two clicks at once must not both pass the check below.
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    next_at = next_export_at(user=user)
+    if next_at is not None:
+        raise ExportTooSoon(next_at)
+    DataExport.objects.create(reader=user)
     stories = Article.objects.visible_to(user)
 
     def story(article):

@@ -182,3 +182,11 @@ def test_only_the_readers_own_things_are_exported():
     assert other_comments == 1
     data = export_reader_data(user=reader, site_url=SITE)
     assert all(c["text"].startswith("Comment number") for c in data["comments"])
+
+
+def test_an_export_that_fails_halfway_is_not_counted_against_the_reader():
+    reader, _ = reader_with_history()
+    with pytest.raises(TypeError):
+        export_reader_data(user=reader, site_url=None)  # fails at the first story's link
+    assert not DataExport.objects.exists()
+    assert export_reader_data(user=reader, site_url=SITE)["comments"]

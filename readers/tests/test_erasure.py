@@ -9,6 +9,8 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_comments_xtd.models import XtdComment
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -220,3 +222,17 @@ def test_the_desks_change_history_stays_without_their_name(reader, story):
         str(others),
     ]
     assert LogEntry.objects.filter(user=moderator).count() == 4
+
+
+def queries_to_erase(comments):
+    story = make_article()
+    reader = make_reader(status="trusted")
+    for number in range(comments):
+        add_comment(story, reader, f"Comment number {number}.")
+    with CaptureQueriesContext(connection) as erasing:
+        erase_reader(user=reader)
+    return len(erasing)
+
+
+def test_keeping_comments_as_former_reader_takes_the_same_queries_for_3_and_30():
+    assert queries_to_erase(3) == queries_to_erase(30)
