@@ -44,6 +44,9 @@ class DeleteAccountForm(forms.Form):
             raise forms.ValidationError(
                 "Enter the current code from your authenticator app (or a recovery code)."
             )
+        if "password" in self.errors:
+            # A code is accepted once: keep it for the try with the right password.
+            return self.cleaned_data["code"]
         code = CodeForm(user=self.user, data={"code": self.cleaned_data["code"]})
         if not code.is_valid():
             raise forms.ValidationError(code.errors["code"])

@@ -167,3 +167,12 @@ def test_the_same_address_can_sign_up_again(client, reader):
     assert again.pk != reader.pk
     assert again.reader.display_name == "Ines on the ferry"
     assert again.emailaddress_set.get().email == ADDRESS
+
+
+def test_a_code_sent_with_a_wrong_password_still_works_on_the_next_try(client, reader):
+    TOTP.activate(reader, SECRET)
+    client.force_login(reader)
+    code = totp(SECRET, time.time())
+    assert "Incorrect password." in errors(delete(client, password="wrong-one", code=code))
+    assert delete(client, code=code).status_code == 302
+    assert not still_there(reader)
