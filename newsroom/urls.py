@@ -27,6 +27,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("readers.urls")),
     path("accounts/", include("allauth.urls")),
+    path("unsubscribe/", include("outbox.urls")),
     # Two django-comments-xtd views the reply emails link to; posting,
     # flagging and moderating go through the discussion app instead.
     path("comments/mute/<str:key>/", mute, name="comments-xtd-mute"),
