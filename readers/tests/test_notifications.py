@@ -7,16 +7,27 @@ from django.contrib.sites.models import Site
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.tests.factories import make_article
 from discussion.models import ModerationPolicy, ReaderProfile, StoryFollow
 from discussion.services import follow_story, reject_comment
 from discussion.tests.factories import add_comment, link_in, make_moderator, make_reader
+from newsroom.tests.browser import (
+    BLOCKING_IMPACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    axe_check,
+    axe_context,
+    log_in,
+    screenshot,
+)
 from newsroom.tests.forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
 NOTIFICATIONS = reverse("readers:notifications")
+PASSWORD = "tram-stops-at-nine-4"
 
 
 @pytest.fixture
@@ -190,3 +201,43 @@ class TestModeratorsDecisions:
         ReaderProfile.objects.filter(user=reader).update(notify_moderation=False)
         self.reject(comment, django_capture_on_commit_callbacks)
         assert mail.outbox == []
+
+
+class TestInTheBrowser:
+    pytestmark = BROWSER_TEST
+
+    def test_a_reader_sets_the_page_by_keyboard_alone(self, browser, live_server, artifacts):
+        reader = make_reader(display_name="Ines", email="ines@example.org", status="trusted")
+        reader.set_password(PASSWORD)
+        reader.save()
+        follow_story(reader=reader, article=make_article(headline="Tram line extended"))
+        page = axe_context(browser, DESKTOP).new_page()
+        log_in(page, live_server.url, reader.email, PASSWORD)
+        page.goto(live_server.url + NOTIFICATIONS)
+
+        tab_to(page, "#id_notify_replies")
+        page.keyboard.press("Space")
+        tab_to(page, "#notification-switches button")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Your email choices are saved.")).to_be_visible()
+        expect(page.get_by_label("Replies to my comments")).not_to_be_checked()
+        assert profile(reader).notify_replies is False
+
+        result = axe_check(page)
+        blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        assert result["passed"] > 0 and blocking == []
+
+        tab_to(page, ".followed-stories__unfollow button")
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("You no longer follow “Tram line extended”.")).to_be_visible()
+        assert not StoryFollow.objects.filter(reader=reader).exists()
+        screenshot(page, artifacts / "notifications.png")
+
+
+def tab_to(page, selector, presses=40):
+    """Press Tab until the element `selector` has the focus, as a keyboard user would."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
