@@ -33,17 +33,9 @@ class DiscussionConfig(AppConfig):
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment)
 
         # What a reader can stop from the link in each email the discussion sends.
-        unsubscribe.register(
-            "replies", describe=services.describe_reply_emails, stop=services.stop_reply_emails
-        )
-        unsubscribe.register(
-            "moderation",
-            describe=services.describe_moderation_emails,
-            stop=services.stop_moderation_emails,
-        )
-        unsubscribe.register(
-            "story", describe=services.describe_story_emails, stop=services.stop_story_emails
-        )
+        unsubscribe.register("replies", **services.REPLY_EMAILS)
+        unsubscribe.register("moderation", **services.MODERATION_EMAILS)
+        unsubscribe.register("story", **services.STORY_EMAILS)
         # Emails sent before story follows carry django-comments-xtd's mute
         # link; its view tells us, and the follow it stands for ends.
         comment_thread_muted.connect(unfollow_on_mute, sender=XtdComment)

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -218,28 +219,26 @@ def set_notifications(*, reader: ReaderProfile, replies: bool, moderation: bool)
 # registered in apps.py). Each takes the reader's id and the topic's argument.
 
 
-def describe_reply_emails(user_id: int, _: str) -> str | None:
-    if ReaderProfile.objects.filter(user=user_id).exists():
-        return "when someone replies to your comments"
-    return None
+def _switch_topic(switch: str, description: str) -> dict:
+    """A topic that turns one of the reader's ReaderProfile switches off."""
+
+    def describe(user_id: int, _: str) -> str | None:
+        return description if ReaderProfile.objects.filter(user=user_id).exists() else None
+
+    def stop(user_id: int, _: str) -> None:
+        ReaderProfile.objects.filter(user=user_id).update(**{switch: False})
+
+    return {"describe": describe, "stop": stop}
 
 
-def stop_reply_emails(user_id: int, _: str) -> None:
-    ReaderProfile.objects.filter(user=user_id).update(notify_replies=False)
-
-
-def describe_moderation_emails(user_id: int, _: str) -> str | None:
-    if ReaderProfile.objects.filter(user=user_id).exists():
-        return "when a moderator removes or features one of your comments"
-    return None
-
-
-def stop_moderation_emails(user_id: int, _: str) -> None:
-    ReaderProfile.objects.filter(user=user_id).update(notify_moderation=False)
+REPLY_EMAILS = _switch_topic("notify_replies", "when someone replies to your comments")
+MODERATION_EMAILS = _switch_topic(
+    "notify_moderation", "when a moderator removes or features one of your comments"
+)
 
 
 def describe_story_emails(user_id: int, article_id: str) -> str | None:
-    if not article_id.isdigit() or not ReaderProfile.objects.filter(user=user_id).exists():
+    if not article_id.isdigit() or not get_user_model().objects.filter(pk=user_id).exists():
         return None
     headline = Article.objects.filter(pk=article_id).values_list("headline", flat=True).first()
     return None if headline is None else f"about new comments on “{headline}”"
@@ -247,6 +246,9 @@ def describe_story_emails(user_id: int, article_id: str) -> str | None:
 
 def stop_story_emails(user_id: int, article_id: str) -> None:
     unfollow_story(reader_id=user_id, article_id=int(article_id))
+
+
+STORY_EMAILS = {"describe": describe_story_emails, "stop": stop_story_emails}
 
 
 def _visibility(state: str) -> dict:
