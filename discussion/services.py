@@ -140,7 +140,8 @@ def _email_followers_after_commit(comment: XtdComment) -> None:
 
 
 def _confirmed_addresses(user_ids) -> dict[int, str]:
-    """Each reader's confirmed address, the primary one first; readers with none are left out."""
+    """Each reader's confirmed address (their primary one if several are); readers with none
+    are left out."""
     addresses = {}
     confirmed = EmailAddress.objects.filter(user_id__in=user_ids, verified=True)
     for user_id, address in confirmed.order_by("primary").values_list("user_id", "email"):
