@@ -60,7 +60,8 @@ def test_the_account_profile_addresses_and_own_rows_are_deleted(reader, story):
     other = make_reader(status="trusted")
     theirs = add_comment(story, other, "A comment to recommend.")
     Recommendation.objects.create(comment=theirs, reader=reader)
-    StoryFollow.objects.create(reader=reader, article=story)
+    # The fixture's comment ticked "follow this story".
+    assert StoryFollow.objects.filter(reader=reader, article=story).exists()
     DataExport.objects.create(reader=reader)
     Authenticator.objects.create(user=reader, type=Authenticator.Type.RECOVERY_CODES, data={})
     user_id = reader.pk
