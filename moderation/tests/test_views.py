@@ -105,6 +105,7 @@ def test_each_tab_holds_its_comments_and_every_tab_shows_its_count(desk, one_of_
         "unmoderated": 2,
         "approved": 1,
         "rejected": 1,
+        "deleted": 0,
     }
     # The first tab is Pending.
     assert list(cards_on(desk.get(QUEUE).content.decode())) == [one_of_each["pending"].pk]
