@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
+from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.tests.factories import make_article
@@ -23,6 +24,16 @@ from discussion.services import (
     reject_comment,
 )
 from discussion.threads import discussion_page
+from newsroom.tests.browser import (
+    BLOCKING_IMPACTS,
+    MOBILE,
+    axe_check,
+    axe_context,
+    log_in,
+    make_discussed_story,
+    report,
+    screenshot,
+)
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
 
@@ -444,3 +455,80 @@ def test_the_thread_with_own_actions_costs_no_query_per_comment(
         add_comment(story, trusted, f"More {n}.")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(story.get_absolute_url())
+
+
+def tab_to(page, name, presses=40):
+    """Press Tab until the focused element's accessible text starts with `name`, as a
+    keyboard user would; fails if it is never reached."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.innerText || document.activeElement.value")
+        if (focused or "").strip().startswith(name):
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reader_posts_edits_by_keyboard_and_deletes_on_a_phone(browser, live_server, artifacts):
+    story = make_discussed_story()
+    neighbour = make_reader(display_name="Dock neighbour", status="trusted")
+    for n in range(12):
+        add_comment(story, neighbour, f"An earlier thought, number {n}. " * 8)
+    reader = make_reader(display_name="Night reader")
+    approve_comment(comment=add_comment(make_article(), reader), by=make_moderator())
+    found = []
+    page = axe_context(browser, MOBILE).new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, live_server.url, reader.email, "a-long-passphrase")
+    page.goto(live_server.url + story.get_absolute_url())
+    page.get_by_label("Your comment").fill("The night lift needs six, not four.")
+    page.get_by_role("button", name="Post comment").click()
+    comment = XtdComment.objects.get(user=reader, object_pk=str(story.pk))
+    outcome = page.locator(f"#c{comment.pk} .outcome")
+    expect(outcome).to_contain_text("Your comment is published.")
+    expect(outcome).to_be_in_viewport()
+    depth = page.evaluate("scrollY")
+    found.append(f"posted #{comment.pk}; its outcome is in the 390 px viewport at scrollY {depth}")
+    assert depth > 1000  # the comment is far down the page, as on a phone
+    screenshot(page, artifacts / "comment-outcome-390.png")
+
+    # Edit by keyboard alone: from the comment the page landed on to its Edit link.
+    tab_to(page, "Edit")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Edit your comment")).to_be_visible()
+    result = axe_check(page)
+    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    found.append(f"edit page: {result['passed']} axe rules passed, blocking: {blocking}")
+    assert result["passed"] >= 15 and not blocking
+    tab_to(page, "The night lift")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("The night lift needs six, not four. Ask the crews.")
+    tab_to(page, "Save the edit")
+    page.keyboard.press("Enter")
+    expect(outcome).to_contain_text("Your edit is published.")
+    expect(outcome).to_be_in_viewport()
+    expect(page.locator(f"#c{comment.pk} .comment__edited")).to_have_text("edited")
+    expect(page.locator(f"#c{comment.pk} .comment__text")).to_have_text(
+        "The night lift needs six, not four. Ask the crews."
+    )
+
+    # A reply comes in; deleting leaves a placeholder holding its place.
+    add_comment(story, neighbour, "Six is what the union asked for.", parent=comment)
+    page.reload()
+    page.locator(f"#c{comment.pk}").get_by_role("link", name="Delete your comment").click()
+    result = axe_check(page)
+    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    found.append(f"delete page: {result['passed']} axe rules passed, blocking: {blocking}")
+    assert not blocking
+    page.get_by_role("button", name="Delete the comment").click()
+    placeholder = page.locator(f"#c{comment.pk}")
+    expect(placeholder).to_contain_text("Deleted by its author.")
+    expect(placeholder.locator(".outcome")).to_contain_text("Your comment is deleted.")
+    expect(placeholder.locator(".outcome")).to_be_in_viewport()
+    expect(page.get_by_text("Six is what the union asked for.")).to_be_visible()
+    expect(page.get_by_text("Ask the crews.")).to_have_count(0)
+    screenshot(page, artifacts / "comment-deleted-390.png")
+    found.append("deleted it: the placeholder and the reply show, the text does not")
+    page.context.close()
+    report(artifacts, "comment-editing.txt", found)
