@@ -468,6 +468,14 @@ def tab_to(page, name, presses=40):
     raise AssertionError(f"Tab never reached {name!r}")
 
 
+def axe_verdict(page, name):
+    """axe-core on the page: fails on a serious or critical violation, else says what passed."""
+    result = axe_check(page)
+    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert result["passed"] >= 15 and not blocking, blocking
+    return f"{name}: {result['passed']} axe rules passed, no serious or critical violation"
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_posts_edits_by_keyboard_and_deletes_on_a_phone(browser, live_server, artifacts):
@@ -497,10 +505,7 @@ def test_a_reader_posts_edits_by_keyboard_and_deletes_on_a_phone(browser, live_s
     tab_to(page, "Edit")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Edit your comment")).to_be_visible()
-    result = axe_check(page)
-    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    found.append(f"edit page: {result['passed']} axe rules passed, blocking: {blocking}")
-    assert result["passed"] >= 15 and not blocking
+    found.append(axe_verdict(page, "edit page"))
     tab_to(page, "The night lift")
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("The night lift needs six, not four. Ask the crews.")
@@ -517,10 +522,7 @@ def test_a_reader_posts_edits_by_keyboard_and_deletes_on_a_phone(browser, live_s
     add_comment(story, neighbour, "Six is what the union asked for.", parent=comment)
     page.reload()
     page.locator(f"#c{comment.pk}").get_by_role("link", name="Delete your comment").click()
-    result = axe_check(page)
-    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    found.append(f"delete page: {result['passed']} axe rules passed, blocking: {blocking}")
-    assert not blocking
+    found.append(axe_verdict(page, "delete page"))
     page.get_by_role("button", name="Delete the comment").click()
     placeholder = page.locator(f"#c{comment.pk}")
     expect(placeholder).to_contain_text("Deleted by its author.")
