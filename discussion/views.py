@@ -109,9 +109,10 @@ def _replying_to(request, entries):
     return None
 
 
-def tell_outcome(request, *, comment, article, done: str):
+def tell_outcome(request, *, comment, article, done: str, refused_at: str = ""):
     """Send the reader back to their comment, told there where it stands after `done`
-    ("Your comment", "Your edit"): published, waiting and why, or refused and why."""
+    ("Your comment", "Your edit"): published, waiting and why, or refused and why (at
+    the anchor `refused_at`, if given: a new comment refused is not shown)."""
     moderation = comment.moderation
     anchor = f"c{comment.pk}"
     if moderation.state == CommentModeration.State.PUBLISHED:
@@ -124,14 +125,10 @@ def tell_outcome(request, *, comment, article, done: str):
             anchor=anchor,
         )
     else:
-        # A new comment the rules refused is not shown: the reader hears of it at the form.
-        anchor = anchor if done != NEW_COMMENT else AT_FORM
+        anchor = refused_at or anchor
         refused = f"{done} was not published: {moderation.reason}"
         tell_at(request, messages.ERROR, refused, anchor=anchor)
     return redirect(f"{article.get_absolute_url()}#{anchor}")
-
-
-NEW_COMMENT = "Your comment"
 
 
 class PostCommentView(LoginRequiredMixin, View):
@@ -171,7 +168,9 @@ class PostCommentView(LoginRequiredMixin, View):
             )
         except CommentNudged as nudge:
             return self.problem(article, form, nudge=str(nudge))
-        return tell_outcome(request, comment=comment, article=article, done=NEW_COMMENT)
+        return tell_outcome(
+            request, comment=comment, article=article, done="Your comment", refused_at=AT_FORM
+        )
 
     @staticmethod
     def parent_for(article, reply_to):
