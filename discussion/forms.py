@@ -123,3 +123,16 @@ class ReportForm(forms.ModelForm):
         fields = ["reason", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
         labels = {"note": "Anything to add"}
+
+
+class EditCommentForm(forms.Form):
+    """The author's new text for their comment, held to the comment form's rules."""
+
+    comment = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(
+            attrs={"rows": 5, "class": "comment-form__text", "maxlength": COMMENT_MAX_LENGTH}
+        ),
+        error_messages={"required": "Write something; to take the comment back, delete it."},
+    )
+    clean_comment = CommentForm.clean_comment
