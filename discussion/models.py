@@ -42,6 +42,10 @@ def validate_display_name(value):
 class ModerationPolicy(models.Model):
     """The site's discussion rules; there is exactly one, edited in the admin."""
 
+    class ErasedComments(models.TextChoices):
+        FORMER_READER = "former_reader", "Keep them, signed “Former reader”"
+        REMOVE = "remove", "Remove them from the site"
+
     premoderate_all = models.BooleanField(
         "hold every comment",
         default=False,
@@ -158,6 +162,22 @@ class ModerationPolicy(models.Model):
         default=False,
         help_text="Send the author an email when a moderator features a comment of theirs.",
     )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        "edit window (minutes)",
+        default=5,
+        validators=[MaxValueValidator(1440)],
+        help_text="A reader may edit a comment for this many minutes after posting it. The "
+        "edited text goes through the rules again, the comment says “edited”, and moderators "
+        "see the earlier text. 0: comments cannot be edited.",
+    )
+    erased_comments = models.CharField(
+        "comments of deleted accounts",
+        max_length=20,
+        choices=ErasedComments.choices,
+        default=ErasedComments.FORMER_READER,
+        help_text="What becomes of a reader's comments when they delete their account. Their "
+        "email, name, address and profile are erased either way; moderators keep the decisions.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -229,6 +249,17 @@ class ReaderProfile(models.Model):
         null=True, blank=True, help_text="For suspended readers: when they may comment again."
     )
     joined_at = models.DateTimeField(default=timezone.now)
+    notify_replies = models.BooleanField(
+        "email me replies to my comments",
+        default=True,
+        help_text="An email when someone's reply to one of the reader's comments is published.",
+    )
+    notify_moderation = models.BooleanField(
+        "email me moderators' decisions",
+        default=True,
+        help_text="An email when a moderator rejects or features one of the reader's comments, "
+        "where the moderation policy sends those.",
+    )
 
     class Meta:
         ordering = ["display_name"]
@@ -347,6 +378,7 @@ class CommentModeration(models.Model):
         PUBLISHED = "published", "Published"
         PENDING = "pending", "Awaiting moderation"
         REMOVED = "removed", "Removed"
+        DELETED = "deleted", "Deleted by its author"
 
     comment = models.OneToOneField(
         "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="moderation"
@@ -388,6 +420,18 @@ class CommentModeration(models.Model):
         editable=False,
         related_name="+",
     )
+    edited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its author last edited it; the earlier texts are kept (CommentEdit).",
+    )
+    recommendations = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many readers recommend it, kept with each recommendation so a thread "
+        "sorts by it without counting.",
+    )
     submission_key = models.UUIDField(
         unique=True,
         null=True,
@@ -401,6 +445,75 @@ class CommentModeration(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()}: {self.get_rule_display()}"
+
+
+class CommentEdit(models.Model):
+    """A comment's text before one of its author's edits, kept for moderators."""
+
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="edits"
+    )
+    previous_text = models.TextField()
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at", "-id"]
+
+    def __str__(self):
+        return f"Edit of comment {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class Recommendation(models.Model):
+    """A reader recommends another reader's comment; one each, and it can be taken back."""
+
+    comment = models.ForeignKey(
+        "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="recommended_by"
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader"], name="one_recommendation_per_reader"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reader_id} recommends {self.comment_id}"
+
+
+class StoryFollowQuerySet(models.QuerySet):
+    def of_reader(self, user):
+        """The reader's follows with their stories, newest first, for listing."""
+        return self.filter(reader=user).select_related("article")
+
+    def follows(self, user, article) -> bool:
+        return user.is_authenticated and self.filter(reader=user, article=article).exists()
+
+
+class StoryFollow(models.Model):
+    """A reader asked to hear of every new comment on a story."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_follows"
+    )
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StoryFollowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["reader", "article"], name="one_follow_per_story")
+        ]
+
+    def __str__(self):
+        return f"{self.reader_id} follows story {self.article_id}"
 
 
 class ModerationDecision(models.Model):
@@ -495,7 +608,12 @@ class CommentReport(models.Model):
         "django_comments_xtd.XtdComment", on_delete=models.CASCADE, related_name="reports"
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_reports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comment_reports",
+        help_text="Empty once the reporter has deleted their account; the report stays for "
+        "moderators.",
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=500, blank=True)

@@ -2,27 +2,30 @@
 
 import uuid
 from datetime import datetime, timedelta
+from math import ceil
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django_comments_xtd import signed
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
+from outbox.unsubscribe import site_url, unsubscribe_headers, unsubscribe_url
 from screening.classifier import score as screening_score
 
 from .models import (
+    CommentEdit,
     CommentModeration,
     CommentReport,
     ModerationDecision,
@@ -30,8 +33,9 @@ from .models import (
     ReaderProfile,
     ReaderStatusChange,
     Rule,
+    StoryFollow,
 )
-from .moderation import Action, EarlierPost, RecentHistory, closed_reason, judge
+from .moderation import Action, EarlierPost, RecentHistory, Verdict, closed_reason, judge
 
 DECISION_FOR_STATE = {
     CommentModeration.State.PUBLISHED: ModerationDecision.Action.APPROVE,
@@ -48,6 +52,10 @@ STATE_FOR_ACTION = {
 
 class CommentRefused(Exception):
     """A comment that cannot be taken; the message is for the reader."""
+
+
+class DeletedByAuthor(ValidationError):
+    """A moderator's decision on a comment its author deleted; the message says so."""
 
 
 class CommentNudged(Exception):
@@ -68,86 +76,199 @@ def sync_comment_count(article_id: int) -> None:
 
 @background()
 def email_followers(comment_id: int) -> None:
-    """Queue one email to each reader who follows the story about a newly published comment.
+    """Queue one email to each reader a newly published comment concerns.
 
+    They are the author of the comment it replies to (unless they turned reply
+    emails off, or reply to themselves) and the readers following the story.
     Each email says what happened to its reader: a reply to their own comment,
-    a reply to someone else's, or a new comment (django-comments-xtd's
-    notify_comment_followers sends everyone the same words). Each is sent by
-    a job of its own (outbox.services), so a mail server that is down delays
-    the emails and costs the comment nothing. Run twice, this queues nothing
-    twice: each email is keyed by the comment and the follower's address.
+    a reply to someone else's, or a new comment, and its unsubscribe link
+    stops what brought it. Each is sent by a job of its own (outbox.services),
+    so a mail server that is down delays the emails and costs the comment
+    nothing. Run twice, this queues nothing twice: each email is keyed by the
+    comment and the recipient's address.
     """
     comment = XtdComment.objects.filter(pk=comment_id, is_public=True, is_removed=False).first()
     if comment is None:
         return  # taken down again before this job ran
-    followers = {}
-    # Followers are keyed by address, as django-comments-xtd's mute link is.
-    for followed in _followed_comments(comment).order_by("submit_date"):
-        followers.setdefault(followed.user_email, followed)
-    if not followers:
+    recipients = _recipients(comment)
+    if not recipients:
         return
-    is_reply = comment.parent_id != comment.pk
-    parent = XtdComment.objects.get(pk=comment.parent_id) if is_reply else None
+    parent = XtdComment.objects.get(pk=comment.parent_id) if _is_reply(comment) else None
+    addresses = _confirmed_addresses(recipients)
+    names = dict(
+        ReaderProfile.objects.filter(user_id__in=recipients).values_list("user", "display_name")
+    )
     with transaction.atomic():
-        for address, followed in followers.items():
+        for user_id, topic in recipients.items():
+            if user_id not in addresses:
+                continue  # no confirmed address to write to
             queue_email(
-                message=_follower_email(comment=comment, parent=parent, followed=followed),
-                key=f"comment-{comment.pk}-follower-{address}",
+                message=_follower_email(
+                    comment=comment,
+                    parent=parent,
+                    user_id=user_id,
+                    name=names.get(user_id, ""),
+                    address=addresses[user_id],
+                    topic=topic,
+                ),
+                key=f"comment-{comment.pk}-follower-{addresses[user_id]}",
             )
 
 
-def _followed_comments(comment: XtdComment):
-    """The published comments on the story whose authors (but this one's) asked to follow it."""
-    return (
-        comments_on(int(comment.object_pk))
-        .filter(is_public=True, followup=True)
-        .exclude(user_email=comment.user_email)
-    )
+def _is_reply(comment: XtdComment) -> bool:
+    return comment.parent_id != comment.pk
+
+
+def _recipients(comment: XtdComment) -> dict[int, str]:
+    """Who is emailed about `comment`, each with the unsubscribe topic that stops it.
+
+    A reader both answered and following the story hears once, as the one
+    answered: the reply is what they most want to know of.
+    """
+    article_id = int(comment.object_pk)
+    followers = StoryFollow.objects.filter(article_id=article_id).exclude(reader=comment.user_id)
+    recipients = {
+        reader: f"story:{article_id}" for reader in followers.values_list("reader", flat=True)
+    }
+    if _is_reply(comment):
+        answered = (
+            ReaderProfile.objects.filter(
+                notify_replies=True,
+                user__in=XtdComment.objects.filter(pk=comment.parent_id).values("user"),
+            )
+            .exclude(user=comment.user_id)
+            .values_list("user", flat=True)
+            .first()
+        )
+        if answered is not None:
+            recipients[answered] = "replies"
+    return recipients
 
 
 def _email_followers_after_commit(comment: XtdComment) -> None:
-    # Most stories have no follower: no job for them.
-    if _followed_comments(comment).exists():
+    # Most comments concern nobody else: no job for them.
+    if _recipients(comment):
         after_commit(email_followers, comment.pk)
 
 
+def _confirmed_addresses(user_ids) -> dict[int, str]:
+    """Each reader's confirmed address (their primary one if several are); readers with none
+    are left out."""
+    addresses = {}
+    confirmed = EmailAddress.objects.filter(user_id__in=user_ids, verified=True)
+    for user_id, address in confirmed.order_by("primary").values_list("user_id", "email"):
+        addresses[user_id] = address  # the primary one comes last and stays
+    return addresses
+
+
 def _follower_email(
-    *, comment: XtdComment, parent: XtdComment | None, followed: XtdComment
+    *,
+    comment: XtdComment,
+    parent: XtdComment | None,
+    user_id: int,
+    name: str,
+    address: str,
+    topic: str,
 ) -> EmailMessage:
-    """The email to the follower who wrote `followed`, worded for what the comment is to them."""
+    """The email to one reader, worded for what the comment is to them."""
     headline = comment.content_object.headline
     if parent is None:
         subject = f"A new comment on “{headline}”"
         summary = f"{comment.user_name} commented on “{headline}”"
-    elif parent.user_email == followed.user_email:
+    elif parent.user_id == user_id:
         subject = summary = f"{comment.user_name} replied to your comment on “{headline}”"
     else:
         subject = f"A new reply in the discussion of “{headline}”"
         summary = (
             f"{comment.user_name} replied to {parent.user_name} in the discussion of “{headline}”"
         )
-    mute_key = signed.dumps(followed, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
+    unsubscribe = unsubscribe_url(user_id=user_id, topic=topic)
     body = render_to_string(
         "django_comments_xtd/email_followup_comment.txt",
         {
-            "user_name": followed.user_name,
+            "user_name": name,
             "summary": summary,
             "comment": comment,
-            "content_object": comment.content_object,
-            "mute_url": reverse("comments-xtd-mute", args=[mute_key.decode()]),
+            "comment_url": site_url(f"{comment.content_object.get_absolute_url()}#c{comment.pk}"),
+            "follows_story": topic.startswith("story:"),
+            "unsubscribe_url": unsubscribe,
             "site": comment.site,
         },
     )
-    # A header cannot hold a line break (names from before they were checked might).
-    subject = " ".join(subject.split())
-    return EmailMessage(subject, body, settings.COMMENTS_XTD_FROM_EMAIL, [followed.user_email])
+    return EmailMessage(
+        " ".join(subject.split()),  # a header cannot hold a line break
+        body,
+        settings.COMMENTS_XTD_FROM_EMAIL,
+        [address],
+        headers=unsubscribe_headers(unsubscribe),
+    )
+
+
+def follow_story(*, reader, article: Article) -> StoryFollow:
+    """Email `reader` about every new comment on the story from now on."""
+    follow, _ = StoryFollow.objects.get_or_create(reader=reader, article=article)
+    return follow
+
+
+def unfollow_story(*, reader_id: int, article_id: int) -> bool:
+    """Stop the story's emails to the reader; False if they did not follow it."""
+    deleted, _ = StoryFollow.objects.filter(reader=reader_id, article=article_id).delete()
+    return bool(deleted)
+
+
+def set_notifications(*, reader: ReaderProfile, replies: bool, moderation: bool) -> None:
+    """Switch the reader's reply and moderation emails on or off.
+
+    Written with update(): the switches show on no page, so the page cache
+    has nothing to refresh (a save would move the tags of the reader's pages).
+    """
+    ReaderProfile.objects.filter(pk=reader.pk).update(
+        notify_replies=replies, notify_moderation=moderation
+    )
+    reader.notify_replies, reader.notify_moderation = replies, moderation
+
+
+# The kinds of email a reader can stop from a link in it (outbox.unsubscribe;
+# registered in apps.py). Each takes the reader's id and the topic's argument.
+
+
+def _switch_topic(switch: str, description: str) -> dict:
+    """A topic that turns one of the reader's ReaderProfile switches off."""
+
+    def describe(user_id: int, _: str) -> str | None:
+        return description if ReaderProfile.objects.filter(user=user_id).exists() else None
+
+    def stop(user_id: int, _: str) -> None:
+        ReaderProfile.objects.filter(user=user_id).update(**{switch: False})
+
+    return {"describe": describe, "stop": stop}
+
+
+REPLY_EMAILS = _switch_topic("notify_replies", "when someone replies to your comments")
+MODERATION_EMAILS = _switch_topic(
+    "notify_moderation", "when a moderator removes or features one of your comments"
+)
+
+
+def describe_story_emails(user_id: int, article_id: str) -> str | None:
+    if not article_id.isdigit() or not get_user_model().objects.filter(pk=user_id).exists():
+        return None
+    headline = Article.objects.filter(pk=article_id).values_list("headline", flat=True).first()
+    return None if headline is None else f"about new comments on “{headline}”"
+
+
+def stop_story_emails(user_id: int, article_id: str) -> None:
+    unfollow_story(reader_id=user_id, article_id=int(article_id))
+
+
+STORY_EMAILS = {"describe": describe_story_emails, "stop": stop_story_emails}
 
 
 def _visibility(state: str) -> dict:
     """django-comments-xtd's two flags for a moderation state (its emails read them)."""
     return {
         "is_public": state == CommentModeration.State.PUBLISHED,
-        "is_removed": state == CommentModeration.State.REMOVED,
+        "is_removed": state in (CommentModeration.State.REMOVED, CommentModeration.State.DELETED),
     }
 
 
@@ -177,9 +298,11 @@ def _reader_record(*, user, policy: ModerationPolicy, now: datetime) -> tuple[bo
 EARLIER_POSTS_COMPARED = 100
 
 
-def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[EarlierPost]:
-    """The reader's comments within the repeat window, newest first, with their stories'
-    headlines, in one query (none when the rule is off)."""
+def _earlier_posts(
+    *, user, policy: ModerationPolicy, now: datetime, leaving_out: int | None = None
+) -> list[EarlierPost]:
+    """The reader's comments within the repeat window (but `leaving_out`), newest first,
+    with their stories' headlines, in one query (none when the rule is off)."""
     if not policy.repeat_window_minutes:
         return []
     headline = Article.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField())).values(
@@ -191,6 +314,7 @@ def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[Ear
             content_type=ContentType.objects.get_for_model(Article),
             submit_date__gte=now - timedelta(minutes=policy.repeat_window_minutes),
         )
+        .exclude(pk=leaving_out)
         .annotate(headline=Subquery(headline[:1]))
         .order_by("-submit_date")
         .values_list("comment", "object_pk", "headline", "submit_date")[:EARLIER_POSTS_COMPARED]
@@ -199,6 +323,37 @@ def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[Ear
         EarlierPost(text=text, article_id=int(pk), headline=title or "", posted_at=at)
         for text, pk, title, at in rows
     ]
+
+
+def _judge_text(
+    *,
+    text: str,
+    reader: ReaderProfile,
+    article: Article,
+    policy: ModerationPolicy,
+    now: datetime,
+    editing: XtdComment | None = None,
+) -> tuple[Verdict, float | None]:
+    """The moderation verdict on a text the reader posts (or puts in place of `editing`'s),
+    with the reader's record, and its screening score."""
+    has_approved, history = _reader_record(user=reader.user, policy=policy, now=now)
+    score = screening_score(text)
+    # A comment is no repeat of itself: fixing a comma must not hold it.
+    earlier = _earlier_posts(
+        user=reader.user, policy=policy, now=now, leaving_out=editing.pk if editing else None
+    )
+    verdict = judge(
+        text=text,
+        reader=reader,
+        article=article,
+        policy=policy,
+        has_approved_comment=has_approved,
+        score=score,
+        recent_history=history,
+        earlier_posts=earlier,
+        now=now,
+    )
+    return verdict, score
 
 
 def post_comment(
@@ -225,19 +380,7 @@ def post_comment(
         return existing.comment
     policy = policy or ModerationPolicy.current()
     now = timezone.now()
-    has_approved, history = _reader_record(user=reader.user, policy=policy, now=now)
-    score = screening_score(text)
-    verdict = judge(
-        text=text,
-        reader=reader,
-        article=article,
-        policy=policy,
-        has_approved_comment=has_approved,
-        score=score,
-        recent_history=history,
-        earlier_posts=_earlier_posts(user=reader.user, policy=policy, now=now),
-        now=now,
-    )
+    verdict, score = _judge_text(text=text, reader=reader, article=article, policy=policy, now=now)
     if nudge and policy.nudge_before_posting and verdict.rule == Rule.SCREENING:
         raise CommentNudged(
             "Before you post: this comment may break our rules on abuse. Edit it, or post it "
@@ -257,7 +400,6 @@ def post_comment(
                 submit_date=now,
                 ip_address=ip_address,
                 parent_id=parent.pk if parent else 0,
-                followup=follow,
                 **_visibility(state),
             )
             comment.save()
@@ -270,6 +412,8 @@ def post_comment(
                 submission_key=submission_key,
             )
             sync_comment_count(article.pk)
+            if follow:
+                follow_story(reader=reader.user, article=article)
     except IntegrityError:
         # The same form posted twice at once: the other request stored it.
         existing = CommentModeration.objects.filter(submission_key=submission_key).first()
@@ -285,17 +429,20 @@ def post_comment(
 def moderate_comment(
     *, comment: XtdComment, state: str, by, reason: str = "", rule: str = Rule.MODERATOR
 ) -> CommentModeration:
-    """Set a comment's state by hand (approve, reject, send back to the queue)."""
+    """Set a comment's state by hand (approve, reject, send back to the queue).
+
+    A comment its author deleted stays deleted: approving it would publish
+    words the reader took back.
+    """
     moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    if moderation.state == CommentModeration.State.DELETED:
+        raise DeletedByAuthor("Its author deleted this comment; it can no longer be decided.")
     was_published = moderation.state == CommentModeration.State.PUBLISHED
-    moderation.state = state
     moderation.rule = rule
     moderation.reason = reason or CommentModeration.State(state).label
     moderation.decided_by = by
     moderation.decided_at = timezone.now()
-    if state != CommentModeration.State.PUBLISHED:
-        moderation.featured_at = moderation.featured_by = None
-    moderation.save()
+    _apply_state(comment=comment, moderation=moderation, state=state)
     _log_decision(
         action=DECISION_FOR_STATE[state],
         comment=comment,
@@ -303,12 +450,121 @@ def moderate_comment(
         reason=moderation.reason,
         at=moderation.decided_at,
     )
-    for flag, value in _visibility(state).items():
-        setattr(comment, flag, value)
-    comment.save(update_fields=["is_public", "is_removed"])
-    sync_comment_count(int(comment.object_pk))
     if state == CommentModeration.State.PUBLISHED and not was_published:
         _email_followers_after_commit(comment)
+    return moderation
+
+
+def _refuse_unless_author(comment: XtdComment, by) -> None:
+    if not by.is_authenticated or comment.user_id != by.pk:
+        raise PermissionDenied("Only its author can change a comment.")
+
+
+def edit_minutes_left(comment: XtdComment, policy: ModerationPolicy, now=None) -> int:
+    """Whole minutes (rounded up) the author has left to edit the comment; 0 when none."""
+    if not policy.edit_window_minutes:
+        return 0
+    closes = comment.submit_date + timedelta(minutes=policy.edit_window_minutes)
+    return max(0, ceil((closes - (now or timezone.now())).total_seconds() / 60))
+
+
+def edit_refusal(comment: XtdComment, policy: ModerationPolicy, now=None) -> str | None:
+    """Why the comment's author cannot edit it now, or None when they can."""
+    state = comment.moderation.state
+    if state in (CommentModeration.State.REMOVED, CommentModeration.State.DELETED):
+        label = CommentModeration.State(state).label.lower()
+        return f"This comment can no longer be edited: {label}."
+    if not policy.edit_window_minutes:
+        return "Comments cannot be edited on this site."
+    if not edit_minutes_left(comment, policy, now):
+        return (
+            f"Comments can be edited for {policy.edit_window_minutes} minutes after posting; "
+            "the time for this one is up, so it stays as it was."
+        )
+    return None
+
+
+def _apply_state(
+    *, comment: XtdComment, moderation: CommentModeration, state: str, text_changed=False
+) -> None:
+    """Save a new state on the moderation row and the comment's flags (and text), and
+    recount the story's comments: these saves are what move the story page's cache tags.
+
+    Only the named columns of the comment are written, so a decision taken on a
+    copy read before an edit cannot put the earlier text back.
+    """
+    moderation.state = state
+    if state != CommentModeration.State.PUBLISHED:
+        moderation.featured_at = moderation.featured_by = None
+    moderation.save()
+    for flag, value in _visibility(state).items():
+        setattr(comment, flag, value)
+    comment.save(update_fields=["is_public", "is_removed", *(["comment"] if text_changed else [])])
+    sync_comment_count(int(comment.object_pk))
+
+
+@transaction.atomic
+def edit_comment(*, comment: XtdComment, by, text: str) -> CommentModeration:
+    """Put the author's new text in place of their comment's, through the rules again.
+
+    Only the author, within the policy's edit window from posting (server
+    time), and not once the comment is removed or deleted. The earlier text is
+    kept for moderators. The new text is judged as a new comment would be,
+    with the reader's record: a published comment whose new text would be
+    held goes back to the queue, a banned word removes it, and a comment
+    waiting for a moderator keeps waiting whatever the new text. There is no
+    "think before you post" here: the comment is out already, and an edit
+    the rules would hold waits for a moderator like any held comment.
+    Returns the comment's moderation, whose reason says what happened.
+    """
+    _refuse_unless_author(comment, by)
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    comment.moderation = moderation
+    State = CommentModeration.State
+    policy = ModerationPolicy.current()
+    now = timezone.now()
+    refusal = edit_refusal(comment, policy, now)
+    if refusal:
+        raise CommentRefused(refusal)
+    if text == comment.comment:
+        return moderation
+    article = comment.content_object
+    # A reader who may no longer comment here (banned, suspended, the story
+    # closed) may not change what they said either.
+    reader = refuse_unless_reader_may_comment(user=by, article=article, policy=policy)
+    verdict, score = _judge_text(
+        text=text, reader=reader, article=article, policy=policy, now=now, editing=comment
+    )
+    CommentEdit.objects.create(comment=comment, previous_text=comment.comment, edited_at=now)
+    comment.comment = text
+    moderation.edited_at = now
+    moderation.score = score
+    state = STATE_FOR_ACTION[verdict.action]
+    if moderation.state == State.PENDING and state == State.PUBLISHED:
+        state = State.PENDING  # still waits for the moderator who was to read it
+    else:
+        # The rules, not a moderator, decided on this text.
+        moderation.rule, moderation.reason = verdict.rule, verdict.reason
+        moderation.decided_by, moderation.decided_at = None, now
+    _apply_state(comment=comment, moderation=moderation, state=state, text_changed=True)
+    return moderation
+
+
+@transaction.atomic
+def delete_comment(*, comment: XtdComment, by) -> CommentModeration:
+    """Take the author's comment off the site at their request.
+
+    Readers no longer see it (a placeholder keeps the place of its shown
+    replies); moderators keep the row, its text and how it stood. Deleting
+    twice changes nothing. A comment a moderator or a rule removed is left
+    as it is: it shows nowhere, and its record stays the reader's.
+    """
+    _refuse_unless_author(comment, by)
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    if moderation.state == CommentModeration.State.REMOVED:
+        raise CommentRefused("This comment was removed by moderation; it is not shown already.")
+    if moderation.state != CommentModeration.State.DELETED:
+        _apply_state(comment=comment, moderation=moderation, state=CommentModeration.State.DELETED)
     return moderation
 
 
@@ -351,28 +607,27 @@ def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -
     """Queue the email telling a comment's author about a moderator's decision.
 
     Sent to the author's confirmed address only (none confirmed, no email),
+    unless they turned moderators' decisions off (ReaderProfile.notify_moderation),
     and once per comment and kind of decision: featured again after an
     unfeature, or rejected again after an approval, it is not sent twice.
     Stored in the decision's transaction, so it goes with the decision or not
     at all; the outbox sends it after commit (outbox.services).
     """
-    address = (
-        EmailAddress.objects.filter(user_id=comment.user_id, verified=True)
-        .order_by("-primary")
-        .values_list("email", flat=True)
-        .first()
-    )
+    if not ReaderProfile.objects.filter(user=comment.user_id, notify_moderation=True).exists():
+        return
+    address = _confirmed_addresses([comment.user_id]).get(comment.user_id)
     if address is None:
         return
     article = comment.content_object
-    site = Site.objects.get_current()
+    unsubscribe = unsubscribe_url(user_id=comment.user_id, topic="moderation")
     context = {
         **context,
         "user_name": comment.user_name,
         "comment": comment,
         "article": article,
-        "comment_url": f"https://{site.domain}{article.get_absolute_url()}#c{comment.pk}",
-        "site": site,
+        "comment_url": site_url(f"{article.get_absolute_url()}#c{comment.pk}"),
+        "unsubscribe_url": unsubscribe,
+        "site": Site.objects.get_current(),
     }
     template = f"discussion/email/comment_{about}"
     message = EmailMultiAlternatives(
@@ -380,6 +635,7 @@ def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -
         render_to_string(f"{template}.txt", context),
         settings.COMMENTS_XTD_FROM_EMAIL,
         [address],
+        headers=unsubscribe_headers(unsubscribe),
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     queue_email(message=message, key=f"comment-{comment.pk}-author-{about}")
@@ -577,8 +833,9 @@ def ban_authors(
     ban_reader takes for their other published comments. Returns the readers
     newly banned.
     """
+    gone = (CommentModeration.State.REMOVED, CommentModeration.State.DELETED)
     for comment in comments:
-        if comment.moderation.state != CommentModeration.State.REMOVED:
+        if comment.moderation.state not in gone:
             moderate_comment(
                 comment=comment,
                 state=CommentModeration.State.REMOVED,

@@ -9,19 +9,20 @@ authors one more when any staff member wrote on the page.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.roles import GROUP_OF_ROLE
 
 from .models import CommentModeration
-from .services import comments_on
+from .services import comments_on, edit_minutes_left
 
 THREADS_PER_PAGE = 20
 ORDERS = {"oldest": "thread_id", "newest": "-thread_id"}
@@ -42,6 +43,14 @@ class Entry:
     own_pending: bool
     # The author's role on the desk when they are staff (see wear_badges).
     badge: str = ""
+    # For the reader's own comment: whole minutes left to edit it (see offer_own_actions).
+    edit_minutes_left: int = 0
+    # The outcome of what the reader just did here (messages placed at this comment).
+    outcomes: list = field(default_factory=list)
+
+    @property
+    def deleted(self) -> bool:
+        return self.comment.moderation.state == CommentModeration.State.DELETED
 
 
 @dataclass
@@ -116,6 +125,14 @@ def _has_shown_reply(entries, index):
         if later.shown:
             return True
     return False
+
+
+def offer_own_actions(entries, *, user, policy) -> None:
+    """Give each of the reader's own shown comments the minutes left to edit it."""
+    now = timezone.now()
+    for entry in entries:
+        if entry.shown and entry.comment.user_id == user.pk:
+            entry.edit_minutes_left = edit_minutes_left(entry.comment, policy, now)
 
 
 def editors_picks(*, article, page_obj, order: str = "oldest"):

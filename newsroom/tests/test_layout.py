@@ -29,6 +29,7 @@ DEPENDS_ON = {
     "desk": {"newsroom", "accounts", "photos", "pagecache", "articles"},
     "discussion": {"newsroom", "outbox", "accounts", "pagecache", "screening", "articles"},
     "moderation": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
+    "readers": {"newsroom", "outbox", "accounts", "pagecache", "articles", "discussion"},
     "distribution": {"newsroom", "pagecache", "photos", "articles"},
     "wire": {"newsroom", "photos", "articles"},
     "demo": {"newsroom", "accounts", "photos", "pagecache", "articles", "discussion"},

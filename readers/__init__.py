@@ -1,0 +1,1 @@
+"""A reader's own account: what they are emailed about, their data, and leaving."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReadersConfig(AppConfig):
+    name = "readers"
+    verbose_name = "Readers' accounts"
