@@ -1,4 +1,5 @@
-"""Wire captions that end with the photo's credit, which pages already show beside them.
+"""Wire captions: when one is long enough to fold on a phone, and when it ends with the
+photo's credit, which pages already show beside it.
 
 Agencies end captions with the credit in their house style: "(Photo by Kevin
 Frayer/Getty Images)", "(AP Photo/Eugene Hoshiko)", "REUTERS/Issei Kato",
@@ -7,6 +8,9 @@ element, so readers would see it twice.
 """
 
 import re
+
+# Characters beyond which a caption opens folded on a phone: some four lines there.
+LONG_CAPTION = 200
 
 # Words that introduce a credit: "Photo by", "Photograph:", "Picture:", "Image by".
 _INTRODUCTION = r"(?:photo(?:graph)?|picture|image)s?\s*(?:by\b|:)?"
