@@ -164,10 +164,10 @@ class PhotoAdmin(admin.ModelAdmin):
         if obj is None or not credit_repeated_in(obj.caption, obj.credit):
             return fieldsets
         # The offer sits under the credit it repeats.
-        text = fieldsets[1][1]["fields"]
-        at = text.index("credit") + 1
-        fields = [*text[:at], "drop_repeated_credit", *text[at:]]
-        return [fieldsets[0], (None, {"fields": fields}), *fieldsets[2:]]
+        return [
+            (name, {**options, "fields": _after_credit(options["fields"])})
+            for name, options in fieldsets
+        ]
 
     def get_urls(self):
         return [
@@ -335,6 +335,13 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Size")
     def size(self, photo):
         return f"{photo.width}×{photo.height}" if photo.width else "—"
+
+
+def _after_credit(fields):
+    if "credit" not in fields:
+        return fields
+    at = fields.index("credit") + 1
+    return [*fields[:at], "drop_repeated_credit", *fields[at:]]
 
 
 def _labels(names):
