@@ -734,10 +734,34 @@ class BodySegment:
 
 
 @dataclass
+class BackLink:
+    anchor: str
+    letter: str
+
+
+@dataclass
 class Source:
     number: int
     citation: "Citation"
     backlinks: list[str]
+
+    @property
+    def back_links(self) -> list[BackLink]:
+        """A link back to each place the source is cited; lettered a, b, c… when there are
+        several, so that each reads differently, as in Wikipedia's reference lists."""
+        if len(self.backlinks) == 1:
+            return [BackLink(self.backlinks[0], "")]
+        return [BackLink(anchor, letter_label(i)) for i, anchor in enumerate(self.backlinks)]
+
+
+def letter_label(index: int) -> str:
+    """a, b … z, aa, ab …: the label of the back-link at `index` (from 0)."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
 
 
 @dataclass
@@ -872,6 +896,22 @@ class Citation(models.Model):
     published_on = models.DateField(
         "report date", null=True, blank=True, help_text="When the cited report was published."
     )
+    person = models.CharField(
+        "person quoted",
+        max_length=200,
+        blank=True,
+        help_text="Who said it, when the source is a person speaking in the report rather "
+        "than the outlet itself: the full name as the story first gives it, e.g. “Koichi "
+        "Hagiuda”. The Sources list then reads “Koichi Hagiuda, Japan's trade minister, quoted "
+        "by Nikkei Asia”. Leave empty when the outlet is the source.",
+    )
+    person_role = models.CharField(
+        "person's role",
+        max_length=200,
+        blank=True,
+        help_text="Who the person is, as the story first describes them, e.g. “Japan's trade "
+        "minister” or “a spokesperson for the port authority”; only with a person quoted.",
+    )
     quote = models.TextField(
         blank=True, help_text="The passage quoted or relied on, word for word, if any."
     )
@@ -935,6 +975,15 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.outlet}: {self.title}"
+
+    def clean(self):
+        if self.person_role.strip() and not self.person.strip():
+            raise ValidationError(
+                {
+                    "person": "Name the person quoted, or leave the role empty: a role alone "
+                    "does not say who said it."
+                }
+            )
 
     @property
     def link_check_due(self) -> bool:

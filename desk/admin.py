@@ -118,6 +118,7 @@ class CitationInline(admin.StackedInline):
     extra = 0
     fields = [
         ("outlet", "published_on", "position"),
+        ("person", "person_role"),
         "title",
         ("url", "archive_url"),
         "link_check",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from articles.models import Article
-from articles.ninjs_vocabulary import LEAD_ASSOCIATION
+from articles.ninjs_vocabulary import LEAD_ASSOCIATION, QUOTED_ROLE
 from photos.renditions import MIME_TYPES
 
 # Info sources without a web address are the agency's own provenance (e.g.
@@ -64,19 +64,29 @@ def _reported_content(article: Article, absolute) -> dict:
             for tag in article.tags.all()
         ],
         "infoSources": [
-            {
-                "name": citation.outlet,
-                "literal": citation.title,
-                "uri": citation.url,
-                "role": CITATION_ROLE,
-            }
-            for citation in article.citations.all()
+            source for citation in article.citations.all() for source in _info_sources(citation)
         ],
         "associations": [
             _picture(placement, name, absolute)
             for name, placement in _named_placements(article.photo_placements.all())
         ],
     }
+
+
+def _info_sources(citation) -> list[dict]:
+    """The cited report, and the person it quotes when the citation names one."""
+    sources = [
+        {
+            "name": citation.outlet,
+            "literal": citation.title,
+            "uri": citation.url,
+            "role": CITATION_ROLE,
+        }
+    ]
+    if citation.person:
+        person = {"name": citation.person, "role": QUOTED_ROLE, "literal": citation.person_role}
+        sources.append({key: value for key, value in person.items() if value})
+    return sources
 
 
 def _named_placements(placements):

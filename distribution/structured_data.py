@@ -90,6 +90,13 @@ def citation_work(citation) -> dict:
     }
     if citation.published_on:
         work["datePublished"] = citation.published_on.isoformat()
+    if citation.person:
+        # The person quoted did not write the report (its author is the reporter),
+        # so they are a Person the work mentions, described as the story describes them.
+        person = {"@type": "Person", "name": citation.person}
+        if citation.person_role:
+            person["description"] = citation.person_role
+        work["mentions"] = person
     return work
 
 

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from .captions import credit_repeated_in, without_repeated_credit
 from .metadata import read_metadata
 from .models import Photo
 from .services import EDITORS_ONLY, create_photo_from_upload, remake_renditions, save_photo
@@ -18,6 +19,11 @@ from .widgets import ACCEPT, REMAKE, thumbnail
 
 class PhotoForm(forms.ModelForm):
     """Checks a new file before anything is saved and fills the fields its metadata carries."""
+
+    # On the form only while the saved caption ends with the credit (PhotoAdmin.get_fieldsets).
+    drop_repeated_credit = forms.BooleanField(
+        required=False, label="Drop the credit from the caption"
+    )
 
     class Meta:
         model = Photo
@@ -45,6 +51,13 @@ class PhotoForm(forms.ModelForm):
         if "credit" in self.fields:
             # The file's metadata may supply it; the model insists when it does not.
             self.fields["credit"].required = False
+        if "drop_repeated_credit" in self.fields:
+            repeated = credit_repeated_in(self.instance.caption, self.instance.credit)
+            self.fields["drop_repeated_credit"].help_text = (
+                f"The caption ends with “{repeated}”, which repeats the credit line. Pages "
+                "print the credit under the caption, so readers see it twice: tick to take "
+                "it off the end of the caption."
+            )
 
     def clean_image(self):
         file = self.cleaned_data.get("image")
@@ -64,6 +77,10 @@ class PhotoForm(forms.ModelForm):
             # The form lets credit be blank so metadata can fill it, which also
             # skips the model's check; apply it here once the file has had its say.
             self.add_error("credit", Photo._meta.get_field("credit").error_messages["blank"])
+        if cleaned.get("drop_repeated_credit") and "caption" in cleaned:
+            cleaned["caption"] = without_repeated_credit(
+                cleaned["caption"], cleaned.get("credit", "")
+            )
         return cleaned
 
 
@@ -142,6 +159,16 @@ class PhotoAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(*prefetch_lookups())
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not credit_repeated_in(obj.caption, obj.credit):
+            return fieldsets
+        # The offer sits under the credit it repeats.
+        return [
+            (name, {**options, "fields": _after_credit(options["fields"])})
+            for name, options in fieldsets
+        ]
+
     def get_urls(self):
         return [
             path(
@@ -181,6 +208,12 @@ class PhotoAdmin(admin.ModelAdmin):
             messages.info(request, f"Filled from the file: {_labels(form.autofilled)}. Check them.")
         for notice in form.notices:
             messages.warning(request, notice)
+        if repeated := credit_repeated_in(obj.caption, obj.credit):
+            messages.warning(
+                request,
+                f"The caption of “{obj}” ends with “{repeated}”, the credit line readers see "
+                "under it anyway; the photo's page offers to drop it from the caption.",
+            )
 
     @admin.action(description=REMAKE, permissions=["change"])
     def remake(self, request, queryset):
@@ -302,6 +335,13 @@ class PhotoAdmin(admin.ModelAdmin):
     @admin.display(description="Size")
     def size(self, photo):
         return f"{photo.width}×{photo.height}" if photo.width else "—"
+
+
+def _after_credit(fields):
+    if "credit" not in fields:
+        return fields
+    at = fields.index("credit") + 1
+    return [*fields[:at], "drop_repeated_credit", *fields[at:]]
 
 
 def _labels(names):

@@ -31,7 +31,7 @@ from django.utils.text import slugify
 
 from articles.html import BODY_ATTRIBUTES, BODY_TAGS, sanitize_body
 from articles.models import Article, Author, Byline, Citation, PhotoPlacement, Section, Tag
-from articles.ninjs_vocabulary import LEAD_ASSOCIATION
+from articles.ninjs_vocabulary import LEAD_ASSOCIATION, QUOTED_ROLE
 from newsroom import outbound
 from photos.services import create_photo_from_upload, delete_photo_files
 
@@ -324,25 +324,33 @@ def _tags(subjects) -> list[Tag]:
 
 def _replace_citations(article, sources):
     article.citations.all().delete()
-    position = 0
+    citations = []
     for source in _entries(sources):
+        if _text(source.get("role")) == QUOTED_ROLE:
+            # The person the report just before it quotes, as our export writes them.
+            if citations and _text(source.get("name")):
+                citations[-1].person = _text(source.get("name"))[:200]
+                citations[-1].person_role = _text(source.get("literal"))[:200]
+            continue
         url = _text(source.get("uri"))
         if not url.startswith(("http://", "https://")):
             continue
         outlet = _text(source.get("name")) or urllib.parse.urlsplit(url).hostname or url
-        citation = Citation(
-            article=article,
-            outlet=outlet[:200],
-            title=(_text(source.get("literal")) or outlet)[:300],
-            url=url,
-            position=position,
+        citations.append(
+            Citation(
+                article=article,
+                outlet=outlet[:200],
+                title=(_text(source.get("literal")) or outlet)[:300],
+                url=url,
+                position=len(citations),
+            )
         )
+    for citation in citations:
         try:
             citation.full_clean()
         except ValidationError as error:
-            raise NinjsError(f"source {url}: {_one_line(error)}") from error
+            raise NinjsError(f"source {citation.url}: {_one_line(error)}") from error
         citation.save()
-        position += 1
 
 
 # Pictures

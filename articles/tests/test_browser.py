@@ -3,8 +3,26 @@
 from playwright.sync_api import expect
 
 from articles.models import Article
-from articles.tests.factories import make_article, make_author, make_section, make_staff
-from newsroom.tests.browser import BROWSER_TEST, DESKTOP, MOBILE, log_in_to_desk, report, screenshot
+from articles.tests.factories import (
+    image_upload,
+    make_article,
+    make_author,
+    make_photo,
+    make_section,
+    make_staff,
+    place_photo,
+)
+from newsroom.tests.browser import (
+    BLOCKING_IMPACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    MOBILE,
+    axe_check,
+    axe_context,
+    log_in_to_desk,
+    report,
+    screenshot,
+)
 from photos.models import Photo
 from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 
@@ -162,3 +180,73 @@ def test_editor_uploads_a_wire_photo_writes_cites_corrects_and_publishes(
     found.append(f"screenshots: {', '.join(shots)}")
     reader.close()
     report(artifacts, "editor-journey.txt", found)
+
+
+WIRE_CAPTION = (
+    "KEELUNG, TAIWAN - MARCH 3: Dock workers unload containers from the Ever Given sister "
+    "ship at the port of Keelung on March 3, 2026, in Keelung, Taiwan. Exports through the "
+    "port rose for a third month as chip orders from Japan and the United States recovered, "
+    "the port authority said on Monday."
+)
+WIRE_CREDIT = "Kevin Frayer/Getty Images"
+
+
+def caption_box(page):
+    """The caption's height, and whether the lines it holds overflow it (folded)."""
+    return page.locator(".photo .caption").evaluate(
+        "c => ({height: c.getBoundingClientRect().height, folded: c.scrollHeight > "
+        "c.clientHeight + 1, lines: Math.round(c.getBoundingClientRect().height / "
+        "parseFloat(getComputedStyle(c).lineHeight))})"
+    )
+
+
+def test_a_long_wire_caption_opens_folded_on_a_phone_and_whole_on_a_desktop(
+    browser, live_server, artifacts
+):
+    story = make_article(headline="Keelung exports rise a third month")
+    lead = make_photo(
+        caption=WIRE_CAPTION,
+        credit=WIRE_CREDIT,
+        alt_text="Cranes lift containers off a ship at night.",
+        image=image_upload(width=1200, height=800, colour=(90, 60, 40)),
+    )
+    place_photo(story, lead, role="lead")
+    found = []
+    for viewport in (MOBILE, DESKTOP):
+        width = viewport["width"]
+        page = axe_context(browser, viewport).new_page()
+        page.goto(live_server.url + story.get_absolute_url())
+        figure = page.locator("figure.photo")
+        credit = figure.locator(".credit")
+        toggle = figure.locator(".caption__toggle")
+        expect(credit).to_have_text(WIRE_CREDIT)
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+        result = axe_check(page)
+        blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        assert result["passed"] >= 20 and not blocking, result["violations"]
+        shown = caption_box(page)
+        if viewport is DESKTOP:
+            assert not shown["folded"] and shown["lines"] >= 2
+            expect(figure.locator(".caption__more")).to_be_hidden()
+            found.append(f"{width}: caption whole in {shown['lines']} lines; axe {blocking}")
+            screenshot(page, artifacts / f"caption-{width}.png")
+            page.context.close()
+            continue
+        assert shown["folded"] and shown["lines"] == 4, shown
+        expect(credit).to_be_visible()
+        expect(figure.get_by_role("checkbox", name="more of the caption")).not_to_be_checked()
+        screenshot(page, artifacts / f"caption-{width}-folded.png")
+        figure.locator(".caption__more").click()
+        expect(toggle).to_be_checked()
+        opened = caption_box(page)
+        assert not opened["folded"] and opened["lines"] > 4, opened
+        expect(credit).to_be_visible()
+        expect(figure.get_by_role("checkbox", name="less of the caption")).to_be_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+        found.append(
+            f"{width}: caption folded to {shown['lines']} lines with a more box; opened "
+            f"{opened['lines']} lines; credit visible throughout; axe {blocking}"
+        )
+        screenshot(page, artifacts / f"caption-{width}-opened.png")
+        page.context.close()
+    report(artifacts, "caption.txt", found)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PhotoPlacement
+from newsroom.tests.html import is_inside
 from photos.models import Photo, PhotoChange
 from photos.renditions import FORMATS, MIME_TYPES
 from photos.services import save_photo
@@ -234,3 +235,19 @@ def test_story_page_offers_the_square_crop_to_link_previews(client, cranes):
     assert meta["og:image"] == f"http://testserver/media/{square['name']}"
     assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "1200")
     assert meta["og:image:alt"] == "Three cranes."
+
+
+def test_only_a_long_caption_gets_the_phone_fold_and_the_credit_stays_outside_it(client):
+    story = make_article()
+    place_photo(story, make_photo(caption="Cranes at dusk.", credit="Lead Wire"), role="lead")
+    long = "Cranes at dusk on the east quay as the night shift begins." * 4
+    place_photo(story, make_photo(caption="Short.", credit="Inline Wire"), caption_override=long)
+    page = Elements(client.get(story.get_absolute_url()).content.decode())
+    short_caption, long_caption = page.by_class("caption")
+    assert short_caption["attrs"]["class"] == "caption"
+    assert long_caption["attrs"]["class"] == "caption caption--long"
+    assert long_caption["text"] == long  # whole in the page; only phones fold it, visually
+    [toggle] = page.by_class("caption__toggle")
+    assert (toggle["tag"], toggle["attrs"]["type"]) == ("input", "checkbox")
+    assert [credit["text"] for credit in page.by_class("credit")] == ["Lead Wire", "Inline Wire"]
+    assert not any(is_inside(credit, long_caption) for credit in page.by_class("credit"))

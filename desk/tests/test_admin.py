@@ -141,6 +141,24 @@ def test_a_citation_whose_name_resolves_to_a_private_address_is_saved_with_a_war
     ), messages
 
 
+def test_a_citation_names_the_person_quoted_and_their_role(desk):
+    data = citation_form(make_section(), "https://radio.example.net/ferry")
+    data |= {"citations-0-person": "Koichi Hagiuda", "citations-0-person_role": "trade minister"}
+    response = desk.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    citation = Citation.objects.get()
+    assert (citation.person, citation.person_role) == ("Koichi Hagiuda", "trade minister")
+
+
+def test_a_citation_role_without_a_person_is_refused_and_nothing_is_saved(desk):
+    data = citation_form(make_section(), "https://radio.example.net/ferry")
+    data["citations-0-person_role"] = "trade minister"
+    response = desk.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Name the person quoted, or leave the role empty" in response.content.decode()
+    assert not Article.objects.exists() and not Citation.objects.exists()
+
+
 def test_publishing_with_a_photo_lacking_alt_text_is_refused_and_nothing_is_saved(desk):
     section = make_section()
     photo = make_photo(alt_text="", title="Quay at dawn")

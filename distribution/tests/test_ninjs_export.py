@@ -52,7 +52,15 @@ def test_export_carries_the_story(client, story):
             "literal": "Storm report",
             "uri": "https://g.example/s",
             "role": "cited",
-        }
+        },
+        # The person the report before it quotes.
+        {"name": "Ada Quay", "literal": "the harbour master", "role": "quoted"},
+        {
+            "name": "Coast Radio",
+            "literal": "Crossings",
+            "uri": "https://radio.example/c",
+            "role": "cited",
+        },
     ]
 
 

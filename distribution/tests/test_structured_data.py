@@ -96,6 +96,30 @@ def test_article_page_has_news_article_json_ld(client, story):
     assert data["keywords"] == ["Harbour"]
 
 
+def test_a_citation_quoting_a_person_mentions_them_with_their_role(client, story):
+    make_citation(
+        story,
+        outlet="Nikkei Asia",
+        title="Japan to curb chip tool exports",
+        url="https://asia.example/chips",
+        person="Koichi Hagiuda",
+        person_role="Japan's trade minister",
+        position=1,
+    )
+    make_citation(story, outlet="Kyodo", person="Ken Ito", position=2)
+    bill, quoting, without_role = head_of(client, story.get_absolute_url()).of_type("NewsArticle")[
+        "citation"
+    ]
+    assert "mentions" not in bill
+    assert quoting["publisher"] == {"@type": "Organization", "name": "Nikkei Asia"}
+    assert quoting["mentions"] == {
+        "@type": "Person",
+        "name": "Koichi Hagiuda",
+        "description": "Japan's trade minister",
+    }
+    assert without_role["mentions"] == {"@type": "Person", "name": "Ken Ito"}
+
+
 def test_article_images_come_in_three_ratios(client, story):
     data = head_of(client, story.get_absolute_url()).of_type("NewsArticle")
     assert len(data["image"]) == 3

@@ -46,7 +46,7 @@ def validate(document, schema_name):
 
 def ferry_story():
     """A published story with everything a ninjs document carries: two bylines, a topic,
-    a lead and an inline photo, a cited source."""
+    a lead and an inline photo, a cited source quoting a person and one that does not."""
     article = make_article(
         headline="Ferry line reopens after storm",
         standfirst="The crossing resumes on Monday.",
@@ -63,8 +63,14 @@ def ferry_story():
     place_photo(article, lead, role="lead")
     place_photo(article, make_photo(caption="Passengers queue."), after_block=1)
     make_citation(
-        article, outlet="Harbour Gazette", title="Storm report", url="https://g.example/s"
+        article,
+        outlet="Harbour Gazette",
+        title="Storm report",
+        url="https://g.example/s",
+        person="Ada Quay",
+        person_role="the harbour master",
     )
+    make_citation(article, outlet="Coast Radio", title="Crossings", url="https://radio.example/c")
     return article
 
 

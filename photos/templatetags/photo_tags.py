@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from photos.captions import LONG_CAPTION
+
 register = template.Library()
 
 
@@ -40,3 +42,9 @@ def social_image_meta(context, photo):
             )
         )
     return format_html_join("", "{}", ((tag,) for tag in tags))
+
+
+@register.filter
+def folds_on_phones(caption):
+    """Whether a caption is long enough for phones to open it folded (see photo_figure.html)."""
+    return len(caption or "") > LONG_CAPTION

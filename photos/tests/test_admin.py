@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from newsroom.tests.forms import form_fields
 from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
 
@@ -368,3 +369,52 @@ def test_a_colour_profile_that_cannot_be_used_is_left_out_and_the_editor_told(de
         "The file's colour profile could not be used and was left out: its colours may look "
         "slightly different on the site."
     ]
+
+
+REPEATING = "Smoke over the harbour on Monday. (Photo by Jo Example/Test Wire)"
+
+
+def test_a_caption_ending_with_its_credit_is_pointed_out_and_the_repeat_dropped(desk):
+    photo = make_photo(caption=REPEATING, credit="Jo Example/Test Wire")
+    url = reverse("admin:photos_photo_change", args=[photo.pk])
+    page = desk.get(url).content.decode()
+    assert "The caption ends with “(Photo by Jo Example/Test Wire)”" in page
+    _, fields = form_fields(page, "photo_form")
+    assert "drop_repeated_credit" not in fields  # offered, not ticked
+    with run_jobs():
+        response = desk.post(url, {**fields, "drop_repeated_credit": "on"})
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert (photo.caption, photo.credit) == (
+        "Smoke over the harbour on Monday.",
+        "Jo Example/Test Wire",
+    )
+    assert 'name="drop_repeated_credit"' not in desk.get(url).content.decode()
+
+
+def test_left_unticked_the_repeating_caption_is_kept(desk):
+    photo = make_photo(caption=REPEATING, credit="Jo Example/Test Wire")
+    url = reverse("admin:photos_photo_change", args=[photo.pk])
+    _, fields = form_fields(desk.get(url).content.decode(), "photo_form")
+    with run_jobs():
+        assert desk.post(url, fields).status_code == 302
+    photo.refresh_from_db()
+    assert photo.caption == REPEATING
+
+
+def test_a_caption_without_its_credit_gets_no_offer(desk):
+    photo = make_photo(caption="Smoke over the harbour.", credit="Jo Example/Test Wire")
+    page = desk.get(reverse("admin:photos_photo_change", args=[photo.pk])).content.decode()
+    assert 'name="drop_repeated_credit"' not in page
+
+
+def test_an_upload_whose_caption_ends_with_its_credit_is_pointed_out(desk):
+    data = with_iptc(
+        photo_bytes(),
+        iptc_datasets({IPTC_CAPTION: REPEATING.encode(), IPTC_CREDIT: b"Jo Example/Test Wire"}),
+    )
+    form = photo_form(upload(data), caption="", credit="")
+    with run_jobs():
+        response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
+    assert Photo.objects.get().caption == REPEATING
+    assert any("ends with “(Photo by Jo Example/Test Wire)”" in w for w in warnings_shown(response))

@@ -196,6 +196,28 @@ def test_import_ninjs2_plain_text_and_picture_metadata_from_iptc(tmp_path):
     assert "(draft)" in lines[0]
 
 
+def test_a_quoted_person_after_a_cited_report_is_the_person_that_citation_quotes(tmp_path):
+    document = ninjs3(
+        infoSources=[
+            {"role": "quoted", "name": "Nobody Before", "literal": "no report precedes"},
+            {"name": "Nikkei Asia", "literal": "Chip curbs", "uri": "https://asia.example/c"},
+            {"role": "quoted", "name": "Koichi Hagiuda", "literal": "Japan's trade minister"},
+            {"name": "Kyodo", "literal": "Exports", "uri": "https://kyodo.example/e"},
+            {"role": "quoted", "name": "Ken Ito"},
+            {"role": "quoted", "literal": "a name is needed"},
+        ],
+        associations=[],
+    )
+    validate(document, "ninjs-schema_3.1.json")
+    lines, _, failure = run_import(write(tmp_path, "item.json", document))
+    assert failure is None, lines
+    citations = Article.objects.get().citations.all()
+    assert [(c.outlet, c.person, c.person_role, c.position) for c in citations] == [
+        ("Nikkei Asia", "Koichi Hagiuda", "Japan's trade minister", 0),
+        ("Kyodo", "Ken Ito", "", 1),
+    ]
+
+
 def test_import_ninjs1_snake_case(tmp_path):
     document = {
         "uri": "urn:example:wire:3003",
