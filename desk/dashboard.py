@@ -23,37 +23,48 @@ def story_form(article, anchor=""):
     return page_url("admin:articles_article_change", article.pk) + anchor
 
 
-def my_drafts(request) -> Summary:
-    drafts = Article.objects.filter(status=Status.DRAFT).started_or_bylined_by(request.user)
-    shown = drafts.order_by("-modified_at")[:SHOWN]
+def stories_by_status(title, stories, *, status, note, order, empty, **filters) -> Summary:
+    """A count of the stories in `status`, linked to the story list so filtered, and a few
+    of them with the time they were last saved."""
+    stories = stories.filter(status=status)
     return Summary(
-        title="My drafts",
+        title=title,
         counts=[
             Count(
-                "Drafts",
-                drafts.count(),
-                page_url(STORY_LIST, status__exact=Status.DRAFT, mine="yes"),
+                Status(status).label,
+                stories.count(),
+                page_url(STORY_LIST, status__exact=status, **filters),
             )
         ],
-        items=[Item(a.headline, story_form(a), "Last saved", a.modified_at) for a in shown],
+        items=[
+            Item(a.headline, story_form(a), note, a.modified_at)
+            for a in stories.order_by(order)[:SHOWN]
+        ],
+        empty=empty,
+    )
+
+
+def my_drafts(request) -> Summary:
+    return stories_by_status(
+        "My drafts",
+        Article.objects.started_or_bylined_by(request.user),
+        status=Status.DRAFT,
+        note="Last saved",
+        order="-modified_at",
         empty="No drafts of yours.",
+        mine="yes",
     )
 
 
 def in_review(request) -> Summary:
-    submitted = Article.objects.filter(status=Status.IN_REVIEW)
-    # The longest waiting first.
-    shown = submitted.order_by("modified_at")[:SHOWN]
-    return Summary(
-        title="Stories in review",
-        counts=[
-            Count(
-                "In review",
-                submitted.count(),
-                page_url(STORY_LIST, status__exact=Status.IN_REVIEW),
-            )
-        ],
-        items=[Item(a.headline, story_form(a), "Submitted", a.modified_at) for a in shown],
+    return stories_by_status(
+        "Stories in review",
+        Article.objects.all(),
+        status=Status.IN_REVIEW,
+        note="Submitted",
+        # The longest waiting first.
+        order="modified_at",
+        empty="Nothing waiting.",
     )
 
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,21 +18,13 @@ from articles.tests.factories import (
 )
 from newsroom.tests.dashboard import DESK, panels_on, rows_listed
 
+from .test_workflow import change_url, desk_for
+
 pytestmark = pytest.mark.django_db
 
 STORY_PANELS = {"My drafts", "Stories in review", "Scheduled and embargoed"}
 SOURCES = "Sources with broken links"
 Status = Article.Status
-
-
-def desk_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def scheduled(**fields):
@@ -75,7 +66,7 @@ def test_a_reporter_sees_their_own_drafts_and_no_editors_or_moderators_panel():
     assert dict(drafts["items"])["Ferry timetable cut"] == change_url(started)
     assert dict(drafts["items"])["Night buses return"] == change_url(bylined)
     [(label, url)] = drafts["counts"]
-    assert label == "Drafts: all 2"
+    assert label == "Draft: all 2"
     assert rows_listed(client, url) == 2
 
 
@@ -198,7 +189,7 @@ def test_the_front_page_makes_as_many_queries_for_30_waiting_stories_as_for_3(
     with django_assert_max_num_queries(len(few)):
         panels = panels_on(client)
 
-    assert panels["My drafts"]["counts"][0][0] == "Drafts: all 30"
+    assert panels["My drafts"]["counts"][0][0] == "Draft: all 30"
     assert panels["Stories in review"]["counts"][0][0] == "In review: all 30"
     assert [label for label, _ in panels["Scheduled and embargoed"]["counts"]] == [
         "Scheduled: all 30",
