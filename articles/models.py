@@ -19,7 +19,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -277,6 +277,17 @@ class ArticleQuerySet(models.QuerySet):
     def started_or_bylined_by(self, user):
         bylined = Byline.objects.filter(article=OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | Exists(bylined))
+
+    def awaiting_release(self):
+        """Published stories readers cannot see yet, with the time they go live
+        (`goes_live_at`): scheduled, or past their publish time and still embargoed."""
+        now = timezone.now()
+        return self.filter(
+            Q(publish_at__gt=now) | Q(embargo_until__gt=now), status=Article.Status.PUBLISHED
+        ).annotate(goes_live_at=Greatest("publish_at", Coalesce("embargo_until", "publish_at")))
+
+    def with_broken_sources(self):
+        return self.filter(Exists(Citation.objects.broken().filter(article=OuterRef("pk"))))
 
     def showing_body(self):
         return self.exclude(Article.BODY_HIDDEN)
@@ -875,6 +886,15 @@ class PhotoPlacement(models.Model):
         return self.caption_override or self.photo.caption
 
 
+class CitationQuerySet(models.QuerySet):
+    def broken(self):
+        """Sources whose link or archived copy failed the check made for the address it has
+        now (a changed address waits for its own check)."""
+        link = Q(link_ok=False, link_checked_url=F("url"))
+        archive = Q(archive_ok=False, archive_checked_url=F("archive_url")) & ~Q(archive_url="")
+        return self.filter(link | archive)
+
+
 class Citation(models.Model):
     """A source the story relies on, listed to readers under “Sources”."""
 
@@ -969,6 +989,8 @@ class Citation(models.Model):
         help_text="The archived copy URL the last check was for; while it is not the archived "
         "copy URL, a check is due.",
     )
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -208,12 +208,36 @@ class ArticleActionForm(ActionForm):
     )
 
 
+class MineFilter(admin.SimpleListFilter):
+    """The stories the signed-in user started or is bylined on (the dashboard's "My drafts")."""
+
+    title = "whose"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Started by me or bylined")]
+
+    def queryset(self, request, queryset):
+        return queryset.started_or_bylined_by(request.user) if self.value() == "yes" else queryset
+
+
+class SourcesFilter(admin.SimpleListFilter):
+    title = "sources"
+    parameter_name = "sources"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "With a broken link")]
+
+    def queryset(self, request, queryset):
+        return queryset.with_broken_sources() if self.value() == "broken" else queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["headline", "state", "section", "publish_at", "author_names", "featured"]
-    list_filter = ["status", "section", "publish_at", "featured"]
+    list_filter = ["status", MineFilter, SourcesFilter, "section", "publish_at", "featured"]
     list_select_related = ["section"]
     search_fields = ["headline", "kicker", "standfirst", "slug"]
     date_hierarchy = "publish_at"

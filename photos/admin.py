@@ -117,6 +117,21 @@ class UploadPhotosForm(forms.Form):
     )
 
 
+class RenditionsFilter(admin.SimpleListFilter):
+    title = "renditions"
+    parameter_name = "renditions"
+
+    def lookups(self, request, model_admin):
+        return [("processing", "Processing"), ("failed", "Failed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "processing":
+            return queryset.processing()
+        if self.value() == "failed":
+            return queryset.renditions_failed()
+        return queryset
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
     form = PhotoForm
@@ -131,6 +146,7 @@ class PhotoAdmin(admin.ModelAdmin):
         "uploaded_at",
     ]
     list_display_links = ["preview", "__str__"]
+    list_filter = [RenditionsFilter]
     actions = ["remake"]
     search_fields = ["title", "caption", "credit", "photographer"]
     readonly_fields = [

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils.text import Truncator
 
 from . import usage
@@ -13,6 +14,16 @@ CAPTION_MAX_LENGTH = 5000
 RENDITIONS_FOLDER = "renditions"
 # Values baked into the renditions: changing one calls for new ones.
 RENDERED_FIELDS = ("focal_x", "focal_y", "credit", "photographer", "copyright_notice")
+
+
+class PhotoQuerySet(models.QuerySet):
+    def processing(self):
+        """Photos whose new renditions are on their way (Photo.is_processing)."""
+        return self.exclude(rendered_version=F("rendition_version")).filter(rendition_error="")
+
+    def renditions_failed(self):
+        """Photos whose renditions job gave up (Photo.renditions_failed)."""
+        return self.exclude(rendition_error="")
 
 
 class Photo(models.Model):
@@ -120,6 +131,8 @@ class Photo(models.Model):
         "the caption and credit without a picture.",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
