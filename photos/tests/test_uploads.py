@@ -1,13 +1,14 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from articles.tests.factories import make_staff
 from photos.models import Photo
 from photos.uploads import open_upload
 
@@ -117,6 +118,14 @@ def test_a_file_too_large_to_decode_is_refused_from_its_header_before_any_decodi
 # The uploader script's endpoint: one file a request, answered in JSON.
 
 
+def staff_who_may(*actions):
+    """A desk account holding these of the photo library's permissions ("add", "view")."""
+    user = get_user_model().objects.create_user(f"staff-{'-'.join(actions)}", is_staff=True)
+    codenames = [f"{action}_photo" for action in actions]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
 def send_one(client, file, credit=""):
     return client.post(ONE, {"files": file, "credit": credit})
 
@@ -209,7 +218,7 @@ def test_the_endpoint_takes_one_file_at_a_time_and_no_request_without_one(desk):
 @pytest.mark.django_db
 def test_the_endpoint_needs_the_csrf_token():
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_staff("Reporters"))
+    client.force_login(staff_who_may("add"))
     refused = client.post(ONE, {"files": wire_file(), "credit": ""})
     assert refused.status_code == 403
     client.get(reverse("admin:photos_photo_upload"))
@@ -227,7 +236,7 @@ def test_only_staff_who_may_add_photos_can_send_one_or_ask_its_state(client):
     # Not logged in: the desk's login, as for every desk page.
     assert client.post(ONE, {"files": wire_file()}).status_code == 302
     assert client.get(photo_state).status_code == 302
-    client.force_login(make_staff("Moderators"))
+    client.force_login(staff_who_may())
     refused = client.post(ONE, {"files": wire_file(), "credit": ""})
     assert (refused.status_code, refused.json()) == (
         403,
@@ -235,5 +244,5 @@ def test_only_staff_who_may_add_photos_can_send_one_or_ask_its_state(client):
     )
     assert client.get(photo_state).status_code == 403
     assert not Photo.objects.exists()
-    client.force_login(make_staff("Reporters"))
+    client.force_login(staff_who_may("add", "view"))
     assert client.get(photo_state).json() == {"errors": ["No such photo."]}
