@@ -1,34 +1,17 @@
 """Versions kept by the story form, and a save refused because someone else saved first."""
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
 from articles.tests.factories import make_article, make_staff
 from desk.revisions import compare_versions, other_changes
-from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
 
+from .test_workflow import change_url, desk_for, edit_data
+
 pytestmark = pytest.mark.django_db
-
-
-def desk_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def opened(client, article, **changes):
-    """The change form as a browser opened it, sent back with changes."""
-    _, fields = form_fields(client.get(change_url(article)).content.decode(), "article_form")
-    return {**fields, **changes}
 
 
 def versions_of(article):
@@ -44,11 +27,12 @@ def test_a_save_that_changes_nothing_keeps_no_version_and_writes_nothing(editor)
     story = make_article(headline="Ferry cut")
     desk = desk_for(editor)
     assert (
-        desk.post(change_url(story), opened(desk, story, headline="Ferry cuts")).status_code == 302
+        desk.post(change_url(story), edit_data(desk, story, headline="Ferry cuts")).status_code
+        == 302
     )
     story.refresh_from_db()
     saved_at = story.modified_at
-    assert desk.post(change_url(story), opened(desk, story)).status_code == 302
+    assert desk.post(change_url(story), edit_data(desk, story)).status_code == 302
     story.refresh_from_db()
     assert story.modified_at == saved_at
     assert [v.revision.get_comment() for v in versions_of(story)] == ["Changed Headline."]
@@ -57,7 +41,7 @@ def test_a_save_that_changes_nothing_keeps_no_version_and_writes_nothing(editor)
 def test_a_change_to_an_inline_alone_keeps_a_version(editor):
     story = make_article()
     desk = desk_for(editor)
-    form = opened(
+    form = edit_data(
         desk,
         story,
         **{
@@ -79,10 +63,10 @@ def test_a_refused_save_names_who_saved_and_when_shows_their_changes_and_keeps_m
     story = make_article(headline="Original headline", body="<p>First paragraph.</p>")
     first, second = desk_for(editor), desk_for(make_staff("Editors"))
     # A version of the story as both open it, as the desk would have kept.
-    first.post(change_url(story), opened(first, story, standfirst="Set before both open it."))
-    first_form = opened(first, story, headline="Priya's headline", body="<p>Her paragraph.</p>")
+    first.post(change_url(story), edit_data(first, story, standfirst="Set before both open it."))
+    first_form = edit_data(first, story, headline="Priya's headline", body="<p>Her paragraph.</p>")
     mine = {"headline": "My headline", "standfirst": "My standfirst.", "body": "<p>Mine.</p>"}
-    second_form = opened(second, story, **mine)
+    second_form = edit_data(second, story, **mine)
     assert first.post(change_url(story), first_form).status_code == 302
 
     response = second.post(change_url(story), second_form)
@@ -115,8 +99,8 @@ def test_a_refused_save_names_who_saved_and_when_shows_their_changes_and_keeps_m
 def test_a_conflict_without_a_version_of_the_opened_story_still_refuses_and_says_so(editor):
     story = make_article(headline="Original")
     first, second = desk_for(editor), desk_for(make_staff("Editors"))
-    second_form = opened(second, story, headline="Mine")
-    first.post(change_url(story), opened(first, story, headline="Theirs"))
+    second_form = edit_data(second, story, headline="Mine")
+    first.post(change_url(story), edit_data(first, story, headline="Theirs"))
     html = second.post(change_url(story), second_form).content.decode()
     assert "Priya Demir saved this story at" in html
     assert "Their changes cannot be shown" in html
@@ -126,8 +110,8 @@ def test_a_conflict_without_a_version_of_the_opened_story_still_refuses_and_says
 def test_comparing_names_the_other_fields_that_changed(editor):
     story = make_article(headline="One", dateline="PORT CALDER")
     desk = desk_for(editor)
-    desk.post(change_url(story), opened(desk, story, headline="Two"))
-    desk.post(change_url(story), opened(desk, story, headline="Three", dateline="OSLO"))
+    desk.post(change_url(story), edit_data(desk, story, headline="Two"))
+    desk.post(change_url(story), edit_data(desk, story, headline="Three", dateline="OSLO"))
     newer, older = versions_of(story)
     assert [label for label, _ in compare_versions(older, newer)] == ["Headline"]
     assert other_changes(older, newer) == ["dateline"]
