@@ -205,6 +205,8 @@
   }
 
   function problem(request) {
+    // An ended session sends the request on to the login page, which is not JSON.
+    if (request.status === 200) return "Your desk session has ended: reload the page and log in.";
     if (request.status === 403) {
       return "The desk refused the upload (your session may have ended): reload the page and log in.";
     }
