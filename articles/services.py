@@ -48,15 +48,55 @@ def submittable_by(user, articles: QuerySet) -> QuerySet:
     return articles if can_publish(user) else articles.filter(created_by=user)
 
 
-def refuse_if_saved_since(*, article: Article, loaded: datetime) -> None:
-    """ValidationError if someone saved the story after `loaded`, when an editor opened it."""
-    current = Article.objects.filter(pk=article.pk).values_list("modified_at", flat=True)
-    if current and current[0] != loaded:
-        raise ValidationError(
-            "Someone else saved this story after you opened it "
-            f"(at {timezone.localtime(current[0]):%H:%M:%S}). Your changes are not "
-            "saved: open the story again in a new tab, then copy your changes over."
+class EditConflict(ValidationError):
+    """A save refused because someone saved the story after the form was opened.
+
+    Carries who saved (`saved_by`, None when unknown), when (`saved_at`), and
+    the saved versions either side: `opened`, the one the refused form was
+    opened on, and `current`, the latest (either None when not kept).
+    """
+
+    def __init__(self, *, saved_by, saved_at: datetime, opened, current):
+        who = _person(saved_by) if saved_by else "Someone else"
+        super().__init__(
+            f"{who} saved this story at {timezone.localtime(saved_at):%H:%M:%S on %d %b %Y}, "
+            "after you opened it. Your changes are not saved: what they changed and your "
+            "own text are shown below; open the story again in a new tab and copy your "
+            "changes over."
         )
+        self.saved_by, self.saved_at = saved_by, saved_at
+        self.opened, self.current = opened, current
+
+
+def refuse_if_saved_since(*, article: Article, loaded: datetime) -> None:
+    """EditConflict if someone saved the story after `loaded`, when an editor opened it."""
+    saved_at = Article.objects.filter(pk=article.pk).values_list("modified_at", flat=True).first()
+    if saved_at is None or saved_at == loaded:
+        return
+    versions = Version.objects.get_for_object(article).select_related("revision__user")
+    current = versions.first()
+    # The version kept of the story as it was opened: its saved modified_at is
+    # the form's, to the millisecond versions keep. A revision starts before
+    # the row is saved, so its date is a little earlier than that.
+    kept_time = loaded.replace(microsecond=loaded.microsecond // 1000 * 1000)
+    opened = next(
+        (
+            version
+            for version in versions.filter(revision__date_created__lte=loaded)[:5]
+            if version.field_dict.get("modified_at") == kept_time
+        ),
+        None,
+    )
+    raise EditConflict(
+        saved_by=current.revision.user if current else None,
+        saved_at=saved_at,
+        opened=opened,
+        current=current,
+    )
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def _require_publisher(user) -> None:

@@ -28,6 +28,7 @@ from articles.models import (
 )
 from articles.previews import preview_path
 from articles.services import (
+    EditConflict,
     can_publish,
     mark_corrected,
     mark_updated,
@@ -47,6 +48,7 @@ from photos.uploads import open_upload
 from photos.widgets import ACCEPT, thumbnail
 
 from .admin_views import compare_view, restore_view, revoke_previews_view
+from .revisions import conflict_report
 
 
 @admin.register(Section)
@@ -196,8 +198,19 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         loaded = parse_datetime(self.data.get("loaded_version") or "")
         if self.instance.pk and loaded:
-            refuse_if_saved_since(article=self.instance, loaded=loaded)
+            try:
+                refuse_if_saved_since(article=self.instance, loaded=loaded)
+            except EditConflict as conflict:
+                # Kept for the refusal page, which shows what the other editor changed.
+                self.conflict = conflict
+                raise
         return cleaned
+
+
+def _unchanged(form):
+    """A change form sent back as it was opened, in the change view (where the revision is
+    managed by hand: a form restoring a version is unchanged but must still save)."""
+    return reversion.is_manage_manually() and not form.has_changed()
 
 
 class ArticleActionForm(ActionForm):
@@ -324,6 +337,11 @@ class ArticleAdmin(VersionAdmin):
         return can_publish(request.user)
 
     def save_model(self, request, obj, form, change):
+        if change and _unchanged(form):
+            # Not even modified_at moves, so nobody else's open form is refused
+            # for a save that changed nothing (save_related() writes the row when
+            # only an inline changed).
+            return
         if not change:
             obj.created_by = request.user
         if not may_set_status(request.user, obj.status):
@@ -333,6 +351,33 @@ class ArticleAdmin(VersionAdmin):
             record_slug_change(article=obj, previous_slug=form.initial["slug"])
         if form.cleaned_data.get("substantive_update"):
             mark_updated(article=obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        conflict = getattr(context["adminform"].form, "conflict", None)
+        if conflict is not None:
+            context["conflict"] = conflict_report(conflict, request.POST)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Managed by hand: the story joins the revision only when log_change()
+        # is told something changed, so a plain re-save keeps no version.
+        # (VersionAdmin.change_view would version every save.)
+        with reversion.create_revision(manage_manually=True):
+            reversion.set_user(request.user)
+            return super(VersionAdmin, self).change_view(
+                request, object_id, form_url, extra_context
+            )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and _unchanged(form) and any(formset.has_changed() for formset in formsets):
+            form.instance.save(update_fields=["modified_at"])
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if message and reversion.is_manage_manually():
+            reversion.add_to_revision(obj)
+        return entry
 
     def save_formset(self, request, form, formset, change):
         saved = formset.save()

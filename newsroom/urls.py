@@ -6,6 +6,7 @@ from django_comments_xtd.views import mute
 
 from accounts.views import desk_login
 from articles import urls as articles_urls
+from desk.views import can_edit_view
 from discussion.urls import STORY_PAGE_PARAMS
 from discussion.views import CommentedStoryRedirectView
 from newsroom.views import robots_txt
@@ -24,6 +25,7 @@ urlpatterns = [
     path("admin/login/", desk_login, name="desk-login"),
     path("admin/moderation/", include("moderation.urls")),
     path("admin/", admin.site.urls),
+    path("desk/can-edit/<int:pk>/", can_edit_view, name="desk-can-edit"),
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("readers.urls")),
     path("accounts/", include("allauth.urls")),

@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_GET, require_POST
 
 from .captions import credit_repeated_in, without_repeated_credit
 from .metadata import read_metadata
@@ -14,7 +15,7 @@ from .models import Photo
 from .services import EDITORS_ONLY, create_photo_from_upload, remake_renditions, save_photo
 from .uploads import open_upload
 from .usage import prefetch_lookups, uses_of
-from .widgets import ACCEPT, REMAKE, thumbnail
+from .widgets import ACCEPT, FAILED, REMAKE, thumbnail
 
 
 class PhotoForm(forms.ModelForm):
@@ -105,15 +106,16 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadPhotosForm(forms.Form):
-    files = MultipleFileField(
-        label="Photos",
-        help_text="Choose one or several JPEG, PNG or WebP files. Caption, credit, "
-        "photographer, copyright, title and alt text are filled from each file's metadata.",
-    )
+    # The credit comes first: the page's script uploads each file as soon as it is chosen.
     credit = forms.CharField(
         required=False,
         max_length=255,
         help_text="Used only for files that carry no credit line of their own.",
+    )
+    files = MultipleFileField(
+        label="Photos",
+        help_text="Choose one or several JPEG, PNG or WebP files. Caption, credit, "
+        "photographer, copyright, title and alt text are filled from each file's metadata.",
     )
 
 
@@ -193,6 +195,16 @@ class PhotoAdmin(admin.ModelAdmin):
                 name="photos_photo_upload",
             ),
             path(
+                "upload/one/",
+                self.admin_site.admin_view(require_POST(self.upload_one_view)),
+                name="photos_photo_upload_one",
+            ),
+            path(
+                "<int:pk>/state/",
+                self.admin_site.admin_view(require_GET(self.state_view)),
+                name="photos_photo_state",
+            ),
+            path(
                 "original/<path:name>",
                 self.admin_site.admin_view(self.original_view),
                 name="photos_photo_original",
@@ -242,21 +254,17 @@ class PhotoAdmin(admin.ModelAdmin):
         )
 
     def upload_view(self, request):
-        """Several files at once: a photo per good file; each bad one named with its problem."""
+        """Several files at once: a photo per good file; each bad one named with its problem.
+
+        The page's script (photos/static/photos/uploader.js) sends the files one
+        by one to upload_one_view instead; this form is what works without it.
+        """
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = UploadPhotosForm(request.POST or None, request.FILES or None)
         failures = []
         if request.method == "POST" and form.is_valid():
-            created = []
-            fallbacks = {"credit": form.cleaned_data["credit"]}
-            for file in form.cleaned_data["files"]:
-                try:
-                    created.append(
-                        (file.name, create_photo_from_upload(file=file, fallbacks=fallbacks))
-                    )
-                except ValidationError as error:
-                    failures.append((file.name, error.messages))
+            created, failures = _add_uploads(form)
             for name, photo in created:
                 filled = _labels(photo.autofilled_fields) or "nothing"
                 messages.success(request, f"Added “{photo}”; filled from the file: {filled}.")
@@ -272,6 +280,40 @@ class PhotoAdmin(admin.ModelAdmin):
             "failures": failures,
         }
         return TemplateResponse(request, "admin/photos/photo/upload.html", context)
+
+    def upload_one_view(self, request):
+        """One file from the uploader script, answered in JSON: the new photo (its desk link
+        and state) with status 201, or the file's problems under `errors` with status 400."""
+        if not self.has_add_permission(request):
+            return JsonResponse({"errors": ["Your account may not add photos."]}, status=403)
+        form = UploadPhotosForm(request.POST, request.FILES)
+        if not form.is_valid():
+            problems = [problem for errors in form.errors.values() for problem in errors]
+            return JsonResponse({"errors": problems}, status=400)
+        if len(form.cleaned_data["files"]) != 1:
+            return JsonResponse({"errors": ["Send one file at a time."]}, status=400)
+        created, failures = _add_uploads(form)
+        if failures:
+            ((name, problems),) = failures
+            return JsonResponse({"name": name, "errors": problems}, status=400)
+        ((name, photo),) = created
+        answer = {
+            "name": name,
+            "title": str(photo),
+            "filled": _labels(photo.autofilled_fields) or "nothing",
+            "notices": photo.upload_notices,
+            **_state(photo),
+        }
+        return JsonResponse(answer, status=201)
+
+    def state_view(self, request, pk):
+        """How far a photo's renditions are, for the uploader's list (JSON)."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"errors": ["Your account may not see photos."]}, status=403)
+        photo = Photo.objects.filter(pk=pk).first()
+        if photo is None:
+            return JsonResponse({"errors": ["No such photo."]}, status=404)
+        return JsonResponse(_state(photo))
 
     def original_view(self, request, name):
         """The archived original, for staff only (it keeps the GPS and camera data)."""
@@ -362,3 +404,38 @@ def _after_credit(fields):
 
 def _labels(names):
     return ", ".join(str(Photo._meta.get_field(name).verbose_name) for name in names)
+
+
+def _add_uploads(form):
+    """A photo for each good file of a valid UploadPhotosForm: ([(name, photo)], [(name,
+    problems)]); a bad file adds nothing and does not stop the others."""
+    created, failures = [], []
+    fallbacks = {"credit": form.cleaned_data["credit"]}
+    for file in form.cleaned_data["files"]:
+        try:
+            created.append((file.name, create_photo_from_upload(file=file, fallbacks=fallbacks)))
+        except ValidationError as error:
+            failures.append((file.name, error.messages))
+    return created, failures
+
+
+def _state(photo):
+    """The photo as the uploader's list shows it: where it is on the desk, and whether its
+    renditions are ready, still being made, or failed (and why)."""
+    if photo.renditions_failed:
+        state, note = "failed", FAILED.format(photo.rendition_error, "the caption and credit")
+    elif photo.is_processing:
+        state, note = (
+            "processing",
+            "Making its renditions; readers get the caption and credit meanwhile.",
+        )
+    else:
+        state, note = "ready", ""
+    return {
+        "id": photo.pk,
+        "url": reverse("admin:photos_photo_change", args=[photo.pk]),
+        "state_url": reverse("admin:photos_photo_state", args=[photo.pk]),
+        "state": state,
+        "note": note,
+        "thumbnail": photo.smallest_rendition_url() if photo.is_ready else "",
+    }

@@ -419,7 +419,7 @@ class TestRevisions:
         second_form = edit_data(second, story, headline="Second editor's headline")
         assert first.post(change_url(story), first_form).status_code == 302
         response = second.post(change_url(story), second_form)
-        assert "Someone else saved this story after you opened it" in response.content.decode()
+        assert f"{editor.get_username()} saved this story at" in response.content.decode()
         story.refresh_from_db()
         assert story.headline == "First editor's headline"
 

@@ -14,7 +14,13 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
-from photos.metadata import IPTC_CHARSET, IPTC_UTF8
+from photos.metadata import (
+    IPTC_BYLINE,
+    IPTC_CAPTION,
+    IPTC_CHARSET,
+    IPTC_CREDIT,
+    IPTC_UTF8,
+)
 
 # A camera serial, an owner, a phone's make and model and a GPS position: what must never leak.
 CAMERA_SERIAL = "SN-4417-0092"
@@ -181,3 +187,12 @@ def jpeg_with_profile(profile, width=1600, height=1000, colour=(230, 20, 20)):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, "JPEG", icc_profile=profile)
     return buffer.getvalue()
+
+
+def wire_file(name="wire.jpg", caption=b"Ferry at Pier 4, Monday.", credit=b"AP Photo/Ana Ruiz"):
+    """A wire photo as agencies send it: caption, credit and byline in IPTC, alt text in XMP."""
+    data = with_iptc(
+        photo_bytes(900, 600, xmp=xmp_packet(alt_text="A white ferry at a pier.")),
+        iptc_datasets({IPTC_CAPTION: caption, IPTC_CREDIT: credit, IPTC_BYLINE: b"Ana Ruiz"}),
+    )
+    return upload(data, name=name)

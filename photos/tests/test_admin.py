@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from newsroom.tests.forms import form_fields
-from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
+from photos.metadata import IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
 from photos.models import Photo
 
 from .factories import image_upload, make_photo, make_photo_whose_renditions_fail, run_jobs
@@ -16,17 +16,12 @@ from .images import (
     jpeg_with_profile,
     photo_bytes,
     upload,
+    wire_file,
     with_iptc,
     xmp_packet,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("desk", "d@example.org", "pw"))
-    return client
 
 
 def photo_form(image, **fields):
@@ -159,14 +154,6 @@ def test_library_list_shows_thumbnails(desk):
     photo = make_photo()
     html = desk.get(reverse("admin:photos_photo_changelist")).content.decode()
     assert f'<img src="{photo.smallest_rendition_url()}" width="96"' in html
-
-
-def wire_file(name="wire.jpg", caption=b"Ferry at Pier 4, Monday.", credit=b"AP Photo/Ana Ruiz"):
-    data = with_iptc(
-        photo_bytes(900, 600, xmp=xmp_packet(alt_text="A white ferry at a pier.")),
-        iptc_datasets({IPTC_CAPTION: caption, IPTC_CREDIT: credit, IPTC_BYLINE: b"Ana Ruiz"}),
-    )
-    return upload(data, name=name)
 
 
 def test_an_autofilled_value_longer_than_its_field_is_cut_to_fit(desk):
