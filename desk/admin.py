@@ -129,9 +129,15 @@ class PhotoPlacementFormSet(BaseInlineFormSet):
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
+        choices = self.paragraphs
+        saved = form.initial.get("after_block")
+        if saved and saved >= len(choices):
+            # Saved before the body lost paragraphs: the page shows it after the last one,
+            # and a save that leaves it so is no mistake.
+            choices = [*choices, (saved, f"After ¶{saved}: past the end, so after the last")]
         form.fields["after_block"] = forms.TypedChoiceField(
             label="Place in the body",
-            choices=self.paragraphs,
+            choices=choices,
             coerce=int,
             empty_value=None,
             required=False,
@@ -154,6 +160,10 @@ class PhotoPlacementInline(admin.StackedInline):
     fields = [("preview", "shown"), ("photo", "role", "after_block"), "caption_override"]
     readonly_fields = ["preview", "shown"]
     classes = ["photo-placements"]
+
+    def get_queryset(self, request):
+        # The thumbnail, the caption and credit and the row's title all read the photo.
+        return super().get_queryset(request).select_related("photo")
 
     @admin.display(description="Picture")
     def preview(self, placement):
