@@ -103,5 +103,10 @@ document.addEventListener("prose-editor:ready", (event) => {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll(".char-count[data-counts]").forEach(keepCounting);
   nameAutocompleteBoxes();
-  new MutationObserver(nameAutocompleteBoxes).observe(document.body, { childList: true, subtree: true });
+  // Typing in the body editor changes the page too; that needs no new names.
+  new MutationObserver((changes) => {
+    if (changes.some((change) => !change.target.closest(".prose-editor"))) {
+      nameAutocompleteBoxes();
+    }
+  }).observe(document.body, { childList: true, subtree: true });
 });
