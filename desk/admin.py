@@ -6,11 +6,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from reversion.admin import VersionAdmin
@@ -49,6 +51,7 @@ from photos.widgets import ACCEPT, thumbnail
 
 from .admin_views import compare_view, restore_view, revoke_previews_view
 from .revisions import conflict_report
+from .widgets import LABEL_WORDS, BodyEditor, CountedTextInput, ParagraphSelect, paragraph_choices
 
 
 @admin.register(Section)
@@ -97,22 +100,86 @@ class AuthorAdmin(admin.ModelAdmin):
         save_author(author=obj)
 
 
-class BylineInline(admin.TabularInline):
+class LabelledColumns:
+    """A table of inline rows labels its columns, not its inputs: each input is named after
+    its column, for screen readers."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+        return field
+
+
+class BylineInline(LabelledColumns, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
 
 
-class PhotoPlacementInline(admin.TabularInline):
+class PhotoPlacementFormSet(BaseInlineFormSet):
+    """Offers the story's own paragraphs as the places for its photos, and refuses a paragraph
+    the story does not have.
+
+    The paragraphs are those of the body being saved: the admin validates the story form
+    before it builds these forms, so `instance.body` is already the submitted text.
+    """
+
+    @cached_property
+    def paragraphs(self):
+        return paragraph_choices(self.instance.body)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        choices = self.paragraphs
+        saved = form.initial.get("after_block")
+        if saved and saved >= len(choices):
+            # Saved before the body lost paragraphs: the page shows it after the last one,
+            # and a save that leaves it so is no mistake.
+            choices = [*choices, (saved, f"After ¶{saved}: past the end, so after the last")]
+        form.fields["after_block"] = forms.TypedChoiceField(
+            label="Place in the body",
+            choices=choices,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=ParagraphSelect(attrs={"data-paragraph-words": LABEL_WORDS}),
+            help_text="Photos in the body follow the paragraph chosen (headings and lists count "
+            "as paragraphs); the list follows the body as it is edited. The lead photo sits "
+            "above the story: leave it at the end.",
+            error_messages={
+                "invalid_choice": "The story has no paragraph %(value)s (it has "
+                f"{len(self.paragraphs) - 1}): choose a place from the list."
+            },
+        )
+
+
+class PhotoPlacementInline(admin.StackedInline):
     model = PhotoPlacement
+    formset = PhotoPlacementFormSet
     extra = 1
     autocomplete_fields = ["photo"]
-    fields = ["preview", "photo", "role", "after_block", "caption_override"]
-    readonly_fields = ["preview"]
+    fields = [("preview", "shown"), ("photo", "role", "after_block"), "caption_override"]
+    readonly_fields = ["preview", "shown"]
+    classes = ["photo-placements"]
 
-    @admin.display(description="")
+    def get_queryset(self, request):
+        # The thumbnail, the caption and credit and the row's title all read the photo.
+        return super().get_queryset(request).select_related("photo")
+
+    @admin.display(description="Picture")
     def preview(self, placement):
-        return thumbnail(placement.photo) if placement.photo_id else ""
+        return thumbnail(placement.photo) if placement.photo_id else "Chosen below."
+
+    @admin.display(description="Readers see")
+    def shown(self, placement):
+        if not placement.photo_id:
+            return "The caption and credit, once a photo is chosen and the story saved."
+        return format_html(
+            '<span class="shown-caption">{}</span> <span class="shown-credit">{}</span>',
+            placement.caption or "(no caption)",
+            placement.photo.credit,
+        )
 
 
 class CitationInline(admin.StackedInline):
@@ -180,9 +247,20 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets pick the fields shown
+        widgets = {"headline": CountedTextInput, "body": BodyEditor}
+
+    class Media:
+        css = {"all": ["desk/story_form.css"]}
+        js = ["desk/story_form.js"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A date-and-time field's label points at neither of its two boxes: name each.
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.SplitDateTimeWidget):
+                date, time = field.widget.widgets
+                date.attrs["aria-label"] = f"{field.label}: date"
+                time.attrs["aria-label"] = f"{field.label}: time"
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.modified_at.isoformat()
         # A form opened to view a story only has every field read-only, status included.
