@@ -5,8 +5,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+
+from newsroom.formats import desk_datetime
 
 from .metadata import read_metadata
 from .models import Photo
@@ -279,7 +280,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 (
                     (
-                        f"{timezone.localtime(change.changed_at):%d %b %Y %H:%M}",
+                        desk_datetime(change.changed_at),
                         change.changed_by.get_username() if change.changed_by else "—",
                         change.get_field_display(),
                         change.before,
