@@ -6,9 +6,12 @@ ADDRESS ?= 127.0.0.1:8000
 # gunicorn's rule of thumb for sync workers: two per core, plus one.
 WORKERS ?= $(shell echo $$((2 * $$(nproc 2>/dev/null || echo 1) + 1)))
 PYTEST_ARGS ?=
+# Development commands run with DEBUG on unless the environment says otherwise,
+# as `make superuser` does; in production set the environment and say DJANGO_DEBUG=0.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: run serve-dev worker test faults lint format serve superuser clean bench-photos \
-	bench-photo-memory bench-uploads bench-edge bench bench-screening
+.PHONY: run serve-dev worker test faults lint format serve superuser staff demo manage clean \
+	bench-photos bench-photo-memory bench-uploads bench-edge bench bench-screening
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -109,8 +112,22 @@ serve: $(VENV)/.installed
 
 ## superuser: create the first editor account (DEBUG on unless the environment says otherwise)
 superuser: $(VENV)/.installed
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py createsuperuser
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createsuperuser
+
+## staff: a desk account for one role: make staff EMAIL=lin@example.org ROLE=editor|reporter|moderator
+staff: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py create_staff "$(EMAIL)" --role "$(ROLE)"
+
+## demo: load the demo content (safe to repeat); STORIES=N makes N stories in all
+demo: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo $(if $(STORIES),--articles $(STORIES))
+
+## manage: any manage.py command in development: make manage ARGS="check_citations --now"
+manage: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

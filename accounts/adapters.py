@@ -33,6 +33,20 @@ def _building_email_links(request):
         yield None
 
 
+LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
+
+
+def staff_name(user) -> str:
+    """How the desk greets a staff member: their full name, else the name they comment
+    under, else their address's local part ("lin.mei" for lin.mei@example.org).
+
+    The site's ACCOUNT_USER_DISPLAY names people as readers see them, which for
+    staff without a reader profile is only "Reader".
+    """
+    reader = getattr(user, "reader", None)
+    return user.get_full_name() or (reader and reader.display_name) or user.email.split("@")[0]
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Every link in allauth's emails on the site's own domain in production, and every
     email sent by a job, not in the request.
@@ -49,6 +63,12 @@ class AccountAdapter(DefaultAccountAdapter):
             # the request went around a proxy of ours (or the count is wrong),
             # so the reader's address cannot be told.
             raise PermissionDenied("The request did not come through the site's proxies.") from None
+
+    def add_message(self, request, level, message_template=None, message_context=None, **kwargs):
+        user = (message_context or {}).get("user")
+        if message_template == LOGGED_IN_MESSAGE and user is not None and user.is_staff:
+            kwargs["message"] = f"Successfully signed in as {staff_name(user)}."
+        super().add_message(request, level, message_template, message_context, **kwargs)
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         """The confirmation link, leading on to where the reader was going when they

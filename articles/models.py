@@ -217,6 +217,24 @@ class ArticleQuerySet(models.QuerySet):
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now), publish_at__lte=now
         )
 
+    def scheduled(self):
+        """Published by an editor, their publish time still to come (the desk's “Scheduled”)."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def embargoed(self):
+        """Published and due, held back by an embargo that has not lifted (“Embargoed”).
+
+        A scheduled story whose embargo lifts later is scheduled until its publish
+        time and embargoed from then on, as the desk labels it (`state_label`).
+        """
+        now = timezone.now()
+        return self.filter(
+            status=Article.Status.PUBLISHED, publish_at__lte=now, embargo_until__gt=now
+        )
+
+    def retracted(self):
+        return self.filter(status=Article.Status.RETRACTED)
+
     def previewable(self):
         """Stories a preview link may show: not live yet (draft, in review, scheduled or
         embargoed). Published, unpublished and retracted stories have no preview."""
@@ -666,6 +684,16 @@ class Article(models.Model):
             due = self.publish_at and self.publish_at <= timezone.now()
             return "Embargoed" if due else "Scheduled"
         return self.get_status_display()
+
+    @property
+    def goes_live_at(self):
+        """When readers can first see the story: its publish time, or the end of an embargo
+        that lifts later. None while it has no publish time."""
+        if self.publish_at is None:
+            return None
+        if self.embargo_until and self.embargo_until > self.publish_at:
+            return self.embargo_until
+        return self.publish_at
 
     @property
     def shows_updated(self):

@@ -258,6 +258,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en-gb")
+# One way of writing times across the desk: "1 Dec 2026, 14:05" (newsroom/formats).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -5,9 +5,10 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_POST
+
+from newsroom.formats import desk_datetime
 
 from .captions import credit_repeated_in, without_repeated_credit
 from .metadata import read_metadata
@@ -370,7 +371,7 @@ class PhotoAdmin(admin.ModelAdmin):
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 (
                     (
-                        f"{timezone.localtime(change.changed_at):%d %b %Y %H:%M}",
+                        desk_datetime(change.changed_at),
                         change.changed_by.get_username() if change.changed_by else "—",
                         change.get_field_display(),
                         change.before,

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F
 from django.utils.text import Truncator
 
+from newsroom.formats import desk_datetime
+
 from . import usage
 from .renditions import FORMATS, MIME_TYPES
 from .storage import originals_storage
@@ -265,4 +267,4 @@ class PhotoChange(models.Model):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self):
-        return f"{self.get_field_display()} changed on {self.changed_at:%d %b %Y %H:%M}"
+        return f"{self.get_field_display()} changed on {desk_datetime(self.changed_at)}"

@@ -130,3 +130,35 @@ def test_signing_up_with_the_mail_server_down_works_and_the_email_follows(settin
     [message] = server.messages
     assert message["To"] == "ana@example.org"
     assert "/accounts/confirm-email/" in text_of(message)
+
+
+class TestGreeting:
+    """allauth's "Successfully signed in as …" names staff by name, not as readers."""
+
+    def greeting(self, user):
+        client = Client()
+        response = client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": "a-long-passphrase"},
+            follow=True,
+        )
+        return [str(message) for message in response.context["messages"]]
+
+    def test_staff_are_greeted_by_their_full_name(self):
+        editor = make_account("lin.mei@example.org")
+        editor.first_name, editor.last_name, editor.is_staff = "Lin", "Mei", True
+        editor.save()
+        assert self.greeting(editor) == ["Successfully signed in as Lin Mei."]
+
+    def test_staff_without_a_name_are_greeted_by_their_address_before_the_at(self):
+        editor = make_account("tom.hale@example.org")
+        editor.is_staff = True
+        editor.save()
+        assert self.greeting(editor) == ["Successfully signed in as tom.hale."]
+
+    def test_readers_keep_the_name_readers_see(self):
+        reader = make_account("ana@example.org")
+        reader.first_name = "Ana"
+        reader.save()
+        # No reader profile: the site's public name for them, never their real name.
+        assert self.greeting(reader) == ["Successfully signed in as Reader."]

@@ -165,6 +165,38 @@ class TestArticleQuerySet:
         make_article(embargo_until=now + timedelta(hours=1))
         assert Article.objects.next_release() == now + timedelta(hours=1)
 
+    def test_scheduled_embargoed_and_retracted_are_what_the_desk_labels_them(self):
+        now = timezone.now()
+        scheduled = make_article(publish_at=now + timedelta(hours=2))
+        held_after = make_article(
+            publish_at=now + timedelta(hours=1), embargo_until=now + timedelta(hours=3)
+        )
+        embargoed = make_article(embargo_until=now + timedelta(hours=1))
+        retracted = make_article(status=Article.Status.RETRACTED, retraction_note="Wrong.")
+        make_article()
+        make_article(embargo_until=now - timedelta(minutes=1))
+        make_article(status=Article.Status.DRAFT, publish_at=now + timedelta(hours=1))
+        made = {
+            "Scheduled": set(Article.objects.scheduled()),
+            "Embargoed": set(Article.objects.embargoed()),
+            "Retracted": set(Article.objects.retracted()),
+        }
+        assert made == {
+            "Scheduled": {scheduled, held_after},
+            "Embargoed": {embargoed},
+            "Retracted": {retracted},
+        }
+        for label, stories in made.items():
+            assert {story.state_label for story in stories} == {label}
+
+    def test_a_story_goes_live_at_its_publish_time_or_when_a_later_embargo_lifts(self):
+        now = timezone.now()
+        assert Article(publish_at=None).goes_live_at is None
+        assert Article(publish_at=now).goes_live_at == now
+        later = now + timedelta(hours=2)
+        assert Article(publish_at=now, embargo_until=later).goes_live_at == later
+        assert Article(publish_at=later, embargo_until=now).goes_live_at == later
+
     def test_latest_per_section_among_the_newest_leaves_quiet_sections_out(self):
         now = timezone.now()
         busy, quiet = make_section(position=0), make_section(position=1)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PhotoPlacement
+from newsroom.formats import desk_datetime
 from newsroom.tests.html import is_inside
 from photos.models import Photo, PhotoChange
 from photos.renditions import FORMATS, MIME_TYPES
@@ -148,7 +149,7 @@ def test_an_editor_changes_a_live_photo_and_its_page_shows_who_when_and_what():
         for text in ("Crowds on the quay.", "Crowds on the quay at Port Calder.", "Old Wire"):
             assert text in history
         assert editor.get_username() in history
-        assert f"{timezone.localtime(when):%d %b %Y %H:%M}" in history
+        assert desk_datetime(when) in history
         assert "<input" not in history and "<textarea" not in history
 
 

@@ -41,3 +41,19 @@ def test_pages_name_a_favicon_that_whitenoise_serves(collected):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert b"</svg>" in b"".join(response.streaming_content)
+
+
+@pytest.mark.django_db
+def test_desk_pages_name_the_favicon_too(collected, django_user_model):
+    # The admin's own pages link none, so each desk page cost a 404 as well.
+    desk = Client()
+    desk.force_login(django_user_model.objects.create_superuser("chief", "chief@example.org"))
+    url = static("img/favicon.svg")
+    for page in ("/admin/", "/admin/articles/article/"):
+        response = desk.get(page)
+        assert response.status_code == 200
+        assert f'<link rel="icon" href="{url}" type="image/svg+xml">' in response.content.decode()
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"</svg>" in b"".join(response.streaming_content)
