@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +29,7 @@ from .models import (
     ModerationPolicy,
     ReaderProfile,
     ReaderStatusChange,
+    Recommendation,
     Rule,
 )
 from .moderation import Action, EarlierPost, RecentHistory, closed_reason, judge
@@ -618,3 +619,60 @@ def refuse_unless_reader_may_comment(
         until = timezone.localtime(reader.suspended_until)
         raise CommentRefused(f"Your account can comment again after {until:%d %B %Y, %H:%M}.")
     return reader
+
+
+class RecommendationRefused(CommentRefused):
+    """A recommendation that cannot be made or taken back; the message is for the reader."""
+
+
+def recommend_comment(*, comment: XtdComment, reader) -> int:
+    """Record that `reader` (an account) recommends someone else's published comment.
+
+    The reader must be one who may take part in the story's discussion now (as
+    for commenting). Returns the comment's new count. Two requests at once
+    cannot both count: the second breaks the one-per-reader constraint and is
+    refused as a repeat, with the count untouched.
+    """
+    if comment.user_id == reader.pk:
+        raise RecommendationRefused("You cannot recommend your own comment.")
+    refuse_unless_reader_may_comment(user=reader, article=comment.content_object)
+    try:
+        with transaction.atomic():
+            # Counting only a published comment, in the same statement that
+            # checks it, leaves no moment for a moderator to hide it between.
+            counted = CommentModeration.objects.filter(
+                comment=comment, state=CommentModeration.State.PUBLISHED
+            ).update(recommendations=F("recommendations") + 1)
+            if not counted:
+                raise RecommendationRefused(
+                    "This comment is no longer shown, so it cannot be recommended."
+                )
+            Recommendation.objects.create(comment=comment, reader=reader)
+    except IntegrityError:
+        raise RecommendationRefused("You already recommend this comment.") from None
+    return _recommendations_of(comment)
+
+
+def withdraw_recommendation(*, comment: XtdComment, reader) -> int:
+    """Take back the reader's recommendation of a comment; returns the comment's new count.
+
+    Allowed whatever has become of the comment or the reader's standing since:
+    a reader's recommendation is theirs to withdraw.
+    """
+    with transaction.atomic():
+        recommendation = (
+            Recommendation.objects.filter(comment=comment, reader=reader)
+            .select_related("comment")
+            .first()
+        )
+        # Two withdrawals at once: the second deletes nothing and counts nothing.
+        if recommendation is None or not recommendation.delete()[0]:
+            raise RecommendationRefused("You do not recommend this comment.")
+        CommentModeration.objects.filter(comment=comment).update(
+            recommendations=F("recommendations") - 1
+        )
+    return _recommendations_of(comment)
+
+
+def _recommendations_of(comment: XtdComment) -> int:
+    return CommentModeration.objects.values_list("recommendations", flat=True).get(comment=comment)

@@ -15,6 +15,7 @@ app_name = "discussion"
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.PostCommentView.as_view(), name="post"),
     path("comments/<int:pk>/report/", views.ReportCommentView.as_view(), name="report"),
+    path("comments/<int:pk>/recommend/", views.RecommendCommentView.as_view(), name="recommend"),
     path("accounts/comments/", views.MyCommentsView.as_view(), name="my-comments"),
     path("accounts/display-name/", views.DisplayNameView.as_view(), name="display-name"),
 ]

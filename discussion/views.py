@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -17,17 +17,19 @@ from articles.models import Article
 from newsroom.ratelimit import client_address, exceeded, too_many_requests
 
 from .forms import CommentForm, DisplayNameForm, ReportForm
-from .models import CommentModeration, ModerationPolicy, ReaderProfile
+from .models import CommentModeration, ModerationPolicy, ReaderProfile, public_name
 from .moderation import closed_reason
 from .services import (
     CommentNudged,
     CommentRefused,
     comments_on,
     post_comment,
+    recommend_comment,
     refuse_unless_reader_may_comment,
     report_comment,
+    withdraw_recommendation,
 )
-from .threads import ORDERS, discussion_page, editors_picks, wear_badges
+from .threads import ORDERS, discussion_page, editors_picks, recommendation_count, wear_badges
 
 MAX_DEPTH = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
@@ -48,6 +50,7 @@ def discussion_context(request, article):
         "comment_page": page_obj,
         "comment_entries": entries,
         "comment_order": order,
+        "comment_orders": ORDERS,
         "max_reply_depth": MAX_DEPTH,
         "comments_closed": closed_reason(article, policy),
     }
@@ -61,6 +64,8 @@ def discussion_context(request, article):
             initial = {"reply_to": parent.pk} if parent else {}
             context["comment_form"] = CommentForm(article, initial=initial)
             context["replying_to"] = parent
+            # Whoever may write in the discussion may recommend in it.
+            context["may_recommend"] = True
     return context
 
 
@@ -217,6 +222,72 @@ class ReportCommentView(LoginRequiredMixin, FormView):
         else:
             messages.info(self.request, "You have already reported this comment.")
         return redirect(f"{self.article.get_absolute_url()}#comments")
+
+
+class RecommendCommentView(LoginRequiredMixin, View):
+    """Recommend a comment, or take the recommendation back (`action`), by form or by fetch.
+
+    Two explicit actions rather than a toggle: a double click recommends once
+    and is told so, instead of taking the recommendation straight back. A
+    form is answered with a redirect to the comment and a message; a request
+    asking for JSON (discussion/recommend.js) with the new count.
+    """
+
+    http_method_names = ["post"]
+    actions = {"recommend": recommend_comment, "withdraw": withdraw_recommendation}
+
+    def post(self, request, pk):
+        if exceeded(request, "recommend", settings.NEWSROOM_RATE_LIMITS["recommend"]):
+            if self.wants_json():
+                return JsonResponse(
+                    {"error": "Too many recommendations in a short time; wait a minute."},
+                    status=429,
+                )
+            return too_many_requests(request, "recommendations")
+        comment = get_object_or_404(XtdComment.objects.select_related("user__reader"), pk=pk)
+        article = get_object_or_404(Article.objects.visible_to(request.user), pk=comment.object_pk)
+        action = self.actions.get(request.POST.get("action", ""))
+        if action is None:
+            return render(request, "400.html", status=400)
+        try:
+            count = action(comment=comment, reader=request.user)
+        except CommentRefused as refusal:
+            return self.answer(article, comment, error=str(refusal))
+        recommended = action is recommend_comment
+        return self.answer(article, comment, recommended=recommended, count=count)
+
+    def wants_json(self):
+        return self.request.headers.get("Accept", "").startswith("application/json")
+
+    def answer(self, article, comment, *, error="", recommended=False, count=0):
+        if self.wants_json():
+            if error:
+                return JsonResponse({"error": error}, status=409)
+            return JsonResponse(
+                {
+                    "recommended": recommended,
+                    "count": count,
+                    "label": recommendation_count(count),
+                }
+            )
+        if error:
+            messages.error(self.request, error)
+        elif recommended:
+            messages.success(
+                self.request, f"You recommend the comment by {public_name(comment.user)}."
+            )
+        else:
+            messages.info(
+                self.request, f"You no longer recommend the comment by {public_name(comment.user)}."
+            )
+        # Back to the page of threads the reader was on, in their order.
+        back = self.request.POST.get("next", "")
+        if not (
+            back.startswith(article.get_absolute_url())
+            and url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()})
+        ):
+            back = article.get_absolute_url()
+        return redirect(f"{back}#c{comment.pk}")
 
 
 class MyCommentsView(LoginRequiredMixin, ListView):
