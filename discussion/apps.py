@@ -11,10 +11,12 @@ class DiscussionConfig(AppConfig):
 
     def ready(self):
         from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
+        from django_comments_xtd.signals import comment_thread_muted
 
+        from outbox import unsubscribe
         from pagecache.registry import shown_on_pages
 
-        from . import page_tags
+        from . import page_tags, services
         from .models import CommentModeration, ModerationPolicy, ReaderProfile, Recommendation
 
         # Comments, their moderation, their recommendations, the names shown
@@ -31,6 +33,21 @@ class DiscussionConfig(AppConfig):
         # replies still held for review. Each comment's own moderation
         # decision is the only thing that decides whether readers see it.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment)
+
+        # What a reader can stop from the link in each email the discussion sends.
+        unsubscribe.register("replies", **services.REPLY_EMAILS)
+        unsubscribe.register("moderation", **services.MODERATION_EMAILS)
+        unsubscribe.register("story", **services.STORY_EMAILS)
+        # Emails sent before story follows carry django-comments-xtd's mute
+        # link; its view tells us, and the follow it stands for ends.
+        comment_thread_muted.connect(unfollow_on_mute, sender=XtdComment)
+
+
+def unfollow_on_mute(sender, comment, **kwargs):
+    from .services import unfollow_story
+
+    if comment.user_id:
+        unfollow_story(reader_id=comment.user_id, article_id=int(comment.object_pk))
 
 
 class ModerationDeskConfig(CommentsXtdConfig):

@@ -66,7 +66,9 @@ class CommentForm(XtdCommentForm):
         text.error_messages["required"] = "Write something before posting."
         # Our own length check below says how long the comment is.
         text.validators = [v for v in text.validators if not isinstance(v, MaxLengthValidator)]
-        self.fields["followup"].label = "Email me about new comments on this story"
+        # StoryFollow is what the box creates: django-comments-xtd's own
+        # followup column is no longer written or read (see services.post_comment).
+        self.fields["followup"].label = "Follow this story: email me every new comment"
         # The honeypot is hidden from sight and from assistive technology; out of
         # the tab order too, so keyboard users never land in an invisible field.
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})

@@ -486,6 +486,15 @@ class Recommendation(models.Model):
         return f"{self.reader_id} recommends {self.comment_id}"
 
 
+class StoryFollowQuerySet(models.QuerySet):
+    def of_reader(self, user):
+        """The reader's follows with their stories, newest first, for listing."""
+        return self.filter(reader=user).select_related("article")
+
+    def follows(self, user, article) -> bool:
+        return user.is_authenticated and self.filter(reader=user, article=article).exists()
+
+
 class StoryFollow(models.Model):
     """A reader asked to hear of every new comment on a story."""
 
@@ -494,6 +503,8 @@ class StoryFollow(models.Model):
     )
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StoryFollowQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -12,14 +13,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django_comments_xtd import signed
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
+from outbox.unsubscribe import site_url, unsubscribe_headers, unsubscribe_url
 from screening.classifier import score as screening_score
 
 from .models import (
@@ -31,6 +31,7 @@ from .models import (
     ReaderStatusChange,
     Recommendation,
     Rule,
+    StoryFollow,
 )
 from .moderation import Action, EarlierPost, RecentHistory, closed_reason, judge
 
@@ -69,79 +70,192 @@ def sync_comment_count(article_id: int) -> None:
 
 @background()
 def email_followers(comment_id: int) -> None:
-    """Queue one email to each reader who follows the story about a newly published comment.
+    """Queue one email to each reader a newly published comment concerns.
 
+    They are the author of the comment it replies to (unless they turned reply
+    emails off, or reply to themselves) and the readers following the story.
     Each email says what happened to its reader: a reply to their own comment,
-    a reply to someone else's, or a new comment (django-comments-xtd's
-    notify_comment_followers sends everyone the same words). Each is sent by
-    a job of its own (outbox.services), so a mail server that is down delays
-    the emails and costs the comment nothing. Run twice, this queues nothing
-    twice: each email is keyed by the comment and the follower's address.
+    a reply to someone else's, or a new comment, and its unsubscribe link
+    stops what brought it. Each is sent by a job of its own (outbox.services),
+    so a mail server that is down delays the emails and costs the comment
+    nothing. Run twice, this queues nothing twice: each email is keyed by the
+    comment and the recipient's address.
     """
     comment = XtdComment.objects.filter(pk=comment_id, is_public=True, is_removed=False).first()
     if comment is None:
         return  # taken down again before this job ran
-    followers = {}
-    # Followers are keyed by address, as django-comments-xtd's mute link is.
-    for followed in _followed_comments(comment).order_by("submit_date"):
-        followers.setdefault(followed.user_email, followed)
-    if not followers:
+    recipients = _recipients(comment)
+    if not recipients:
         return
-    is_reply = comment.parent_id != comment.pk
-    parent = XtdComment.objects.get(pk=comment.parent_id) if is_reply else None
+    parent = XtdComment.objects.get(pk=comment.parent_id) if _is_reply(comment) else None
+    addresses = _confirmed_addresses(recipients)
+    names = dict(
+        ReaderProfile.objects.filter(user_id__in=recipients).values_list("user", "display_name")
+    )
     with transaction.atomic():
-        for address, followed in followers.items():
+        for user_id, topic in recipients.items():
+            if user_id not in addresses:
+                continue  # no confirmed address to write to
             queue_email(
-                message=_follower_email(comment=comment, parent=parent, followed=followed),
-                key=f"comment-{comment.pk}-follower-{address}",
+                message=_follower_email(
+                    comment=comment,
+                    parent=parent,
+                    user_id=user_id,
+                    name=names.get(user_id, ""),
+                    address=addresses[user_id],
+                    topic=topic,
+                ),
+                key=f"comment-{comment.pk}-follower-{addresses[user_id]}",
             )
 
 
-def _followed_comments(comment: XtdComment):
-    """The published comments on the story whose authors (but this one's) asked to follow it."""
-    return (
-        comments_on(int(comment.object_pk))
-        .filter(is_public=True, followup=True)
-        .exclude(user_email=comment.user_email)
-    )
+def _is_reply(comment: XtdComment) -> bool:
+    return comment.parent_id != comment.pk
+
+
+def _recipients(comment: XtdComment) -> dict[int, str]:
+    """Who is emailed about `comment`, each with the unsubscribe topic that stops it.
+
+    A reader both answered and following the story hears once, as the one
+    answered: the reply is what they most want to know of.
+    """
+    article_id = int(comment.object_pk)
+    followers = StoryFollow.objects.filter(article_id=article_id).exclude(reader=comment.user_id)
+    recipients = {
+        reader: f"story:{article_id}" for reader in followers.values_list("reader", flat=True)
+    }
+    if _is_reply(comment):
+        answered = (
+            ReaderProfile.objects.filter(
+                notify_replies=True,
+                user__in=XtdComment.objects.filter(pk=comment.parent_id).values("user"),
+            )
+            .exclude(user=comment.user_id)
+            .values_list("user", flat=True)
+            .first()
+        )
+        if answered is not None:
+            recipients[answered] = "replies"
+    return recipients
 
 
 def _email_followers_after_commit(comment: XtdComment) -> None:
-    # Most stories have no follower: no job for them.
-    if _followed_comments(comment).exists():
+    # Most comments concern nobody else: no job for them.
+    if _recipients(comment):
         after_commit(email_followers, comment.pk)
 
 
+def _confirmed_addresses(user_ids) -> dict[int, str]:
+    """Each reader's confirmed address (their primary one if several are); readers with none
+    are left out."""
+    addresses = {}
+    confirmed = EmailAddress.objects.filter(user_id__in=user_ids, verified=True)
+    for user_id, address in confirmed.order_by("primary").values_list("user_id", "email"):
+        addresses[user_id] = address  # the primary one comes last and stays
+    return addresses
+
+
 def _follower_email(
-    *, comment: XtdComment, parent: XtdComment | None, followed: XtdComment
+    *,
+    comment: XtdComment,
+    parent: XtdComment | None,
+    user_id: int,
+    name: str,
+    address: str,
+    topic: str,
 ) -> EmailMessage:
-    """The email to the follower who wrote `followed`, worded for what the comment is to them."""
+    """The email to one reader, worded for what the comment is to them."""
     headline = comment.content_object.headline
     if parent is None:
         subject = f"A new comment on “{headline}”"
         summary = f"{comment.user_name} commented on “{headline}”"
-    elif parent.user_email == followed.user_email:
+    elif parent.user_id == user_id:
         subject = summary = f"{comment.user_name} replied to your comment on “{headline}”"
     else:
         subject = f"A new reply in the discussion of “{headline}”"
         summary = (
             f"{comment.user_name} replied to {parent.user_name} in the discussion of “{headline}”"
         )
-    mute_key = signed.dumps(followed, compress=True, extra_key=settings.COMMENTS_XTD_SALT)
+    unsubscribe = unsubscribe_url(user_id=user_id, topic=topic)
     body = render_to_string(
         "django_comments_xtd/email_followup_comment.txt",
         {
-            "user_name": followed.user_name,
+            "user_name": name,
             "summary": summary,
             "comment": comment,
-            "content_object": comment.content_object,
-            "mute_url": reverse("comments-xtd-mute", args=[mute_key.decode()]),
+            "comment_url": site_url(f"{comment.content_object.get_absolute_url()}#c{comment.pk}"),
+            "follows_story": topic.startswith("story:"),
+            "unsubscribe_url": unsubscribe,
             "site": comment.site,
         },
     )
-    # A header cannot hold a line break (names from before they were checked might).
-    subject = " ".join(subject.split())
-    return EmailMessage(subject, body, settings.COMMENTS_XTD_FROM_EMAIL, [followed.user_email])
+    return EmailMessage(
+        " ".join(subject.split()),  # a header cannot hold a line break
+        body,
+        settings.COMMENTS_XTD_FROM_EMAIL,
+        [address],
+        headers=unsubscribe_headers(unsubscribe),
+    )
+
+
+def follow_story(*, reader, article: Article) -> StoryFollow:
+    """Email `reader` about every new comment on the story from now on."""
+    follow, _ = StoryFollow.objects.get_or_create(reader=reader, article=article)
+    return follow
+
+
+def unfollow_story(*, reader_id: int, article_id: int) -> bool:
+    """Stop the story's emails to the reader; False if they did not follow it."""
+    deleted, _ = StoryFollow.objects.filter(reader=reader_id, article=article_id).delete()
+    return bool(deleted)
+
+
+def set_notifications(*, reader: ReaderProfile, replies: bool, moderation: bool) -> None:
+    """Switch the reader's reply and moderation emails on or off.
+
+    Written with update(): the switches show on no page, so the page cache
+    has nothing to refresh (a save would move the tags of the reader's pages).
+    """
+    ReaderProfile.objects.filter(pk=reader.pk).update(
+        notify_replies=replies, notify_moderation=moderation
+    )
+    reader.notify_replies, reader.notify_moderation = replies, moderation
+
+
+# The kinds of email a reader can stop from a link in it (outbox.unsubscribe;
+# registered in apps.py). Each takes the reader's id and the topic's argument.
+
+
+def _switch_topic(switch: str, description: str) -> dict:
+    """A topic that turns one of the reader's ReaderProfile switches off."""
+
+    def describe(user_id: int, _: str) -> str | None:
+        return description if ReaderProfile.objects.filter(user=user_id).exists() else None
+
+    def stop(user_id: int, _: str) -> None:
+        ReaderProfile.objects.filter(user=user_id).update(**{switch: False})
+
+    return {"describe": describe, "stop": stop}
+
+
+REPLY_EMAILS = _switch_topic("notify_replies", "when someone replies to your comments")
+MODERATION_EMAILS = _switch_topic(
+    "notify_moderation", "when a moderator removes or features one of your comments"
+)
+
+
+def describe_story_emails(user_id: int, article_id: str) -> str | None:
+    if not article_id.isdigit() or not get_user_model().objects.filter(pk=user_id).exists():
+        return None
+    headline = Article.objects.filter(pk=article_id).values_list("headline", flat=True).first()
+    return None if headline is None else f"about new comments on “{headline}”"
+
+
+def stop_story_emails(user_id: int, article_id: str) -> None:
+    unfollow_story(reader_id=user_id, article_id=int(article_id))
+
+
+STORY_EMAILS = {"describe": describe_story_emails, "stop": stop_story_emails}
 
 
 def _visibility(state: str) -> dict:
@@ -258,7 +372,6 @@ def post_comment(
                 submit_date=now,
                 ip_address=ip_address,
                 parent_id=parent.pk if parent else 0,
-                followup=follow,
                 **_visibility(state),
             )
             comment.save()
@@ -271,6 +384,8 @@ def post_comment(
                 submission_key=submission_key,
             )
             sync_comment_count(article.pk)
+            if follow:
+                follow_story(reader=reader.user, article=article)
     except IntegrityError:
         # The same form posted twice at once: the other request stored it.
         existing = CommentModeration.objects.filter(submission_key=submission_key).first()
@@ -352,28 +467,27 @@ def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -
     """Queue the email telling a comment's author about a moderator's decision.
 
     Sent to the author's confirmed address only (none confirmed, no email),
+    unless they turned moderators' decisions off (ReaderProfile.notify_moderation),
     and once per comment and kind of decision: featured again after an
     unfeature, or rejected again after an approval, it is not sent twice.
     Stored in the decision's transaction, so it goes with the decision or not
     at all; the outbox sends it after commit (outbox.services).
     """
-    address = (
-        EmailAddress.objects.filter(user_id=comment.user_id, verified=True)
-        .order_by("-primary")
-        .values_list("email", flat=True)
-        .first()
-    )
+    if not ReaderProfile.objects.filter(user=comment.user_id, notify_moderation=True).exists():
+        return
+    address = _confirmed_addresses([comment.user_id]).get(comment.user_id)
     if address is None:
         return
     article = comment.content_object
-    site = Site.objects.get_current()
+    unsubscribe = unsubscribe_url(user_id=comment.user_id, topic="moderation")
     context = {
         **context,
         "user_name": comment.user_name,
         "comment": comment,
         "article": article,
-        "comment_url": f"https://{site.domain}{article.get_absolute_url()}#c{comment.pk}",
-        "site": site,
+        "comment_url": site_url(f"{article.get_absolute_url()}#c{comment.pk}"),
+        "unsubscribe_url": unsubscribe,
+        "site": Site.objects.get_current(),
     }
     template = f"discussion/email/comment_{about}"
     message = EmailMultiAlternatives(
@@ -381,6 +495,7 @@ def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -
         render_to_string(f"{template}.txt", context),
         settings.COMMENTS_XTD_FROM_EMAIL,
         [address],
+        headers=unsubscribe_headers(unsubscribe),
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     queue_email(message=message, key=f"comment-{comment.pk}-author-{about}")

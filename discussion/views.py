@@ -17,7 +17,7 @@ from articles.models import Article
 from newsroom.ratelimit import client_address, exceeded, too_many_requests
 
 from .forms import CommentForm, DisplayNameForm, ReportForm
-from .models import CommentModeration, ModerationPolicy, ReaderProfile, public_name
+from .models import CommentModeration, ModerationPolicy, ReaderProfile, StoryFollow, public_name
 from .moderation import closed_reason
 from .services import (
     CommentNudged,
@@ -64,6 +64,7 @@ def discussion_context(request, article):
             initial = {"reply_to": parent.pk} if parent else {}
             context["comment_form"] = CommentForm(article, initial=initial)
             context["replying_to"] = parent
+            context["follows_story"] = StoryFollow.objects.follows(request.user, article)
             # Whoever may write in the discussion may recommend in it.
             context["may_recommend"] = True
     return context

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "allauth.account",
     # Two-factor authentication (authenticator app and recovery codes) for desk accounts.
     "allauth.mfa",
+    # Each login's session key, kept with its account, so deleting an account
+    # ends every session it has (readers.services.erase_reader) without
+    # decoding the whole session table.
+    "allauth.usersessions",
     "discussion.apps.ModerationDeskConfig",
     "django_comments",
     "django_tasks",

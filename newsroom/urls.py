@@ -27,7 +27,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("accounts/", include("readers.urls")),
     path("accounts/", include("allauth.urls")),
-    # Two django-comments-xtd views the reply emails link to; posting,
+    path("unsubscribe/", include("outbox.urls")),
+    # Two django-comments-xtd views emails link to (the mute link only in
+    # those sent before story follows; muting ends the follow); posting,
     # flagging and moderating go through the discussion app instead.
     path("comments/mute/<str:key>/", mute, name="comments-xtd-mute"),
     path(

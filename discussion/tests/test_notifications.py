@@ -1,49 +1,138 @@
-"""Following a discussion: emails that say what happened, with a working mute link."""
+"""Who hears of a new comment, in emails that say what happened and stop with one click."""
 
-import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_comments_xtd import signed
+from django_comments_xtd.models import XtdComment
 from django_tasks_db.models import DBTaskResult
 
 from articles.tests.factories import make_article
-from discussion.models import CommentModeration
-from discussion.services import approve_comment
+from discussion.models import CommentModeration, StoryFollow
+from discussion.services import approve_comment, email_followers, follow_story, set_notifications
 from outbox.models import Email
 from outbox.services import send_queued_email
 from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs, text_of
 
-from .factories import add_comment, make_moderator, make_reader, post_through_form
+from .factories import add_comment, link_in, make_moderator, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 
 
-def test_follower_is_emailed_about_new_comments_and_can_mute(django_capture_on_commit_callbacks):
+def test_follower_is_emailed_about_new_comments_and_can_unsubscribe(
+    django_capture_on_commit_callbacks,
+):
     story = make_article(headline="Tidal turbines meet targets")
     follower = make_reader(display_name="Follower", status="trusted")
-    replier = make_reader(display_name="Replier", status="trusted")
+    commenter = make_reader(display_name="Commenter", status="trusted")
     with django_capture_on_commit_callbacks(execute=True):
-        first = add_comment(story, follower, "Impressive numbers.", follow=True)
+        add_comment(story, follower, "Impressive numbers.", follow=True)
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        add_comment(story, replier, "Not yet peer reviewed, though.", parent=first)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+        add_comment(story, commenter, "Not yet peer reviewed, though.")
+    [message] = mail.outbox
     assert message.to == [follower.email]
-    assert "Replier replied" in message.body
+    assert message.subject == "A new comment on “Tidal turbines meet targets”"
+    assert "Commenter commented" in message.body
     assert "Not yet peer reviewed, though." in message.body
-    assert "Tidal turbines meet targets" in message.body
-    assert replier.email not in message.body
+    assert "because you follow this story" in message.body
+    assert commenter.email not in message.body
 
-    mute_path = re.search(r"https://[^/\s]+(/comments/mute/\S+/)", message.body).group(1)
-    response = Client().get(mute_path)
+    unsubscribe = link_in(message.body, r"https://\S+/unsubscribe/\S+/")
+    assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    response = Client(enforce_csrf_checks=True).post(
+        urlsplit(unsubscribe).path, {"List-Unsubscribe": "One-Click"}
+    )
     assert response.status_code == 200
-    assert "No more reply emails" in response.content.decode()
+    assert "new comments on “Tidal turbines meet targets”" in response.content.decode()
+    assert not StoryFollow.objects.filter(reader=follower).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        add_comment(story, replier, "One more thought.")
+        add_comment(story, commenter, "One more thought.")
     assert len(mail.outbox) == 1
+
+
+class TestWhoIsEmailed:
+    """By default a reader hears of replies to their own comments; of every comment only on a
+    story they follow."""
+
+    @pytest.fixture
+    def story(self):
+        return make_article(headline="Ferry timetable cut")
+
+    @pytest.fixture
+    def author(self, story, django_capture_on_commit_callbacks):
+        author = make_reader(display_name="Author", status="trusted")
+        with django_capture_on_commit_callbacks(execute=True):
+            self.first = add_comment(story, author, "Winter sailings matter most.")
+        return author
+
+    def post(self, story, callbacks, text, *, parent=None, by=None):
+        with callbacks(execute=True):
+            return add_comment(story, by or make_reader(status="trusted"), text, parent=parent)
+
+    def test_a_reply_to_my_comment_emails_me(
+        self, story, author, django_capture_on_commit_callbacks
+    ):
+        self.post(story, django_capture_on_commit_callbacks, "Agreed.", parent=self.first)
+        [message] = mail.outbox
+        assert message.to == [author.email]
+        assert message.subject.endswith("replied to your comment on “Ferry timetable cut”")
+        assert "someone replied to your comment" in message.body
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    def test_a_comment_that_is_not_a_reply_does_not(
+        self, story, author, django_capture_on_commit_callbacks
+    ):
+        self.post(story, django_capture_on_commit_callbacks, "Summer matters too.")
+        assert mail.outbox == []
+
+    def test_unless_i_follow_the_story(self, story, author, django_capture_on_commit_callbacks):
+        follow_story(reader=author, article=story)
+        self.post(story, django_capture_on_commit_callbacks, "Summer matters too.")
+        assert [m.to for m in mail.outbox] == [[author.email]]
+
+    def test_my_reply_to_myself_does_not(self, story, author, django_capture_on_commit_callbacks):
+        mine = self.post(
+            story, django_capture_on_commit_callbacks, "And the night one.", parent=self.first,
+            by=author,
+        )  # fmt: skip
+        assert mine.moderation.state == "published"
+        assert mail.outbox == []
+
+    def test_nothing_with_reply_emails_off(self, story, author, django_capture_on_commit_callbacks):
+        set_notifications(reader=author.reader, replies=False, moderation=True)
+        self.post(story, django_capture_on_commit_callbacks, "Agreed.", parent=self.first)
+        assert mail.outbox == []
+
+    def test_answered_and_following_gets_one_email(
+        self, story, author, django_capture_on_commit_callbacks
+    ):
+        follow_story(reader=author, article=story)
+        self.post(story, django_capture_on_commit_callbacks, "Agreed.", parent=self.first)
+        [message] = mail.outbox
+        assert "replied to your comment" in message.subject
+
+    def test_a_job_run_twice_sends_once(self, story, author, django_capture_on_commit_callbacks):
+        reply = self.post(story, django_capture_on_commit_callbacks, "Agreed.", parent=self.first)
+        with django_capture_on_commit_callbacks(execute=True):
+            email_followers.call(reply.pk)
+        assert len(mail.outbox) == 1
+
+
+def test_a_mute_link_from_before_story_follows_ends_the_follow():
+    """Emails sent before follows were StoryFollows carry django-comments-xtd's mute link."""
+    story = make_article()
+    reader = make_reader(status="trusted")
+    comment = add_comment(story, reader, "Following, the old way.", follow=True)
+    XtdComment.objects.filter(pk=comment.pk).update(followup=True)
+    comment.refresh_from_db()
+    key = signed.dumps(comment, compress=True, extra_key=settings.COMMENTS_XTD_SALT).decode()
+    assert Client().get(f"/comments/mute/{key}/").status_code == 200
+    assert not StoryFollow.objects.filter(reader=reader, article=story).exists()
 
 
 class TestWhatTheEmailSays:
@@ -193,3 +282,6 @@ class TestMailServerDown:
         [message] = mail_server.messages
         assert message["To"] == follower.email
         assert "Held, then approved." in text_of(message)
+        # The unsubscribe headers are stored with the email and reach the mail server.
+        assert " ".join(message["List-Unsubscribe"].split()).startswith("<https://")
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

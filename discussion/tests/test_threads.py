@@ -110,5 +110,6 @@ def test_story_page_queries_do_not_grow_with_comments(trusted, logged_in):
     assert small == large
     # Anonymous: the page cache's generation, the story (6), navigation, policy,
     # thread numbers, comments and Editors' picks. Signed in skips the page cache
-    # and adds the session, the user, their profile and their email status.
-    assert large <= (15 if logged_in else 12)
+    # and adds the session, the user, their profile, their email status and
+    # whether they follow the story.
+    assert large <= (16 if logged_in else 12)
