@@ -17,14 +17,12 @@ class DiscussionConfig(AppConfig):
         from pagecache.registry import shown_on_pages
 
         from . import page_tags, services
-        from .models import CommentModeration, ModerationPolicy, ReaderProfile, Recommendation
+        from .models import CommentModeration, ModerationPolicy, ReaderProfile
 
-        # Comments, their moderation, their recommendations, the names shown
-        # on them and the policy that opens and closes discussions all show on
-        # story pages.
+        # Comments, their moderation, the names shown on them and the policy
+        # that opens and closes discussions all show on story pages.
         shown_on_pages(XtdComment, page_tags.of_comment)
         shown_on_pages(CommentModeration, page_tags.of_moderation)
-        shown_on_pages(Recommendation, page_tags.of_recommendation)
         shown_on_pages(ReaderProfile, page_tags.of_reader)
         shown_on_pages(ModerationPolicy, page_tags.of_policy)
 

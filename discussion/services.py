@@ -20,6 +20,7 @@ from articles.models import Article
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
 from outbox.unsubscribe import site_url, unsubscribe_headers, unsubscribe_url
+from pagecache.versions import bump
 from screening.classifier import score as screening_score
 
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     StoryFollow,
 )
 from .moderation import Action, EarlierPost, RecentHistory, closed_reason, judge
+from .page_tags import recommendations_on
 
 DECISION_FOR_STATE = {
     CommentModeration.State.PUBLISHED: ModerationDecision.Action.APPROVE,
@@ -763,6 +765,7 @@ def recommend_comment(*, comment: XtdComment, reader) -> int:
                     "This comment is no longer shown, so it cannot be recommended."
                 )
             Recommendation.objects.create(comment=comment, reader=reader)
+            bump([recommendations_on(comment.object_pk)])
     except IntegrityError:
         raise RecommendationRefused("You already recommend this comment.") from None
     return _recommendations_of(comment)
@@ -775,17 +778,14 @@ def withdraw_recommendation(*, comment: XtdComment, reader) -> int:
     a reader's recommendation is theirs to withdraw.
     """
     with transaction.atomic():
-        recommendation = (
-            Recommendation.objects.filter(comment=comment, reader=reader)
-            .select_related("comment")
-            .first()
-        )
         # Two withdrawals at once: the second deletes nothing and counts nothing.
-        if recommendation is None or not recommendation.delete()[0]:
+        deleted, _ = Recommendation.objects.filter(comment=comment, reader=reader).delete()
+        if not deleted:
             raise RecommendationRefused("You do not recommend this comment.")
         CommentModeration.objects.filter(comment=comment).update(
             recommendations=F("recommendations") - 1
         )
+        bump([recommendations_on(comment.object_pk)])
     return _recommendations_of(comment)
 
 
