@@ -1,10 +1,14 @@
 """Readers recommend each other's comments (issue 17): the rules, the page, the count, the sort."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+from playwright.sync_api import expect
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration, Recommendation
@@ -16,10 +20,22 @@ from discussion.services import (
     withdraw_recommendation,
 )
 from discussion.threads import THREADS_PER_PAGE, discussion_page
+from newsroom.tests.browser import (
+    BLOCKING_IMPACTS,
+    DESKTOP,
+    MOBILE,
+    axe_check,
+    axe_context,
+    log_in,
+    make_discussed_story,
+    report,
+    screenshot,
+)
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
 
 from .factories import add_comment, make_moderator, make_reader
+from .test_browser import tab_to
 
 pytestmark = pytest.mark.django_db
 
@@ -382,3 +398,81 @@ def test_the_sort_control_offers_three_orders_and_the_cached_page_keeps_the_choi
     assert [e["text"] for e in sorted_page.inside(chosen) if e["tag"] == "strong"] == [
         "Most recommended"
     ]
+
+
+# In a real browser: the keyboard alone, no reload, the sort, and axe-core.
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_reader_recommends_by_keyboard_without_a_reload_and_sorts_by_it(
+    browser, live_server, artifacts
+):
+    story = make_discussed_story()
+    first = XtdComment.objects.get(comment="Four on a night lift was never enough.")
+    later = XtdComment.objects.get(comment="Who pays the crews while they are out?")
+    reader = make_reader(display_name="Keys only", email="keys@example.org", status="trusted")
+    page = browser.new_page(viewport=DESKTOP)
+    page.set_default_timeout(10_000)
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
+    log_in(page, live_server.url, reader.email, "a-long-passphrase")
+    page.goto(live_server.url + story.get_absolute_url())
+    page.evaluate("window.notReloaded = true")
+    steps = []
+
+    button = page.locator(f"#recommend-{later.pk} button")
+    tab_to(page, lambda f: f["tag"] == "button" and f["comment"] == f"c{later.pk}", steps)
+    expect(button).to_be_focused()
+    expect(button).to_have_accessible_name("Recommend the comment by Quayside neighbour")
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f"#recommend-{later.pk} [data-count]")).to_have_text("1 recommendation")
+    assert stored_count(later) == 1
+    page.keyboard.press("Space")  # the focus stayed on the button: press again to take it back
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(f"#recommend-{later.pk} [data-count]")).to_have_text("")
+    assert stored_count(later) == 0
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.notReloaded"), "the page reloaded"
+    steps.append(f"Enter, Space, Enter on the button: #{later.pk} counts {stored_count(later)}")
+    screenshot(page, artifacts / "recommended.png")
+
+    tab_to(page, lambda f: f["text"] == "Most recommended", steps, key="Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"\?comments=recommended#comments$"))
+    order = page.locator(".comments > li.comment--depth-0")
+    expect(order.first).to_have_id(f"c{later.pk}")
+    expect(order.nth(1)).to_have_id(f"c{first.pk}")
+    expect(page.locator(f"#recommend-{later.pk} button")).to_have_attribute("aria-pressed", "true")
+    steps.append(
+        f"sorted by most recommended: {[order.nth(n).get_attribute('id') for n in (0, 1)]}"
+    )
+    assert blocked == [], blocked
+    report(artifacts, "recommend-keyboard.txt", steps)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_discussion_with_recommendations_passes_axe(browser, live_server, artifacts):
+    story = make_discussed_story()
+    later = XtdComment.objects.get(comment="Who pays the crews while they are out?")
+    reader = make_reader(display_name="Mei on the quay", email="mei@example.org")
+    recommend_comment(comment=later, reader=reader)
+    found = []
+    for who in ("anonymous", "reader"):
+        for width, viewport in (("desktop 1280", DESKTOP), ("mobile 390", MOBILE)):
+            page = axe_context(browser, viewport).new_page()
+            if who == "reader":
+                log_in(page, live_server.url, reader.email, "a-long-passphrase")
+            page.goto(live_server.url + story.get_absolute_url() + "?comments=recommended")
+            expect(page.locator(f"#c{later.pk}")).to_contain_text("1 recommendation")
+            result = axe_check(page)
+            blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+            found.append(
+                f"{who}, {width}: {result['passed']} axe rules passed, blocking: {blocking}"
+            )
+            assert result["passed"] >= 20 and not blocking, blocking
+            page.context.close()
+    report(artifacts, "recommend-axe.txt", found)

@@ -18,10 +18,11 @@
 
   async function send(form) {
     const button = form.querySelector("button");
+    // The field named "action" hides the form's own `action` property.
     const action = form.elements.action;
     let response, answer;
     try {
-      response = await fetch(form.action, {
+      response = await fetch(form.getAttribute("action"), {
         method: "POST",
         body: new FormData(form),
         headers: { Accept: "application/json" },
