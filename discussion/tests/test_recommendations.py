@@ -1,9 +1,11 @@
 """Readers recommend each other's comments (issue 17): the rules, the page, the count, the sort."""
 
 import re
+import threading
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +101,34 @@ def test_recommending_twice_is_refused_and_counts_once(comment, reader):
     recommend_comment(comment=comment, reader=reader)
     with pytest.raises(RecommendationRefused, match="already recommend"):
         recommend_comment(comment=comment, reader=reader)
+    assert (stored_count(comment), Recommendation.objects.count()) == (1, 1)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two connections at once: the SQLite test database is one in-memory file",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_requests_at_once_count_once(comment, reader):
+    """Two recommendations by one reader racing in two connections: one counts."""
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def press():
+        start.wait()
+        try:
+            outcomes.append(recommend_comment(comment=comment, reader=reader))
+        except RecommendationRefused as refusal:
+            outcomes.append(str(refusal))
+        finally:
+            connection.close()
+
+    pressing = [threading.Thread(target=press) for _ in range(2)]
+    for thread in pressing:
+        thread.start()
+    for thread in pressing:
+        thread.join()
+    assert sorted(outcomes, key=str) == [1, "You already recommend this comment."]
     assert (stored_count(comment), Recommendation.objects.count()) == (1, 1)
 
 
