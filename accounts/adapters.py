@@ -4,10 +4,13 @@ from contextlib import contextmanager
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal import flows
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from outbox.services import queue_email
 
@@ -48,8 +51,23 @@ class AccountAdapter(DefaultAccountAdapter):
             raise PermissionDenied("The request did not come through the site's proxies.") from None
 
     def get_email_confirmation_url(self, request, emailconfirmation):
-        with _building_email_links(request) as request:
-            return super().get_email_confirmation_url(request, emailconfirmation)
+        """The confirmation link, leading on to where the reader was going when they
+        signed up or logged in (a story's discussion, say).
+
+        The link is often opened in another browser, or after the session has
+        ended, where nothing of the visit is left, so the link carries the
+        address itself. It leads through the login page: a reader who confirms
+        there is not signed in yet, and the login page sends one who already is
+        straight on. allauth checks both addresses again when they are used, so
+        an edited link can lead nowhere but this site.
+        """
+        going_to = get_next_redirect_url(request) if request else None
+        with _building_email_links(request) as link_request:
+            url = super().get_email_confirmation_url(link_request, emailconfirmation)
+        if going_to:
+            login = f"{reverse('account_login')}?{urlencode({'next': going_to})}"
+            url = f"{url}?{urlencode({'next': login})}"
+        return url
 
     def get_reset_password_from_key_url(self, key):
         with _building_email_links(self.request) as request:

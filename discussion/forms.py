@@ -108,8 +108,31 @@ class CommentForm(XtdCommentForm):
 
 
 class ReportForm(forms.ModelForm):
+    # Declared, not generated: the model's field would offer an empty "---------"
+    # choice, shown ticked, that is refused when sent. Nothing is ticked until the
+    # reader picks a real reason.
+    reason = forms.ChoiceField(
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        label="What is wrong with this comment?",
+        error_messages={"required": "Choose what is wrong with the comment."},
+    )
+
     class Meta:
         model = CommentReport
         fields = ["reason", "note"]
-        widgets = {"reason": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
-        labels = {"reason": "What is wrong with this comment?", "note": "Anything to add"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"note": "Anything to add"}
+
+
+class EditCommentForm(forms.Form):
+    """The author's new text for their comment, held to the comment form's rules."""
+
+    comment = forms.CharField(
+        label="Your comment",
+        widget=forms.Textarea(
+            attrs={"rows": 5, "class": "comment-form__text", "maxlength": COMMENT_MAX_LENGTH}
+        ),
+        error_messages={"required": "Write something; to take the comment back, delete it."},
+    )
+    clean_comment = CommentForm.clean_comment

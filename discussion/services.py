@@ -2,12 +2,14 @@
 
 import uuid
 from datetime import datetime, timedelta
+from math import ceil
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
@@ -24,6 +26,7 @@ from pagecache.versions import bump
 from screening.classifier import score as screening_score
 
 from .models import (
+    CommentEdit,
     CommentModeration,
     CommentReport,
     ModerationDecision,
@@ -34,7 +37,7 @@ from .models import (
     Rule,
     StoryFollow,
 )
-from .moderation import Action, EarlierPost, RecentHistory, closed_reason, judge
+from .moderation import Action, EarlierPost, RecentHistory, Verdict, closed_reason, judge
 from .page_tags import recommendations_on
 
 DECISION_FOR_STATE = {
@@ -52,6 +55,10 @@ STATE_FOR_ACTION = {
 
 class CommentRefused(Exception):
     """A comment that cannot be taken; the message is for the reader."""
+
+
+class DeletedByAuthor(ValidationError):
+    """A moderator's decision on a comment its author deleted; the message says so."""
 
 
 class CommentNudged(Exception):
@@ -264,7 +271,7 @@ def _visibility(state: str) -> dict:
     """django-comments-xtd's two flags for a moderation state (its emails read them)."""
     return {
         "is_public": state == CommentModeration.State.PUBLISHED,
-        "is_removed": state == CommentModeration.State.REMOVED,
+        "is_removed": state in (CommentModeration.State.REMOVED, CommentModeration.State.DELETED),
     }
 
 
@@ -294,9 +301,11 @@ def _reader_record(*, user, policy: ModerationPolicy, now: datetime) -> tuple[bo
 EARLIER_POSTS_COMPARED = 100
 
 
-def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[EarlierPost]:
-    """The reader's comments within the repeat window, newest first, with their stories'
-    headlines, in one query (none when the rule is off)."""
+def _earlier_posts(
+    *, user, policy: ModerationPolicy, now: datetime, leaving_out: int | None = None
+) -> list[EarlierPost]:
+    """The reader's comments within the repeat window (but `leaving_out`), newest first,
+    with their stories' headlines, in one query (none when the rule is off)."""
     if not policy.repeat_window_minutes:
         return []
     headline = Article.objects.filter(pk=Cast(OuterRef("object_pk"), IntegerField())).values(
@@ -308,6 +317,7 @@ def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[Ear
             content_type=ContentType.objects.get_for_model(Article),
             submit_date__gte=now - timedelta(minutes=policy.repeat_window_minutes),
         )
+        .exclude(pk=leaving_out)
         .annotate(headline=Subquery(headline[:1]))
         .order_by("-submit_date")
         .values_list("comment", "object_pk", "headline", "submit_date")[:EARLIER_POSTS_COMPARED]
@@ -316,6 +326,37 @@ def _earlier_posts(*, user, policy: ModerationPolicy, now: datetime) -> list[Ear
         EarlierPost(text=text, article_id=int(pk), headline=title or "", posted_at=at)
         for text, pk, title, at in rows
     ]
+
+
+def _judge_text(
+    *,
+    text: str,
+    reader: ReaderProfile,
+    article: Article,
+    policy: ModerationPolicy,
+    now: datetime,
+    editing: XtdComment | None = None,
+) -> tuple[Verdict, float | None]:
+    """The moderation verdict on a text the reader posts (or puts in place of `editing`'s),
+    with the reader's record, and its screening score."""
+    has_approved, history = _reader_record(user=reader.user, policy=policy, now=now)
+    score = screening_score(text)
+    # A comment is no repeat of itself: fixing a comma must not hold it.
+    earlier = _earlier_posts(
+        user=reader.user, policy=policy, now=now, leaving_out=editing.pk if editing else None
+    )
+    verdict = judge(
+        text=text,
+        reader=reader,
+        article=article,
+        policy=policy,
+        has_approved_comment=has_approved,
+        score=score,
+        recent_history=history,
+        earlier_posts=earlier,
+        now=now,
+    )
+    return verdict, score
 
 
 def post_comment(
@@ -342,19 +383,7 @@ def post_comment(
         return existing.comment
     policy = policy or ModerationPolicy.current()
     now = timezone.now()
-    has_approved, history = _reader_record(user=reader.user, policy=policy, now=now)
-    score = screening_score(text)
-    verdict = judge(
-        text=text,
-        reader=reader,
-        article=article,
-        policy=policy,
-        has_approved_comment=has_approved,
-        score=score,
-        recent_history=history,
-        earlier_posts=_earlier_posts(user=reader.user, policy=policy, now=now),
-        now=now,
-    )
+    verdict, score = _judge_text(text=text, reader=reader, article=article, policy=policy, now=now)
     if nudge and policy.nudge_before_posting and verdict.rule == Rule.SCREENING:
         raise CommentNudged(
             "Before you post: this comment may break our rules on abuse. Edit it, or post it "
@@ -403,17 +432,20 @@ def post_comment(
 def moderate_comment(
     *, comment: XtdComment, state: str, by, reason: str = "", rule: str = Rule.MODERATOR
 ) -> CommentModeration:
-    """Set a comment's state by hand (approve, reject, send back to the queue)."""
+    """Set a comment's state by hand (approve, reject, send back to the queue).
+
+    A comment its author deleted stays deleted: approving it would publish
+    words the reader took back.
+    """
     moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    if moderation.state == CommentModeration.State.DELETED:
+        raise DeletedByAuthor("Its author deleted this comment; it can no longer be decided.")
     was_published = moderation.state == CommentModeration.State.PUBLISHED
-    moderation.state = state
     moderation.rule = rule
     moderation.reason = reason or CommentModeration.State(state).label
     moderation.decided_by = by
     moderation.decided_at = timezone.now()
-    if state != CommentModeration.State.PUBLISHED:
-        moderation.featured_at = moderation.featured_by = None
-    moderation.save()
+    _apply_state(comment=comment, moderation=moderation, state=state)
     _log_decision(
         action=DECISION_FOR_STATE[state],
         comment=comment,
@@ -421,12 +453,121 @@ def moderate_comment(
         reason=moderation.reason,
         at=moderation.decided_at,
     )
-    for flag, value in _visibility(state).items():
-        setattr(comment, flag, value)
-    comment.save(update_fields=["is_public", "is_removed"])
-    sync_comment_count(int(comment.object_pk))
     if state == CommentModeration.State.PUBLISHED and not was_published:
         _email_followers_after_commit(comment)
+    return moderation
+
+
+def _refuse_unless_author(comment: XtdComment, by) -> None:
+    if not by.is_authenticated or comment.user_id != by.pk:
+        raise PermissionDenied("Only its author can change a comment.")
+
+
+def edit_minutes_left(comment: XtdComment, policy: ModerationPolicy, now=None) -> int:
+    """Whole minutes (rounded up) the author has left to edit the comment; 0 when none."""
+    if not policy.edit_window_minutes:
+        return 0
+    closes = comment.submit_date + timedelta(minutes=policy.edit_window_minutes)
+    return max(0, ceil((closes - (now or timezone.now())).total_seconds() / 60))
+
+
+def edit_refusal(comment: XtdComment, policy: ModerationPolicy, now=None) -> str | None:
+    """Why the comment's author cannot edit it now, or None when they can."""
+    state = comment.moderation.state
+    if state in (CommentModeration.State.REMOVED, CommentModeration.State.DELETED):
+        label = CommentModeration.State(state).label.lower()
+        return f"This comment can no longer be edited: {label}."
+    if not policy.edit_window_minutes:
+        return "Comments cannot be edited on this site."
+    if not edit_minutes_left(comment, policy, now):
+        return (
+            f"Comments can be edited for {policy.edit_window_minutes} minutes after posting; "
+            "the time for this one is up, so it stays as it was."
+        )
+    return None
+
+
+def _apply_state(
+    *, comment: XtdComment, moderation: CommentModeration, state: str, text_changed=False
+) -> None:
+    """Save a new state on the moderation row and the comment's flags (and text), and
+    recount the story's comments: these saves are what move the story page's cache tags.
+
+    Only the named columns of the comment are written, so a decision taken on a
+    copy read before an edit cannot put the earlier text back.
+    """
+    moderation.state = state
+    if state != CommentModeration.State.PUBLISHED:
+        moderation.featured_at = moderation.featured_by = None
+    moderation.save()
+    for flag, value in _visibility(state).items():
+        setattr(comment, flag, value)
+    comment.save(update_fields=["is_public", "is_removed", *(["comment"] if text_changed else [])])
+    sync_comment_count(int(comment.object_pk))
+
+
+@transaction.atomic
+def edit_comment(*, comment: XtdComment, by, text: str) -> CommentModeration:
+    """Put the author's new text in place of their comment's, through the rules again.
+
+    Only the author, within the policy's edit window from posting (server
+    time), and not once the comment is removed or deleted. The earlier text is
+    kept for moderators. The new text is judged as a new comment would be,
+    with the reader's record: a published comment whose new text would be
+    held goes back to the queue, a banned word removes it, and a comment
+    waiting for a moderator keeps waiting whatever the new text. There is no
+    "think before you post" here: the comment is out already, and an edit
+    the rules would hold waits for a moderator like any held comment.
+    Returns the comment's moderation, whose reason says what happened.
+    """
+    _refuse_unless_author(comment, by)
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    comment.moderation = moderation
+    State = CommentModeration.State
+    policy = ModerationPolicy.current()
+    now = timezone.now()
+    refusal = edit_refusal(comment, policy, now)
+    if refusal:
+        raise CommentRefused(refusal)
+    if text == comment.comment:
+        return moderation
+    article = comment.content_object
+    # A reader who may no longer comment here (banned, suspended, the story
+    # closed) may not change what they said either.
+    reader = refuse_unless_reader_may_comment(user=by, article=article, policy=policy)
+    verdict, score = _judge_text(
+        text=text, reader=reader, article=article, policy=policy, now=now, editing=comment
+    )
+    CommentEdit.objects.create(comment=comment, previous_text=comment.comment, edited_at=now)
+    comment.comment = text
+    moderation.edited_at = now
+    moderation.score = score
+    state = STATE_FOR_ACTION[verdict.action]
+    if moderation.state == State.PENDING and state == State.PUBLISHED:
+        state = State.PENDING  # still waits for the moderator who was to read it
+    else:
+        # The rules, not a moderator, decided on this text.
+        moderation.rule, moderation.reason = verdict.rule, verdict.reason
+        moderation.decided_by, moderation.decided_at = None, now
+    _apply_state(comment=comment, moderation=moderation, state=state, text_changed=True)
+    return moderation
+
+
+@transaction.atomic
+def delete_comment(*, comment: XtdComment, by) -> CommentModeration:
+    """Take the author's comment off the site at their request.
+
+    Readers no longer see it (a placeholder keeps the place of its shown
+    replies); moderators keep the row, its text and how it stood. Deleting
+    twice changes nothing. A comment a moderator or a rule removed is left
+    as it is: it shows nowhere, and its record stays the reader's.
+    """
+    _refuse_unless_author(comment, by)
+    moderation = CommentModeration.objects.select_for_update().get(comment=comment)
+    if moderation.state == CommentModeration.State.REMOVED:
+        raise CommentRefused("This comment was removed by moderation; it is not shown already.")
+    if moderation.state != CommentModeration.State.DELETED:
+        _apply_state(comment=comment, moderation=moderation, state=CommentModeration.State.DELETED)
     return moderation
 
 
@@ -695,8 +836,9 @@ def ban_authors(
     ban_reader takes for their other published comments. Returns the readers
     newly banned.
     """
+    gone = (CommentModeration.State.REMOVED, CommentModeration.State.DELETED)
     for comment in comments:
-        if comment.moderation.state != CommentModeration.State.REMOVED:
+        if comment.moderation.state not in gone:
             moderate_comment(
                 comment=comment,
                 state=CommentModeration.State.REMOVED,

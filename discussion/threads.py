@@ -16,7 +16,7 @@ comment with one popular reply deep inside would break.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.auth import get_user_model
@@ -24,12 +24,13 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.roles import GROUP_OF_ROLE
 
 from .models import CommentModeration, Recommendation
-from .services import comments_on
+from .services import comments_on, edit_minutes_left
 
 THREADS_PER_PAGE = 20
 
@@ -71,8 +72,16 @@ class Entry:
     own_pending: bool
     # The author's role on the desk when they are staff (see wear_badges).
     badge: str = ""
+    # For the reader's own comment: whole minutes left to edit it (see offer_own_actions).
+    edit_minutes_left: int = 0
+    # The outcome of what the reader just did here (messages placed at this comment).
+    outcomes: list = field(default_factory=list)
     # The signed-in reader recommends it.
     recommended: bool = False
+
+    @property
+    def deleted(self) -> bool:
+        return self.comment.moderation.state == CommentModeration.State.DELETED
 
 
 @dataclass
@@ -159,6 +168,14 @@ def _has_shown_reply(entries, index):
         if later.shown:
             return True
     return False
+
+
+def offer_own_actions(entries, *, user, policy) -> None:
+    """Give each of the reader's own shown comments the minutes left to edit it."""
+    now = timezone.now()
+    for entry in entries:
+        if entry.shown and entry.comment.user_id == user.pk:
+            entry.edit_minutes_left = edit_minutes_left(entry.comment, policy, now)
 
 
 def recommendation_count(count: int) -> str:

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,26 +11,37 @@ from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import FormView, ListView, RedirectView, UpdateView
+from django.views.generic import FormView, ListView, RedirectView, TemplateView, UpdateView
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from newsroom.ratelimit import client_address, exceeded, too_many_requests
 
-from .forms import CommentForm, DisplayNameForm, ReportForm
+from .forms import CommentForm, DisplayNameForm, EditCommentForm, ReportForm
 from .models import CommentModeration, ModerationPolicy, ReaderProfile, StoryFollow, public_name
 from .moderation import closed_reason
 from .services import (
     CommentNudged,
     CommentRefused,
     comments_on,
+    delete_comment,
+    edit_comment,
+    edit_minutes_left,
+    edit_refusal,
     post_comment,
     recommend_comment,
     refuse_unless_reader_may_comment,
     report_comment,
     withdraw_recommendation,
 )
-from .threads import ORDERS, discussion_page, editors_picks, recommendation_count, wear_badges
+from .threads import (
+    ORDERS,
+    discussion_page,
+    editors_picks,
+    offer_own_actions,
+    recommendation_count,
+    wear_badges,
+)
 
 MAX_DEPTH = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
@@ -54,6 +66,12 @@ def discussion_context(request, article):
         "max_reply_depth": MAX_DEPTH,
         "comments_closed": closed_reason(article, policy),
     }
+    if request.user.is_authenticated:
+        offer_own_actions(entries, user=request.user, policy=policy)
+        outcomes = placed_outcomes(request)
+        for entry in entries:
+            entry.outcomes = outcomes.pop(f"c{entry.comment.pk}", [])
+        context["outcomes"] = outcomes
     if request.user.is_authenticated and not context["comments_closed"]:
         try:
             refuse_unless_reader_may_comment(user=request.user, article=article, policy=policy)
@@ -65,9 +83,33 @@ def discussion_context(request, article):
             context["comment_form"] = CommentForm(article, initial=initial)
             context["replying_to"] = parent
             context["follows_story"] = StoryFollow.objects.follows(request.user, article)
+            context["form_outcomes"] = context["outcomes"].pop(AT_FORM, [])
             # Whoever may write in the discussion may recommend in it.
             context["may_recommend"] = True
     return context
+
+
+# Marks a message as the outcome of what the reader did at one place of the
+# discussion (a comment, or the form); its other tag is that place's anchor.
+PLACED = "placed"
+AT_FORM = "comment-form"
+
+
+def tell_at(request, level, message, *, anchor: str) -> None:
+    """Leave the outcome of what the reader did for the place they did it: the thread shows
+    it inside the comment (or form) with this anchor, not at the top of the page."""
+    messages.add_message(request, level, message, extra_tags=f"{PLACED} {anchor}")
+
+
+def placed_outcomes(request) -> dict[str, list]:
+    """The messages left by tell_at, by anchor (reading them marks them shown)."""
+    placed = {}
+    for message in messages.get_messages(request):
+        tags = message.extra_tags.split()
+        if PLACED in tags:
+            anchor = next((tag for tag in tags if tag != PLACED), AT_FORM)
+            placed.setdefault(anchor, []).append(message)
+    return placed
 
 
 def _replying_to(request, entries):
@@ -78,6 +120,28 @@ def _replying_to(request, entries):
         if str(comment.pk) == reply_to and entry.shown and comment.level < MAX_DEPTH:
             return comment
     return None
+
+
+def tell_outcome(request, *, comment, article, done: str, refused_at: str = ""):
+    """Send the reader back to their comment, told there where it stands after `done`
+    ("Your comment", "Your edit"): published, waiting and why, or refused and why (at
+    the anchor `refused_at`, if given: a new comment refused is not shown)."""
+    moderation = comment.moderation
+    anchor = f"c{comment.pk}"
+    if moderation.state == CommentModeration.State.PUBLISHED:
+        tell_at(request, messages.SUCCESS, f"{done} is published.", anchor=anchor)
+    elif moderation.state == CommentModeration.State.PENDING:
+        tell_at(
+            request,
+            messages.INFO,
+            f"Thank you. {done} is waiting for a moderator: {moderation.reason}",
+            anchor=anchor,
+        )
+    else:
+        anchor = refused_at or anchor
+        refused = f"{done} was not published: {moderation.reason}"
+        tell_at(request, messages.ERROR, refused, anchor=anchor)
+    return redirect(f"{article.get_absolute_url()}#{anchor}")
 
 
 class PostCommentView(LoginRequiredMixin, View):
@@ -117,16 +181,9 @@ class PostCommentView(LoginRequiredMixin, View):
             )
         except CommentNudged as nudge:
             return self.problem(article, form, nudge=str(nudge))
-        state = comment.moderation.state
-        if state == CommentModeration.State.PENDING:
-            messages.info(
-                request,
-                f"Thank you. Your comment is waiting for a moderator: {comment.moderation.reason}",
-            )
-        elif state == CommentModeration.State.REMOVED:
-            messages.error(request, f"Your comment was not published: {comment.moderation.reason}")
-            return redirect(f"{article.get_absolute_url()}#comments")
-        return redirect(f"{article.get_absolute_url()}#c{comment.pk}")
+        return tell_outcome(
+            request, comment=comment, article=article, done="Your comment", refused_at=AT_FORM
+        )
 
     @staticmethod
     def parent_for(article, reply_to):
@@ -218,11 +275,81 @@ class ReportCommentView(LoginRequiredMixin, FormView):
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
         )
+        anchor = f"c{self.comment.pk}"
         if recorded:
-            messages.success(self.request, "Thank you. A moderator will look at the comment.")
+            tell_at(
+                self.request,
+                messages.SUCCESS,
+                "Reported. Thank you. A moderator will look at the comment.",
+                anchor=anchor,
+            )
         else:
-            messages.info(self.request, "You have already reported this comment.")
-        return redirect(f"{self.article.get_absolute_url()}#comments")
+            already = "You have already reported this comment."
+            tell_at(self.request, messages.INFO, already, anchor=anchor)
+        return redirect(f"{self.article.get_absolute_url()}#{anchor}")
+
+
+class OwnCommentMixin(LoginRequiredMixin):
+    """A view of one of the signed-in reader's own comments on a story they can open."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.comment = get_object_or_404(
+                XtdComment.objects.select_related("moderation", "user__reader"),
+                pk=kwargs["pk"],
+                content_type=ContentType.objects.get_for_model(Article),
+            )
+            self.article = get_object_or_404(
+                Article.objects.visible_to(request.user).select_related("section"),
+                pk=self.comment.object_pk,
+            )
+            if self.comment.user_id != request.user.pk:
+                raise PermissionDenied("Only its author can edit or delete a comment.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(comment=self.comment, article=self.article, **kwargs)
+
+
+class EditCommentView(OwnCommentMixin, FormView):
+    form_class = EditCommentForm
+    template_name = "discussion/edit_comment.html"
+
+    def get_initial(self):
+        return {"comment": self.comment.comment}
+
+    def get_context_data(self, **kwargs):
+        policy = ModerationPolicy.current()
+        kwargs.setdefault("refusal", edit_refusal(self.comment, policy))
+        kwargs["minutes_left"] = edit_minutes_left(self.comment, policy)
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        text = form.cleaned_data["comment"]
+        try:
+            edit_comment(comment=self.comment, by=self.request.user, text=text)
+        except CommentRefused as refusal:
+            return self.render_to_response(
+                self.get_context_data(form=form, refusal=str(refusal)), status=403
+            )
+        return tell_outcome(
+            self.request, comment=self.comment, article=self.article, done="Your edit"
+        )
+
+
+class DeleteCommentView(OwnCommentMixin, TemplateView):
+    """A confirmation page, whose form deletes the comment."""
+
+    template_name = "discussion/delete_comment.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            delete_comment(comment=self.comment, by=request.user)
+        except CommentRefused as refusal:
+            return self.render_to_response(self.get_context_data(refusal=str(refusal)), status=403)
+        anchor = f"c{self.comment.pk}"
+        tell_at(request, messages.SUCCESS, "Your comment is deleted.", anchor=anchor)
+        return redirect(f"{self.article.get_absolute_url()}#{anchor}")
 
 
 class RecommendCommentView(LoginRequiredMixin, View):
@@ -230,7 +357,7 @@ class RecommendCommentView(LoginRequiredMixin, View):
 
     Two explicit actions rather than a toggle: a double click recommends once
     and is told so, instead of taking the recommendation straight back. A
-    form is answered with a redirect to the comment and a message; a request
+    form is answered with a redirect to the comment, the outcome told there; a request
     asking for JSON (discussion/recommend.js) with the new count.
     """
 
@@ -271,16 +398,15 @@ class RecommendCommentView(LoginRequiredMixin, View):
                     "label": recommendation_count(count),
                 }
             )
+        anchor = f"c{comment.pk}"
         if error:
-            messages.error(self.request, error)
+            tell_at(self.request, messages.ERROR, error, anchor=anchor)
         elif recommended:
-            messages.success(
-                self.request, f"You recommend the comment by {public_name(comment.user)}."
-            )
+            done = f"You recommend the comment by {public_name(comment.user)}."
+            tell_at(self.request, messages.SUCCESS, done, anchor=anchor)
         else:
-            messages.info(
-                self.request, f"You no longer recommend the comment by {public_name(comment.user)}."
-            )
+            done = f"You no longer recommend the comment by {public_name(comment.user)}."
+            tell_at(self.request, messages.INFO, done, anchor=anchor)
         # Back to the page of threads the reader was on, in their order.
         back = self.request.POST.get("next", "")
         if not (
@@ -288,7 +414,7 @@ class RecommendCommentView(LoginRequiredMixin, View):
             and url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()})
         ):
             back = article.get_absolute_url()
-        return redirect(f"{back}#c{comment.pk}")
+        return redirect(f"{back}#{anchor}")
 
 
 class MyCommentsView(LoginRequiredMixin, ListView):

@@ -63,6 +63,12 @@ TABS = [
         "Published by a moderator.",
     ),
     Tab("rejected", "Rejected", Q(state=State.REMOVED), "Removed by a rule or a moderator."),
+    Tab(
+        "deleted",
+        "Deleted",
+        Q(state=State.DELETED),
+        "Deleted by their authors; kept for the record, no longer to be decided.",
+    ),
 ]
 TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
 ORDERS = {"newest": "-submit_date", "oldest": "submit_date"}
@@ -104,7 +110,8 @@ def with_author_record(comments):
 
 def _for_cards(comments):
     """Fetch with the comments all a card shows: moderation, author and record, story,
-    reports and their reporters (see attach_parents for the comment replied to)."""
+    reports and their reporters, earlier texts (see attach_parents for the comment
+    replied to)."""
     return with_author_record(
         comments.select_related("moderation__decided_by", "user__reader").prefetch_related(
             GenericPrefetch("content_object", [Article.objects.select_related("section")]),
@@ -112,6 +119,7 @@ def _for_cards(comments):
                 "reports",
                 CommentReport.objects.select_related("reporter__reader").order_by("reported_at"),
             ),
+            "edits",
         )
     )
 

@@ -64,6 +64,8 @@ def card_context(comment, *, policy, tab, next_url, user):
     moderation = comment.moderation
     reviewed = moderation.rule == Rule.MODERATOR
     published = moderation.state == CommentModeration.State.PUBLISHED
+    # Its author took it back: nothing is left to decide (the services refuse too).
+    deleted = moderation.state == CommentModeration.State.DELETED
     return {
         "comment": comment,
         "moderation": moderation,
@@ -73,8 +75,10 @@ def card_context(comment, *, policy, tab, next_url, user):
         "tab": tab,
         "next_url": next_url,
         "site_premoderated": policy.premoderate_all,
-        "may_approve": not (published and reviewed and not open_reports),
-        "may_reject": moderation.state != CommentModeration.State.REMOVED,
+        "may_approve": not (deleted or (published and reviewed and not open_reports)),
+        "may_reject": moderation.state
+        not in (CommentModeration.State.REMOVED, CommentModeration.State.DELETED),
+        "deleted": deleted,
         "may_feature": published and moderation.featured_at is None,
         "may_edit_story": user.has_perm("articles.change_article"),
         "reject_form": RejectionForm(auto_id=f"id_%s_{comment.pk}", policy=policy),

@@ -105,6 +105,7 @@ def test_each_tab_holds_its_comments_and_every_tab_shows_its_count(desk, one_of_
         "unmoderated": 2,
         "approved": 1,
         "rejected": 1,
+        "deleted": 0,
     }
     # The first tab is Pending.
     assert list(cards_on(desk.get(QUEUE).content.decode())) == [one_of_each["pending"].pk]
@@ -191,7 +192,7 @@ def test_the_query_count_does_not_grow_with_cards_or_reports(desk, django_assert
                 report(comment, note="Look at this")
 
     fill(3)
-    with django_assert_max_num_queries(13) as few:
+    with django_assert_max_num_queries(14) as few:
         assert len(cards_on(desk.get(QUEUE).content.decode())) == 3
     fill(17)
     with django_assert_max_num_queries(len(few.captured_queries)):
@@ -591,3 +592,59 @@ def test_staff_who_may_not_moderate_see_no_workbench_entry():
     client.force_login(make_staff("Reporters"))
     index = client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:moderation_workbenchentry_changelist") not in index
+
+
+def test_a_card_shows_the_comment_was_edited_and_its_earlier_texts(desk):
+    from discussion.services import edit_comment
+
+    story = make_article()
+    author = make_reader()
+    comment = add_comment(story, author, "First words.")
+    edit_comment(comment=comment, by=author, text="Second words.")
+    edit_comment(comment=comment, by=author, text="Third words.")
+    page = Elements(desk.get(QUEUE).content.decode())
+    [card] = page.by_class("wb-card")
+    assert "Edited" in page.first_inside(card, page.by_class("wb-state"))["text"]
+    [edits] = [e for e in page.inside(card) if e["attrs"].get("class") == "wb-edits"]
+    earlier = [e["text"] for e in page.inside(edits) if e["tag"] == "p" and not e["attrs"]]
+    assert earlier == ["Second words.", "First words."]
+    assert "2 earlier texts" in edits["text"]
+
+
+def test_deleted_comments_have_their_own_tab_and_no_decisions(desk, moderator):
+    from discussion.services import delete_comment
+
+    story = make_article()
+    author = make_reader()
+    comment = add_comment(story, author, "Taken back.")
+    delete_comment(comment=comment, by=author)
+    html = desk.get(QUEUE).content.decode()
+    assert cards_on(html) == {}
+    assert counts_on(html)["pending"] == 0 and counts_on(html)["deleted"] == 1
+    page = Elements(desk.get(QUEUE, {"tab": "deleted"}).content.decode())
+    [card] = page.by_class("wb-card")
+    assert "Deleted by its author" in card["text"] and "Taken back." in card["text"]
+    assert [e for e in page.inside(card) if e["tag"] == "form"] == []
+    response = desk.post(decide_url(comment, "approve"), {"next": QUEUE}, **JSON)
+    assert response.status_code == 400
+    assert "Its author deleted this comment" in response.json()["message"]
+    assert CommentModeration.objects.get(comment=comment).state == "deleted"
+
+
+def test_earlier_texts_cost_no_query_per_card(desk, django_assert_max_num_queries):
+    from discussion.services import edit_comment
+
+    story = make_article()
+
+    def fill(count):
+        for n in range(count):
+            author = make_reader()
+            comment = add_comment(story, author, f"Card {n}")
+            edit_comment(comment=comment, by=author, text=f"Card {n}, edited")
+
+    fill(2)
+    with django_assert_max_num_queries(14) as few:
+        assert len(cards_on(desk.get(QUEUE).content.decode())) == 2
+    fill(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(cards_on(desk.get(QUEUE).content.decode())) == 12

@@ -166,7 +166,8 @@
       case "2":
       case "3":
       case "4":
-      case "5": {
+      case "5":
+      case "6": {
         const tab = root.querySelectorAll(".wb-tabs a")[Number(key) - 1];
         return tab && tab.click();
       }
