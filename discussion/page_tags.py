@@ -2,6 +2,10 @@
 
 The discussion shows under its story's `story:<id>:comments` tag (shared
 with the lists that show the story's comment count, articles/page_tags.py),
+`story:<id>:recommendations` for the counts on its comments (shown on the
+story page alone, so a recommendation leaves the lists' cached copies be;
+moved by the recommendation services, which write with update() and would
+otherwise cost a query per row to find the story),
 and `discussion` for the site's moderation policy, which opens and closes
 every discussion. A comment held for review, and a reader signing up, change
 nothing readers see and move nothing.
@@ -10,6 +14,10 @@ nothing readers see and move nothing.
 from articles.page_tags import comments_on
 
 POLICY = "discussion"
+
+
+def recommendations_on(pk):
+    return f"story:{pk}:recommendations"
 
 
 def of_comment(comment, created):

@@ -12,7 +12,7 @@ from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,6 +22,7 @@ from articles.models import Article
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
 from outbox.unsubscribe import site_url, unsubscribe_headers, unsubscribe_url
+from pagecache.versions import bump
 from screening.classifier import score as screening_score
 
 from .models import (
@@ -32,10 +33,12 @@ from .models import (
     ModerationPolicy,
     ReaderProfile,
     ReaderStatusChange,
+    Recommendation,
     Rule,
     StoryFollow,
 )
 from .moderation import Action, EarlierPost, RecentHistory, Verdict, closed_reason, judge
+from .page_tags import recommendations_on
 
 DECISION_FOR_STATE = {
     CommentModeration.State.PUBLISHED: ModerationDecision.Action.APPROVE,
@@ -875,3 +878,58 @@ def refuse_unless_reader_may_comment(
         until = timezone.localtime(reader.suspended_until)
         raise CommentRefused(f"Your account can comment again after {until:%d %B %Y, %H:%M}.")
     return reader
+
+
+class RecommendationRefused(CommentRefused):
+    """A recommendation that cannot be made or taken back; the message is for the reader."""
+
+
+def recommend_comment(*, comment: XtdComment, reader) -> int:
+    """Record that `reader` (an account) recommends someone else's published comment.
+
+    The reader must be one who may take part in the story's discussion now (as
+    for commenting). Returns the comment's new count. Two requests at once
+    cannot both count: the second breaks the one-per-reader constraint and is
+    refused as a repeat, with the count untouched.
+    """
+    if comment.user_id == reader.pk:
+        raise RecommendationRefused("You cannot recommend your own comment.")
+    refuse_unless_reader_may_comment(user=reader, article=comment.content_object)
+    try:
+        with transaction.atomic():
+            # Counting only a published comment, in the same statement that
+            # checks it, leaves no moment for a moderator to hide it between.
+            counted = CommentModeration.objects.filter(
+                comment=comment, state=CommentModeration.State.PUBLISHED
+            ).update(recommendations=F("recommendations") + 1)
+            if not counted:
+                raise RecommendationRefused(
+                    "This comment is no longer shown, so it cannot be recommended."
+                )
+            Recommendation.objects.create(comment=comment, reader=reader)
+            bump([recommendations_on(comment.object_pk)])
+    except IntegrityError:
+        raise RecommendationRefused("You already recommend this comment.") from None
+    return _recommendations_of(comment)
+
+
+def withdraw_recommendation(*, comment: XtdComment, reader) -> int:
+    """Take back the reader's recommendation of a comment; returns the comment's new count.
+
+    Allowed whatever has become of the comment or the reader's standing since:
+    a reader's recommendation is theirs to withdraw.
+    """
+    with transaction.atomic():
+        # Two withdrawals at once: the second deletes nothing and counts nothing.
+        deleted, _ = Recommendation.objects.filter(comment=comment, reader=reader).delete()
+        if not deleted:
+            raise RecommendationRefused("You do not recommend this comment.")
+        CommentModeration.objects.filter(comment=comment).update(
+            recommendations=F("recommendations") - 1
+        )
+        bump([recommendations_on(comment.object_pk)])
+    return _recommendations_of(comment)
+
+
+def _recommendations_of(comment: XtdComment) -> int:
+    return CommentModeration.objects.values_list("recommendations", flat=True).get(comment=comment)

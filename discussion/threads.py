@@ -6,6 +6,13 @@ django-comments-xtd's (thread_id, order) numbering, and each carries its
 depth, so the template renders them in one loop with no include per comment.
 The story's Editors' picks take one query more, and the badges of staff
 authors one more when any staff member wrote on the page.
+
+Each comment's recommendations are a count stored with its moderation, and
+whether the signed-in reader recommends it is a column of the same query, so
+recommendations add none. "Most recommended" orders threads by the count of
+their first comment, ties oldest first: the sort promises that what a reader
+sees first is what readers recommend most, which a thread started by a weak
+comment with one popular reply deep inside would break.
 """
 
 from collections import defaultdict
@@ -14,18 +21,40 @@ from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Q
+from django.db.models import Exists, Max, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.roles import GROUP_OF_ROLE
 
-from .models import CommentModeration
+from .models import CommentModeration, Recommendation
 from .services import comments_on, edit_minutes_left
 
 THREADS_PER_PAGE = 20
-ORDERS = {"oldest": "thread_id", "newest": "-thread_id"}
+
+
+@dataclass(frozen=True)
+class Order:
+    label: str
+    # How the threads sort, by their columns and their first comment's count.
+    threads: tuple[str, ...]
+
+
+ORDERS = {
+    "oldest": Order("Oldest first", ("thread_id",)),
+    "newest": Order("Newest first", ("-thread_id",)),
+    "recommended": Order("Most recommended", ("-top_recommendations", "thread_id")),
+}
+# A removed first comment, shown as a placeholder, puts its thread among those with none.
+TOP_RECOMMENDATIONS = Coalesce(
+    Max(
+        "moderation__recommendations",
+        filter=Q(level=0, moderation__state=CommentModeration.State.PUBLISHED),
+    ),
+    0,
+)
 PICKS_SHOWN = 5
 # Characters of a pick shown in the strip; the whole text is in the thread.
 PICK_LENGTH = 280
@@ -47,6 +76,8 @@ class Entry:
     edit_minutes_left: int = 0
     # The outcome of what the reader just did here (messages placed at this comment).
     outcomes: list = field(default_factory=list)
+    # The signed-in reader recommends it.
+    recommended: bool = False
 
     @property
     def deleted(self) -> bool:
@@ -83,21 +114,32 @@ def discussion_page(*, article, user, order: str = "oldest", page=1):
     # Python pages through them (a queryset would add a COUNT query).
     thread_ids = list(
         comments.filter(readable_by(user))
-        .order_by(ORDERS.get(order, "thread_id"))
+        .values("thread_id")
+        .annotate(top_recommendations=TOP_RECOMMENDATIONS)
+        .order_by(*ORDERS.get(order, ORDERS["oldest"]).threads)
         .values_list("thread_id", flat=True)
-        .distinct()
     )
     try:
         page_obj = Paginator(thread_ids, THREADS_PER_PAGE).page(page)
     except InvalidPage as error:
         # Not the nearest page: every distinct ?cpage= would be another cached copy.
         raise Http404("No such page of comments.") from error
-    rows = list(
-        comments.filter(thread_id__in=list(page_obj.object_list))
+    shown_threads = list(page_obj.object_list)
+    rows = (
+        comments.filter(thread_id__in=shown_threads)
         .select_related("user__reader", "moderation")
-        .order_by(ORDERS.get(order, "thread_id"), "order")
+        .annotate(recommended=_recommended_by(user))
     )
+    # In the page's order of threads, and each thread in reading order.
+    place = {thread_id: n for n, thread_id in enumerate(shown_threads)}
+    rows = sorted(rows, key=lambda comment: (place[comment.thread_id], comment.order))
     return page_obj, _entries(rows, user)
+
+
+def _recommended_by(user):
+    if not user.is_authenticated:
+        return Value(False)
+    return Exists(Recommendation.objects.filter(comment=OuterRef("pk"), reader=user))
 
 
 def _entries(rows, user):
@@ -111,6 +153,7 @@ def _entries(rows, user):
                 depth=comment.level,
                 shown=state == CommentModeration.State.PUBLISHED or own_pending,
                 own_pending=own_pending,
+                recommended=comment.recommended,
             )
         )
     return [e for i, e in enumerate(entries) if e.shown or _has_shown_reply(entries, i)]
@@ -133,6 +176,13 @@ def offer_own_actions(entries, *, user, policy) -> None:
     for entry in entries:
         if entry.shown and entry.comment.user_id == user.pk:
             entry.edit_minutes_left = edit_minutes_left(entry.comment, policy, now)
+
+
+def recommendation_count(count: int) -> str:
+    """A comment's count as shown beside it; nothing while it has none."""
+    if not count:
+        return ""
+    return f"{count} recommendation{'' if count == 1 else 's'}"
 
 
 def editors_picks(*, article, page_obj, order: str = "oldest"):

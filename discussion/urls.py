@@ -15,6 +15,7 @@ app_name = "discussion"
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.PostCommentView.as_view(), name="post"),
     path("comments/<int:pk>/report/", views.ReportCommentView.as_view(), name="report"),
+    path("comments/<int:pk>/recommend/", views.RecommendCommentView.as_view(), name="recommend"),
     path("comments/<int:pk>/edit/", views.EditCommentView.as_view(), name="edit"),
     path("comments/<int:pk>/delete/", views.DeleteCommentView.as_view(), name="delete"),
     path("accounts/comments/", views.MyCommentsView.as_view(), name="my-comments"),

@@ -4,7 +4,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -18,7 +18,7 @@ from articles.models import Article
 from newsroom.ratelimit import client_address, exceeded, too_many_requests
 
 from .forms import CommentForm, DisplayNameForm, EditCommentForm, ReportForm
-from .models import CommentModeration, ModerationPolicy, ReaderProfile, StoryFollow
+from .models import CommentModeration, ModerationPolicy, ReaderProfile, StoryFollow, public_name
 from .moderation import closed_reason
 from .services import (
     CommentNudged,
@@ -29,10 +29,19 @@ from .services import (
     edit_minutes_left,
     edit_refusal,
     post_comment,
+    recommend_comment,
     refuse_unless_reader_may_comment,
     report_comment,
+    withdraw_recommendation,
 )
-from .threads import ORDERS, discussion_page, editors_picks, offer_own_actions, wear_badges
+from .threads import (
+    ORDERS,
+    discussion_page,
+    editors_picks,
+    offer_own_actions,
+    recommendation_count,
+    wear_badges,
+)
 
 MAX_DEPTH = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
@@ -53,6 +62,7 @@ def discussion_context(request, article):
         "comment_page": page_obj,
         "comment_entries": entries,
         "comment_order": order,
+        "comment_orders": ORDERS,
         "max_reply_depth": MAX_DEPTH,
         "comments_closed": closed_reason(article, policy),
     }
@@ -74,6 +84,8 @@ def discussion_context(request, article):
             context["replying_to"] = parent
             context["follows_story"] = StoryFollow.objects.follows(request.user, article)
             context["form_outcomes"] = context["outcomes"].pop(AT_FORM, [])
+            # Whoever may write in the discussion may recommend in it.
+            context["may_recommend"] = True
     return context
 
 
@@ -338,6 +350,71 @@ class DeleteCommentView(OwnCommentMixin, TemplateView):
         anchor = f"c{self.comment.pk}"
         tell_at(request, messages.SUCCESS, "Your comment is deleted.", anchor=anchor)
         return redirect(f"{self.article.get_absolute_url()}#{anchor}")
+
+
+class RecommendCommentView(LoginRequiredMixin, View):
+    """Recommend a comment, or take the recommendation back (`action`), by form or by fetch.
+
+    Two explicit actions rather than a toggle: a double click recommends once
+    and is told so, instead of taking the recommendation straight back. A
+    form is answered with a redirect to the comment, the outcome told there; a request
+    asking for JSON (discussion/recommend.js) with the new count.
+    """
+
+    http_method_names = ["post"]
+    actions = {"recommend": recommend_comment, "withdraw": withdraw_recommendation}
+
+    def post(self, request, pk):
+        if exceeded(request, "recommend", settings.NEWSROOM_RATE_LIMITS["recommend"]):
+            if self.wants_json():
+                return JsonResponse(
+                    {"error": "Too many recommendations in a short time; wait a minute."},
+                    status=429,
+                )
+            return too_many_requests(request, "recommendations")
+        comment = get_object_or_404(XtdComment.objects.select_related("user__reader"), pk=pk)
+        article = get_object_or_404(Article.objects.visible_to(request.user), pk=comment.object_pk)
+        action = self.actions.get(request.POST.get("action", ""))
+        if action is None:
+            return render(request, "400.html", status=400)
+        try:
+            count = action(comment=comment, reader=request.user)
+        except CommentRefused as refusal:
+            return self.answer(article, comment, error=str(refusal))
+        recommended = action is recommend_comment
+        return self.answer(article, comment, recommended=recommended, count=count)
+
+    def wants_json(self):
+        return self.request.headers.get("Accept", "").startswith("application/json")
+
+    def answer(self, article, comment, *, error="", recommended=False, count=0):
+        if self.wants_json():
+            if error:
+                return JsonResponse({"error": error}, status=409)
+            return JsonResponse(
+                {
+                    "recommended": recommended,
+                    "count": count,
+                    "label": recommendation_count(count),
+                }
+            )
+        anchor = f"c{comment.pk}"
+        if error:
+            tell_at(self.request, messages.ERROR, error, anchor=anchor)
+        elif recommended:
+            done = f"You recommend the comment by {public_name(comment.user)}."
+            tell_at(self.request, messages.SUCCESS, done, anchor=anchor)
+        else:
+            done = f"You no longer recommend the comment by {public_name(comment.user)}."
+            tell_at(self.request, messages.INFO, done, anchor=anchor)
+        # Back to the page of threads the reader was on, in their order.
+        back = self.request.POST.get("next", "")
+        if not (
+            back.startswith(article.get_absolute_url())
+            and url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()})
+        ):
+            back = article.get_absolute_url()
+        return redirect(f"{back}#{anchor}")
 
 
 class MyCommentsView(LoginRequiredMixin, ListView):

@@ -391,6 +391,8 @@ NEWSROOM_RATE_LIMITS = {
     for scope, limits in {
         "comment": [("user", 5, 60), ("user", 30, 3600), ("ip", 20, 60)],
         "report": [("user", 10, 600), ("ip", 30, 600)],
+        # A reader reading down a long thread may recommend many in a minute.
+        "recommend": [("user", 30, 60), ("user", 300, 3600), ("ip", 120, 60)],
         "search": [("ip", 30, 60)],
     }.items()
 }

@@ -5,7 +5,8 @@ from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
 
 from articles.page_tags import comments_on
-from discussion.page_tags import POLICY
+from discussion.page_tags import POLICY, recommendations_on
+from discussion.threads import recommendation_count
 from discussion.views import discussion_context
 from pagecache.tags import shows
 
@@ -50,11 +51,14 @@ def comment_author(item):
     return format_html('{} <span class="comment__badge">{}</span>', name, item.badge)
 
 
+register.filter("recommendation_count", recommendation_count)
+
+
 @register.inclusion_tag("discussion/_discussion.html", takes_context=True)
 def discussion(context, article):
     """The discussion under a story: its threads, and the form or why there is none."""
     request = context["request"]
-    shows(comments_on(article.pk), POLICY)
+    shows(comments_on(article.pk), recommendations_on(article.pk), POLICY)
     return {
         "article": article,
         "request": request,
