@@ -298,11 +298,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def awaiting_release(self):
         """Published stories readers cannot see yet, with the time they go live
-        (`goes_live_at`): scheduled, or past their publish time and still embargoed."""
+        (`live_from`, as the goes_live_at property): scheduled, or past their
+        publish time and still embargoed."""
         now = timezone.now()
         return self.filter(
             Q(publish_at__gt=now) | Q(embargo_until__gt=now), status=Article.Status.PUBLISHED
-        ).annotate(goes_live_at=Greatest("publish_at", Coalesce("embargo_until", "publish_at")))
+        ).annotate(live_from=Greatest("publish_at", Coalesce("embargo_until", "publish_at")))
 
     def with_broken_sources(self):
         return self.filter(Exists(Citation.objects.broken().filter(article=OuterRef("pk"))))

@@ -82,7 +82,7 @@ def coming_up(request) -> Summary:
         scheduled=Counted("pk", filter=Q(publish_at__gt=now)),
         embargoed=Counted("pk", filter=Q(publish_at__lte=now)),
     )
-    shown = waiting.order_by("goes_live_at", "pk")[:SHOWN]
+    shown = waiting.order_by("live_from", "pk")[:SHOWN]
     return Summary(
         title="Scheduled and embargoed",
         counts=[

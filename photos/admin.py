@@ -55,10 +55,12 @@ class PhotoForm(forms.ModelForm):
             self.fields["credit"].required = False
         if "drop_repeated_credit" in self.fields:
             repeated = credit_repeated_in(self.instance.caption, self.instance.credit)
-            self.fields["drop_repeated_credit"].help_text = (
-                f"The caption ends with “{repeated}”, which repeats the credit line. Pages "
-                "print the credit under the caption, so readers see it twice: tick to take "
-                "it off the end of the caption."
+            # The admin prints help text as HTML: the caption's words must be escaped.
+            self.fields["drop_repeated_credit"].help_text = format_html(
+                "The caption ends with “{}”, which repeats the credit line. Pages print the "
+                "credit under the caption, so readers see it twice: tick to take it off the "
+                "end of the caption.",
+                repeated,
             )
 
     def clean_image(self):

@@ -100,7 +100,9 @@ def test_the_report_form_starts_with_no_reason_ticked_and_passes_axe(
 
     reasons.get_by_label("False or misleading").check()
     page.get_by_role("button", name="Send report").click()
-    expect(page.locator(".messages")).to_contain_text("A moderator will look at the comment.")
+    # The outcome is told at the comment the reader reported.
+    outcome = page.locator(f"#c{comment.pk} .outcome")
+    expect(outcome).to_contain_text("A moderator will look at the comment.")
     assert CommentReport.objects.get().reason == CommentReport.Reason.MISINFORMATION
     lines.append("sent without a reason: stopped in the browser; with one: recorded")
     report(artifacts, "report-form.txt", lines)

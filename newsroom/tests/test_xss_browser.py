@@ -143,6 +143,11 @@ def test_reader_input_runs_no_script(open_probe, no_rate_limits, artifacts):
     comments, names = Surface("comment text"), Surface("display name")
     control = make_article(headline="A quiet council meeting", slug="control-story")
     plain = make_reader(display_name="Plain Reader", status="trusted")
+    # A first page of other readers' comments, each with its Recommend form, as the pages
+    # that show payloads have.
+    neighbour = make_reader(display_name="Council Watcher", status="trusted")
+    for number in range(THREADS_PER_PAGE):
+        add_comment(control, neighbour, f"Point {number} of the agenda deserves a look.")
     add_comment(control, plain, "The minutes are worth reading.\n\nwww.example.org/minutes")
     desk_user = get_user_model().objects.create_superuser("desk", "desk@example.org", "x")
 
@@ -351,8 +356,10 @@ def test_editor_input_and_searches_run_no_script(open_probe, no_rate_limits, art
     control = make_article(
         headline="Harbour ferry timetable is cut", slug="control-story", section=sections[0]
     )
+    # A wire-length caption, folded on phones as the payloads' long captions are.
+    long_caption = "The harbour ferry leaves the pier on its last full-timetable run. " * 4
     PhotoPlacement.objects.create(
-        article=control, photo=make_photo(), role=PhotoPlacement.Role.LEAD
+        article=control, photo=make_photo(caption=long_caption), role=PhotoPlacement.Role.LEAD
     )
     make_citation(control)
     editor = get_user_model().objects.create_superuser("editor", "ed@example.org", "x")
