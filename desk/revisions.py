@@ -35,12 +35,16 @@ def compare_versions(older, newer, headings=("Older", "Newer")):
 
 
 def other_changes(older, newer):
-    """The names of the story's other fields that differ between two versions."""
+    """The names of the story's other fields that differ between two versions.
+
+    Only fields an editor sets: derived ones (the search vector) change with the text.
+    """
     compared = {field for field, _ in COMPARED_FIELDS} | UNCOMPARED_FIELDS
     return [
         str(field.verbose_name)
         for field in Article._meta.concrete_fields
-        if field.attname not in compared
+        if field.editable
+        and field.attname not in compared
         and older.field_dict.get(field.attname) != newer.field_dict.get(field.attname)
     ]
 
