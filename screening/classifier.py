@@ -106,7 +106,8 @@ def _join_spaced_letters(match: re.Match) -> str:
 def _read_token(match: re.Match) -> str:
     token = match[0]
     core = token.strip(EDGE_PUNCTUATION)
-    if not core or not OBFUSCATED.search(core):
+    # A figure ("45", "$455") is a figure even when its digits look like letters.
+    if not OBFUSCATED.search(core) or not any(c.isalpha() for c in core):
         return token
     word = _abusive_word(core)
     return token.replace(core, word) if word else token

@@ -72,6 +72,7 @@ def test_normalise_writes_out_obfuscated_abuse(written, read):
     "text",
     [
         "Meet at 10am on the 4th, 2026.",
+        "Comment 45 of 455, up 5.5% on $45 at 4:55",  # figures are never read as letters
         "A well-known U.S. policy, sooo good",
         "I am a b c d fan",
         "Fvck the minister.",  # a spelling the pass does not know: left for the model
