@@ -6,6 +6,7 @@ that is down costs nothing but time: the job is tried again with backoff
 (newsroom/jobs.py), and the reader's or moderator's request never waits on it.
 """
 
+import re
 import smtplib
 from datetime import datetime, timedelta
 
@@ -63,7 +64,9 @@ def send_queued_email(email_id: int) -> None:
             email.as_message().send()
         except smtplib.SMTPException as error:
             if _refused_for_good(error):
-                raise EmailRefused(f"{email}: {error}") from error
+                # Job records and worker logs outlive an erased reader: neither
+                # may keep their address, so the error names the email by number.
+                raise EmailRefused(f"Email {email.pk}: {_answer(error)}") from None
             raise
         email.sent_at = timezone.now()
         email.save(update_fields=["sent_at"])
@@ -75,6 +78,22 @@ def _refused_for_good(error: smtplib.SMTPException) -> bool:
         return all(code >= 500 for code, _ in error.recipients.values())
     refusals = (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
     return isinstance(error, refusals) and error.smtp_code >= 500
+
+
+ADDRESS = re.compile(r"<?[^\s<>]+@[^\s<>]+>?")
+
+
+def _answer(error: smtplib.SMTPException) -> str:
+    """The mail server's refusal, codes and words, with every address in it blanked."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+    else:
+        answers = [(error.smtp_code, error.smtp_error)]
+    said = []
+    for code, text in answers:
+        words = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        said.append(f"{code} {ADDRESS.sub('<address>', words)}")
+    return "; ".join(said)
 
 
 def prune_sent_emails(*, older_than: timedelta = timedelta(days=7)) -> int:

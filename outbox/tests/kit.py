@@ -30,7 +30,8 @@ class MailServer:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
-            return "550 No such mailbox here"
+            # As Postfix answers: the refused address is in the words.
+            return f"550 5.1.1 <{address}>: Recipient address rejected"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

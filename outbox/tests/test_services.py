@@ -116,7 +116,8 @@ def test_a_recipient_the_server_refuses_for_good_fails_the_job_at_once(settings)
         server.stop()
     [job] = DBTaskResult.objects.filter(task_path="outbox.services.send_queued_email")
     assert job.status == TaskResultStatus.FAILED
-    assert "550" in job.traceback
+    assert "550 5.1.1 <address>: Recipient address rejected" in job.traceback
+    assert "gone@example.org" not in job.traceback, "an address outlives its reader in the log"
     email.refresh_from_db()
     assert not email.is_sent
     assert server.messages == []
