@@ -305,6 +305,9 @@ class OwnCommentMixin(LoginRequiredMixin):
             )
             if self.comment.user_id != request.user.pk:
                 raise PermissionDenied("Only its author can edit or delete a comment.")
+            limits = settings.NEWSROOM_RATE_LIMITS["edit"]
+            if request.method == "POST" and exceeded(request, "edit", limits):
+                return too_many_requests(request, "edits and deletions")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

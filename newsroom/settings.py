@@ -393,6 +393,8 @@ NEWSROOM_RATE_LIMITS = {
         "report": [("user", 10, 600), ("ip", 30, 600)],
         # A reader reading down a long thread may recommend many in a minute.
         "recommend": [("user", 30, 60), ("user", 300, 3600), ("ip", 120, 60)],
+        # Edits and deletions together: each edit runs the rules and the screening again.
+        "edit": [("user", 10, 60), ("user", 60, 3600)],
         "search": [("ip", 30, 60)],
     }.items()
 }

@@ -364,6 +364,24 @@ def test_someone_elses_comment_gives_a_403_page_with_why(story, trusted):
     assert (fresh(comment).comment, state_of(comment)) == ("Not yours.", PUBLISHED)
 
 
+def test_editing_and_deleting_too_fast_is_a_429_that_changes_nothing(settings, story, trusted):
+    settings.NEWSROOM_RATE_LIMITS = {**settings.NEWSROOM_RATE_LIMITS, "edit": [("user", 2, 60)]}
+    first, second, third = (add_comment(story, trusted, f"Draft {n}.") for n in range(3))
+    client = signed_in(trusted)
+    edits = [
+        client.post(reverse("discussion:edit", args=[c.pk]), {"comment": "Redone."})
+        for c in (first, second)
+    ]
+    assert [e.status_code for e in edits] == [302, 302]
+    refused = client.post(reverse("discussion:edit", args=[third.pk]), {"comment": "Redone."})
+    assert refused.status_code == 429 and "Too many edits and deletions" in refused.text
+    deleted = client.post(reverse("discussion:delete", args=[third.pk]))
+    assert deleted.status_code == 429
+    assert fresh(third).comment == "Draft 2." and fresh(third).moderation.state == PUBLISHED
+    # Reading the edit page is no edit.
+    assert client.get(reverse("discussion:edit", args=[third.pk])).status_code == 200
+
+
 def test_signed_out_readers_are_sent_to_log_in(story, trusted):
     comment = add_comment(story, trusted, "Mine.")
     response = Client().post(reverse("discussion:delete", args=[comment.pk]))
