@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import get_date_max
 
-from newsroom.jobs import PERIODIC
+from newsroom.jobs import PERIODIC, report_failure
 
 from .models import JobResult, PeriodicJob, WorkerHeartbeat
 
@@ -51,17 +51,29 @@ def _requeue(rows) -> int:
         )
         if len(row.worker_ids) >= MAX_LOST_WORKERS:
             error = WorkerLost(f"its worker stopped {len(row.worker_ids)} times while running it")
-            same_claim.update(
+            failed = same_claim.update(
                 status=TaskResultStatus.FAILED,
                 finished_at=timezone.now(),
                 exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
                 traceback=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}: {error}\n",
             )
             logger.error("Job %s (%s) failed: %s", row.pk, row.task_path, error)
+            if failed:
+                _report(row, error)
         elif same_claim.update(status=TaskResultStatus.READY):
             requeued += 1
             logger.warning("Job %s (%s) lost its worker; it runs again", row.pk, row.task_path)
     return requeued
+
+
+def _report(row, error: WorkerLost) -> None:
+    """The job's own failure hook, so its rows say what happened; a broken hook is logged,
+    and the keeper goes on with the other rows."""
+    try:
+        with transaction.atomic():
+            report_failure(row.task_path, error, row.args_kwargs)
+    except Exception:
+        logger.exception("The failure hook of job %s (%s) failed", row.pk, row.task_path)
 
 
 def requeue_abandoned_jobs(*, lease: timedelta, now: datetime | None = None) -> int:

@@ -43,7 +43,8 @@ def background(
 
     `on_failure(error, *args, **kwargs)` runs when the job fails for good, with
     the job's own arguments, so the rows it was working for can say so
-    (the queue's own record is for the jobs page, not for the desk's pages).
+    (the queue's own record is for the jobs page, not for the desk's pages);
+    also when it fails for killing its workers (jobs.services.WorkerLost).
     """
 
     def make_job(function: Callable) -> Task:
@@ -73,9 +74,27 @@ def background(
                 return None
 
         job = task()(attempt)
+        if on_failure is not None:
+            FAILURE_HOOKS[job.module_path] = on_failure
         return job
 
     return make_job
+
+
+# Job path → its on_failure. A job whose worker keeps dying never reaches its
+# own except clause; the queue's keeper (jobs/services.py) fails it and calls
+# the hook through report_failure.
+FAILURE_HOOKS: dict[str, Callable[..., None]] = {}
+
+
+def report_failure(task_path: str, error: Exception, args_kwargs: dict) -> None:
+    """Run the on_failure of a job failed outside its own run, with the job's arguments."""
+    hook = FAILURE_HOOKS.get(task_path)
+    if hook is None:
+        return
+    kwargs = dict(args_kwargs.get("kwargs", {}))
+    kwargs.pop("attempt_number", None)
+    hook(error, *args_kwargs.get("args", []), **kwargs)
 
 
 def after_commit(job: Task, /, *args, **kwargs) -> None:

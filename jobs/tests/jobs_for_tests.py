@@ -28,6 +28,18 @@ def fails_while_told(label: str) -> str:
     return label
 
 
+FAILURES: list[tuple[str, str]] = []
+
+
+def remember_failure(error: Exception, label: str) -> None:
+    FAILURES.append((label, f"{type(error).__name__}: {error}"))
+
+
+@background(on_failure=remember_failure)
+def says_when_it_fails(label: str) -> str:
+    return label
+
+
 @background()
 def ticks() -> None:
     """Registered as periodic by the test worker below; the queue's rows are its record."""

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 LEASE = timedelta(seconds=30)
 
 
-def claimed(worker_ids, *, minutes_ago=5) -> JobResult:
-    result = jobs_for_tests.ticks.enqueue()
+def claimed(worker_ids, *, minutes_ago=5, enqueue=jobs_for_tests.ticks.enqueue) -> JobResult:
+    result = enqueue()
     row = JobResult.objects.get(pk=result.id)
     row.status = TaskResultStatus.RUNNING
     row.worker_ids = worker_ids
@@ -57,6 +57,18 @@ def test_a_job_that_lost_its_worker_three_times_fails_for_the_desk(database_queu
     row.refresh_from_db()
     assert row.status == TaskResultStatus.FAILED
     assert row.error == "jobs.services.WorkerLost: its worker stopped 3 times while running it"
+
+
+def test_a_job_failed_for_losing_its_workers_runs_its_failure_hook_once(database_queue):
+    jobs_for_tests.FAILURES.clear()
+    job = jobs_for_tests.says_when_it_fails
+    row = claimed(["w1", "w2", "w3"], enqueue=lambda: job.enqueue("photo 7"))
+    services.requeue_abandoned_jobs(lease=LEASE)
+    services.requeue_abandoned_jobs(lease=LEASE)
+    assert status(row) == TaskResultStatus.FAILED
+    assert jobs_for_tests.FAILURES == [
+        ("photo 7", "WorkerLost: its worker stopped 3 times while running it")
+    ]
 
 
 def test_a_worker_releases_what_it_left_running_and_nothing_of_others(database_queue):

@@ -8,15 +8,20 @@ shows it (through the page cache, which hears of the job's save).
 
 import json
 import re
+from datetime import timedelta
 
 import feedparser
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
 
 from articles.models import PhotoPlacement
 from articles.tests.factories import make_article, make_section, place_photo
+from jobs.models import JobResult
+from jobs.services import requeue_abandoned_jobs
 from photos.models import Photo
-from photos.services import create_photo_from_upload
+from photos.services import create_photo_from_upload, make_renditions_job
 from photos.tests.factories import damage_original, run_jobs
 from photos.tests.images import photo_bytes, upload
 
@@ -87,6 +92,28 @@ def test_when_its_renditions_fail_for_good_readers_still_get_caption_and_credit(
             callback()
     photo.refresh_from_db()
     assert photo.renditions_failed and not photo.is_processing and not photo.is_ready
+    assert_caption_and_credit_only(reader_views(client, story))
+
+
+def test_a_renditions_job_that_keeps_killing_its_workers_fails_on_the_photo(
+    client, processing, settings
+):
+    """A worker killed by the job itself (out of memory on a huge original) never reaches
+    the job's own error handling; the queue's keeper fails the job and tells the photo."""
+    story, after_commit = processing
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for callback in after_commit:
+        callback()
+    started = timezone.now() - timedelta(minutes=5)
+    JobResult.objects.filter(task_path=make_renditions_job.module_path).update(
+        status=TaskResultStatus.RUNNING, worker_ids=["w1", "w2", "w3"], started_at=started
+    )
+
+    requeue_abandoned_jobs(lease=timedelta(seconds=30))
+
+    photo = Photo.objects.get()
+    assert photo.renditions_failed and not photo.is_processing
+    assert photo.rendition_error == "WorkerLost: its worker stopped 3 times while running it"
     assert_caption_and_credit_only(reader_views(client, story))
 
 
