@@ -1,7 +1,8 @@
 // The workbench without page loads: decisions sent with fetch and their cards
 // redrawn in place, the author's record in a side panel, one-key shortcuts.
 // Every form also works without this script (the server answers with a
-// redirect), and nothing here is inline, so a strict CSP allows it.
+// redirect), and nothing here is inline, so a strict CSP allows it. Needs
+// js/send_form.js, loaded before it.
 (() => {
   "use strict";
   const root = document.querySelector("[data-workbench]");
@@ -45,21 +46,9 @@
 
   async function decide(form) {
     current = form.closest("[data-card]") || current;
-    let answer;
-    try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      answer = await response.json();
-    } catch {
-      // Not the workbench's answer (a lost connection, an expired session):
-      // send the form as a page would, and let the server say what happened.
-      form.submit();
-      return;
-    }
+    const sent = await window.newsroomSendForm(form, form.action);
+    if (!sent) return;
+    const { answer } = sent;
     say(answer.message, answer.level, true);
     for (const [slug, count] of Object.entries(answer.counts)) {
       const shown = root.querySelector(`[data-count="${slug}"]`);
