@@ -18,8 +18,10 @@ Readers only compare versions for equality: a page is valid while every
 tag it shows still has the version it was rendered under.
 """
 
+import functools
 import logging
 import secrets
+import weakref
 from datetime import UTC, datetime
 
 from django.core.cache import caches
@@ -53,10 +55,43 @@ def bump(tags) -> None:
     tags = sorted(set(tags))
     if not tags:
         return
-    redis = _redis()
-    if redis is None:
+    if _redis() is None:
         _database_bump(tags)
-    transaction.on_commit(lambda: _after_commit(tags, in_redis=redis is not None))
+    batch = _CommitBatch.of(transaction.get_connection())
+    transaction.on_commit(functools.partial(batch.tell, tags))
+
+
+class _CommitBatch:
+    """What one commit has told Redis and the listeners, so that a tag goes out once.
+
+    A comment saves its row, its moderation and the story's count, each
+    moving the same tag: without this, three Redis writes and three edge
+    purge jobs for one change. Every write still has its own on_commit
+    callback (a rollback drops exactly its own); the callbacks of one commit
+    run one after another, and each tells only the tags not told yet. The
+    batch closes when its first callback runs, so writes after the commit
+    start a new one.
+    """
+
+    _open: "weakref.WeakKeyDictionary[object, _CommitBatch]" = weakref.WeakKeyDictionary()
+
+    def __init__(self):
+        self.told: set[str] = set()
+        self.closed = False
+
+    @classmethod
+    def of(cls, writer) -> "_CommitBatch":
+        batch = cls._open.get(writer)
+        if batch is None or batch.closed:
+            batch = cls._open[writer] = cls()
+        return batch
+
+    def tell(self, tags) -> None:
+        self.closed = True
+        new = [tag for tag in tags if tag not in self.told]
+        if new:
+            self.told.update(new)
+            _after_commit(new, in_redis=_redis() is not None)
 
 
 def _after_commit(tags, *, in_redis):

@@ -5,7 +5,12 @@ import pytest
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
 from discussion.services import approve_comment
-from discussion.tests.factories import add_comment, make_moderator, make_reader
+from discussion.tests.factories import (
+    add_comment,
+    make_moderator,
+    make_reader,
+    post_through_form,
+)
 from edge.tests.stub import PurgeStub
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +86,21 @@ def test_an_approved_comment_purges_its_story_once_committed(
     }
     assert f"story:{story.pk}:comments" in purged
     assert f"story:{story.pk}" not in purged
+
+
+def test_a_published_comment_is_one_purge_though_its_writes_move_the_tag_thrice(
+    varnish_stub, client, django_capture_on_commit_callbacks
+):
+    story = make_article()
+    client.force_login(make_reader(status="trusted"))
+    varnish_stub.received.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_through_form(client, story, "The ferry timetable changes on Monday.")
+
+    assert CommentModeration.objects.get().state == "published"
+    [ban] = varnish_stub.received
+    assert ban.headers["X-Purge-Tags"].replace("\\", "") == f"story:{story.pk}:comments"
 
 
 def test_nothing_is_purged_without_an_edge(

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -99,6 +100,41 @@ def test_listeners_hear_the_tags_once_the_write_commits(
         group = Group.objects.create(name="Readers' panel")
         assert heard == []
     assert heard == [frozenset({f"group:{group.pk}", "groups"})]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_tag_moved_by_several_writes_of_one_commit_is_told_once(groups_on_pages, no_hooks):
+    heard = []
+    on_tags_changed(heard.append)
+    with transaction.atomic():
+        group = Group.objects.create(name="Readers' panel")
+        group.name = "Readers' council"
+        group.save()
+        group.permissions.add(Permission.objects.first())
+    assert heard == [frozenset({f"group:{group.pk}", "groups"})]
+    # The next commit is told again, the tags of its own writes.
+    group.save()
+    assert heard[1:] == [frozenset({f"group:{group.pk}", "groups"})]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_rolled_back_write_is_told_nothing_and_the_next_commit_everything(
+    groups_on_pages, no_hooks
+):
+    heard = []
+    on_tags_changed(heard.append)
+    kept = Group.objects.create(name="Letters page")
+    heard.clear()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        kept.save()
+        raise RuntimeError
+    assert heard == []
+    with transaction.atomic():
+        kept.save()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Group.objects.create(name="Never was")
+            raise RuntimeError
+    assert heard == [frozenset({f"group:{kept.pk}", "groups"})]
 
 
 def test_pages_wait_for_the_earliest_moment_of_the_tags_they_show(no_hooks):
