@@ -732,14 +732,19 @@ class Article(models.Model):
         )
 
     def body_segments(self, body=None):
-        """The body cut into blocks, each with the inline photos placed after it."""
+        """The body cut into blocks, each with the inline photos placed after it; photos
+        placed before the first block come in a first segment with no text."""
         inline = [p for p in self.photo_placements.all() if not p.is_lead]
         blocks = split_blocks(self.body if body is None else body)
         segments = [BodySegment(html=block) for block in blocks] or [BodySegment(html="")]
+        opening = BodySegment(html="")
         for placement in inline:
+            if placement.after_block == 0:
+                opening.photos.append(placement)
+                continue
             index = min(placement.after_block or len(segments), len(segments)) - 1
             segments[index].photos.append(placement)
-        return segments
+        return [opening, *segments] if opening.photos else segments
 
 
 class FormerSlug(models.Model):
@@ -855,8 +860,8 @@ class PhotoPlacement(models.Model):
         null=True,
         blank=True,
         help_text="Photos in the body only: the photo follows this paragraph (1 = after the "
-        "first; headings and lists count as paragraphs). Empty or past the end puts it "
-        "after the last paragraph.",
+        "first; headings and lists count as paragraphs), or 0 to open the body above the "
+        "first. Empty or past the end puts it after the last paragraph.",
     )
     caption_override = models.TextField(
         blank=True,
@@ -890,8 +895,6 @@ class PhotoPlacement(models.Model):
         errors = {}
         if self.role == self.Role.LEAD and self.after_block is not None:
             errors["after_block"] = "The lead photo sits above the story; leave this empty."
-        if self.after_block == 0:
-            errors["after_block"] = "Use 1 or more: the photo follows that paragraph."
         article = getattr(self, "article", None)
         if (
             self.photo_id

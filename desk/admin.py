@@ -54,7 +54,14 @@ from photos.widgets import ACCEPT, thumbnail
 from .admin_views import compare_view, restore_view, revoke_previews_view
 from .filters import MineFilter, ReleaseFilter, SourcesFilter
 from .revisions import conflict_report
-from .widgets import LABEL_WORDS, BodyEditor, CountedTextInput, ParagraphSelect, paragraph_choices
+from .widgets import (
+    FIXED_PLACES,
+    LABEL_WORDS,
+    BodyEditor,
+    CountedTextInput,
+    ParagraphSelect,
+    paragraph_choices,
+)
 
 
 @admin.register(Section)
@@ -135,8 +142,9 @@ class PhotoPlacementFormSet(BaseInlineFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         choices = self.paragraphs
+        paragraphs = len(choices) - FIXED_PLACES
         saved = form.initial.get("after_block")
-        if saved and saved >= len(choices):
+        if saved and saved > paragraphs:
             # Saved before the body lost paragraphs: the page shows it after the last one,
             # and a save that leaves it so is no mistake.
             choices = [*choices, (saved, f"After ¶{saved}: past the end, so after the last")]
@@ -148,11 +156,11 @@ class PhotoPlacementFormSet(BaseInlineFormSet):
             required=False,
             widget=ParagraphSelect(attrs={"data-paragraph-words": LABEL_WORDS}),
             help_text="Photos in the body follow the paragraph chosen (headings and lists count "
-            "as paragraphs); the list follows the body as it is edited. The lead photo sits "
-            "above the story: leave it at the end.",
+            "as paragraphs) or open the body above the first; the list follows the body as it "
+            "is edited. The lead photo sits above the story: leave it at the end.",
             error_messages={
                 "invalid_choice": "The story has no paragraph %(value)s (it has "
-                f"{len(self.paragraphs) - 1}): choose a place from the list."
+                f"{paragraphs}): choose a place from the list."
             },
         )
 

@@ -17,6 +17,9 @@ TITLE_SEPARATOR = " · "
 # How many of a paragraph's first words name it in the photo position list.
 LABEL_WORDS = 6
 AT_THE_END = "After the last paragraph (a lead photo: above the story)"
+BEFORE_THE_FIRST = "Before the first paragraph"
+# The places offered ahead of the paragraphs themselves (story_form.js keeps them too).
+FIXED_PLACES = 2
 # Where one block's words end and the next one's begin inside a top-level block
 # (the items of a list, the paragraphs of a quote).
 INNER_BREAKS = re.compile(r"<(?:/?(?:p|li|h[1-6]|blockquote|ul|ol|pre)\b[^>]*|br\s*/?)>")
@@ -70,10 +73,10 @@ def paragraph_label(number: int, words: list[str]) -> str:
 
 
 def paragraph_choices(body: str) -> list[tuple[str | int, str]]:
-    """Where a photo can go in this body: after one of its blocks (numbered from 1, as
-    PhotoPlacement.after_block counts them), or at the end."""
+    """Where a photo can go in this body: at the end, above the first block (0), or after
+    one of its blocks (numbered from 1, as PhotoPlacement.after_block counts them)."""
     blocks = split_blocks(sanitize_body(body or ""))
-    return [("", AT_THE_END)] + [
+    return [("", AT_THE_END), (0, BEFORE_THE_FIRST)] + [
         (number, paragraph_label(number, block_words(block)))
         for number, block in enumerate(blocks, start=1)
     ]

@@ -225,6 +225,20 @@ class TestBodyWithPhotos:
         assert [s.html for s in segments] == ["<p>One</p>", "<p>Two</p>", "<p>Three</p>"]
         assert [s.photos for s in segments] == [[], [second], [late, unplaced]]
 
+    def test_a_photo_placed_at_0_opens_the_body_above_its_first_paragraph(self, client):
+        article = make_article(body="<p>One</p><p>Two</p>")
+        opening = place_photo(article, make_photo(caption="Above it all."), after_block=0)
+        after_first = place_photo(article, after_block=1)
+        segments = Article.objects.for_detail().get(pk=article.pk).body_segments()
+        assert [(s.html, s.photos) for s in segments] == [
+            ("", [opening]),
+            ("<p>One</p>", [after_first]),
+            ("<p>Two</p>", []),
+        ]
+        html = client.get(article.get_absolute_url()).content.decode()
+        body = html[html.index('class="story__body"') :]
+        assert body.index("Above it all.") < body.index("<p>One</p>")
+
     def test_photos_still_show_when_the_body_is_empty(self):
         article = make_article(status=Article.Status.DRAFT, body="")
         photo = place_photo(article, after_block=1)
@@ -247,11 +261,14 @@ class TestPhotoPlacement:
         article = make_article(status=Article.Status.DRAFT)
         PhotoPlacement(article=article, photo=make_photo(alt_text="")).full_clean()
 
-    def test_lead_photo_takes_no_paragraph_number(self):
+    @pytest.mark.parametrize("place", [0, 2])
+    def test_lead_photo_takes_no_paragraph_number(self, place):
         placement = PhotoPlacement(
-            article=make_article(), photo=make_photo(), role="lead", after_block=2
+            article=make_article(), photo=make_photo(), role="lead", after_block=place
         )
-        assert "after_block" in errors_of(placement)
+        assert errors_of(placement)["after_block"] == [
+            "The lead photo sits above the story; leave this empty."
+        ]
 
     def test_caption_override_wins_over_the_library_caption(self):
         placement = place_photo(make_article(), make_photo(caption="Library caption"))

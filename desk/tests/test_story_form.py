@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.tests.factories import make_article, make_photo, make_staff, place_photo
-from desk.widgets import AT_THE_END, paragraph_choices
+from desk.widgets import AT_THE_END, BEFORE_THE_FIRST, paragraph_choices
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
 
@@ -72,6 +72,7 @@ def test_a_photo_is_placed_after_one_of_the_story_s_own_paragraphs(editor):
 
     assert place_select(page, 0) == [
         ("", AT_THE_END, False),
+        ("0", BEFORE_THE_FIRST, False),
         ("1", "After ¶1: The ferry to Calder will cross…", False),
         ("2", "After ¶2: What islanders say", True),
         ("3", "After ¶3: Fewer crossings Later & dearer", False),
@@ -83,6 +84,12 @@ def test_a_photo_is_placed_after_one_of_the_story_s_own_paragraphs(editor):
     assert response.status_code == 302, response.content.decode()[:2000]
     placement.refresh_from_db()
     assert placement.after_block == 3
+
+    fields["loaded_version"] = Article.objects.get(pk=story.pk).modified_at.isoformat()
+    fields["photo_placements-0-after_block"] = "0"
+    assert editor.post(change_url(story), fields).status_code == 302
+    placement.refresh_from_db()
+    assert placement.after_block == 0
 
     fields["loaded_version"] = Article.objects.get(pk=story.pk).modified_at.isoformat()
     fields["photo_placements-0-after_block"] = ""
@@ -99,10 +106,10 @@ def test_paragraph_choices_number_the_blocks_as_the_page_places_photos():
     choices = paragraph_choices(story.body)
 
     assert (
-        [number for number, _label in choices[1:]] == [1, 2, 3] == list(range(1, len(segments) + 1))
+        [number for number, _label in choices[2:]] == [1, 2, 3] == list(range(1, len(segments) + 1))
     )
     assert [len(segment.photos) for segment in segments] == [0, 1, 0]
-    assert paragraph_choices("") == [("", AT_THE_END)]
+    assert paragraph_choices("") == [("", AT_THE_END), (0, BEFORE_THE_FIRST)]
 
 
 def test_a_paragraph_the_story_does_not_have_is_refused_with_a_clear_message(editor):

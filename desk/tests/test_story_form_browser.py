@@ -80,13 +80,15 @@ def test_story_form_fits_keeps_its_save_bar_and_places_photos_by_paragraph(
             ".inline-related", has=page.locator(f"input[name$='-id'][value='{inline.pk}']")
         )
         place = placement.locator("select[data-paragraph-words]")
-        expect(place.locator("option")).to_have_count(31)
+        # The end of the story, before its first paragraph, then its 30 paragraphs.
+        expect(place.locator("option")).to_have_count(32)
         page.locator(".ProseMirror[contenteditable=true] > p").first.click()
         page.keyboard.press("Control+Home")
         page.keyboard.type("A new first paragraph")
         page.keyboard.press("Enter")
-        expect(place.locator("option")).to_have_count(32)
-        expect(place.locator("option").nth(1)).to_have_text("After ¶1: A new first paragraph")
+        expect(place.locator("option")).to_have_count(33)
+        expect(place.locator("option").nth(1)).to_have_text("Before the first paragraph")
+        expect(place.locator("option").nth(2)).to_have_text("After ¶1: A new first paragraph")
 
         chosen = place.locator("option", has_text="After ¶2:")
         place.select_option(value=chosen.get_attribute("value"))

@@ -33,12 +33,15 @@ function paragraphLabels(doc, shownWords) {
   return labels;
 }
 
-// Keeps the first option (the end of the story) and the choice made, even when
-// its paragraph has gone: the server then says what is wrong with it.
+// Keeps the first two options (the end of the story, before its first paragraph;
+// desk/widgets.py FIXED_PLACES) and the choice made, even when its paragraph has
+// gone: the server then says what is wrong with it.
+const FIXED_PLACES = 2;
+
 function offerParagraphs(select, labels) {
   const chosen = select.value;
-  while (select.options.length > 1) {
-    select.remove(1);
+  while (select.options.length > FIXED_PLACES) {
+    select.remove(FIXED_PLACES);
   }
   labels.forEach((label, index) => select.add(new Option(label, String(index + 1))));
   if (chosen && Number(chosen) > labels.length) {
