@@ -48,6 +48,7 @@ from articles.services import (
 )
 from newsroom import outbound
 from newsroom.formats import desk_date, desk_datetime
+from photos.captions import credit_repeated_in, without_repeated_credit
 from photos.uploads import open_upload
 from photos.widgets import ACCEPT, thumbnail
 
@@ -127,6 +128,44 @@ class BylineInline(LabelledColumns, admin.TabularInline):
     autocomplete_fields = ["author"]
 
 
+class PhotoPlacementForm(forms.ModelForm):
+    """A placement, offering to take the credit off the end of its own caption, as the
+    photo desk offers for the library caption."""
+
+    drop_repeated_credit = forms.BooleanField(
+        label="Drop the credit from this caption", required=False, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = PhotoPlacement
+        fields = ["photo", "role", "after_block", "caption_override"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        placement = self.instance
+        repeated = placement.photo_id and credit_repeated_in(
+            placement.caption_override, placement.photo.credit
+        )
+        if repeated:
+            offer = self.fields["drop_repeated_credit"]
+            offer.widget = forms.CheckboxInput()
+            # The admin prints help text as HTML: the caption's words must be escaped.
+            offer.help_text = format_html(
+                "This story's caption ends with “{}”, which repeats the credit line printed "
+                "under it: tick to take it off the end.",
+                repeated,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        photo = cleaned.get("photo")
+        if cleaned.get("drop_repeated_credit") and photo and "caption_override" in cleaned:
+            cleaned["caption_override"] = without_repeated_credit(
+                cleaned["caption_override"], photo.credit
+            )
+        return cleaned
+
+
 class PhotoPlacementFormSet(BaseInlineFormSet):
     """Offers the story's own paragraphs as the places for its photos, and refuses a paragraph
     the story does not have.
@@ -167,10 +206,16 @@ class PhotoPlacementFormSet(BaseInlineFormSet):
 
 class PhotoPlacementInline(admin.StackedInline):
     model = PhotoPlacement
+    form = PhotoPlacementForm
     formset = PhotoPlacementFormSet
     extra = 1
     autocomplete_fields = ["photo"]
-    fields = [("preview", "shown"), ("photo", "role", "after_block"), "caption_override"]
+    fields = [
+        ("preview", "shown"),
+        ("photo", "role", "after_block"),
+        "caption_override",
+        "drop_repeated_credit",
+    ]
     readonly_fields = ["preview", "shown"]
     classes = ["photo-placements"]
 

@@ -190,6 +190,40 @@ def test_a_placement_shows_its_thumbnail_and_the_caption_and_credit_readers_see(
     assert pictures[0] == photo.smallest_rendition_url()
 
 
+def offer_of(page, index):
+    name = f"photo_placements-{index}-drop_repeated_credit"
+    (offer,) = [e for e in page.by_tag("input") if e["attrs"].get("name") == name]
+    return offer
+
+
+def test_a_caption_override_ending_with_the_credit_is_offered_the_drop(editor):
+    story = make_article(body=BODY)
+    photo = make_photo(caption="Library caption.", credit="Kevin Frayer/Getty Images")
+    repeating = place_photo(
+        story,
+        photo,
+        after_block=1,
+        caption_override="Ferries at the Calder pier. (Photo by Kevin Frayer/Getty Images)",
+    )
+    plain = place_photo(story, photo, after_block=2, caption_override="The pier at dawn.")
+    html = change_page(editor, story)
+    page = Elements(html)
+
+    assert offer_of(page, 0)["attrs"]["type"] == "checkbox"
+    assert "ends with “(Photo by Kevin Frayer/Getty Images)”" in html
+    assert offer_of(page, 1)["attrs"]["type"] == "hidden"
+
+    _action, fields = form_fields(html, "article_form")
+    fields["photo_placements-0-drop_repeated_credit"] = "on"
+    response = editor.post(change_url(story), fields)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    repeating.refresh_from_db()
+    plain.refresh_from_db()
+    assert repeating.caption_override == "Ferries at the Calder pier."
+    assert plain.caption_override == "The pier at dawn."
+    assert offer_of(Elements(change_page(editor, story)), 0)["attrs"]["type"] == "hidden"
+
+
 def count_queries(client, story):
     with CaptureQueriesContext(connection) as queries:
         change_page(client, story)
