@@ -2,10 +2,10 @@
 
 Run from the project folder: `python -m bench.bench_photo_memory`. For each
 case it writes one file of the largest size the upload checks accept
-(`photos.uploads.pixel_limit()`, at most Pillow's limit; `--at-pillow-limit`
+(`imaging.uploads.pixel_limit()`, at most Pillow's limit; `--at-pillow-limit`
 writes every file at Pillow's limit instead, as before the budget), then
 runs what an upload and its renditions job do with it — `open_upload()` (the checks),
-`read_metadata()` and `make_renditions()` (decode, every width, every
+`Photo.metadata_of()` and `make_renditions()` (decode, every width, every
 format) — in a fresh Python process, and reads that process's peak resident
 memory from the kernel (`os.wait4`). A process that only sets Django up gives
 the baseline the work adds to. A refused file shows its refusal, and the
@@ -40,7 +40,7 @@ def set_up_django(work: Path) -> None:
 
 
 # Label -> (format, how the file is made, width:height). PNGs are written row by
-# row (photos.tests.images.flat_png), the others with Pillow from a flat frame.
+# row (imaging.tests.images.flat_png), the others with Pillow from a flat frame.
 CASES = {
     "JPEG, baseline": ("JPEG", {"quality": 90}, 3 / 2),
     "JPEG, baseline, 44:1 panorama": ("JPEG", {"quality": 90}, 44),
@@ -70,7 +70,7 @@ def encoded(label: str, size: tuple[int, int]) -> bytes:
     """The case's file at that size: one flat colour and a shape, tiny on disk as a bomb is."""
     from PIL import Image, ImageDraw
 
-    from photos.tests.images import flat_png
+    from imaging.tests.images import flat_png
 
     fmt, options, _ = CASES[label]
     if fmt == "PNG":
@@ -89,7 +89,7 @@ def write(label: str, path: Path, at_pillow_limit: bool) -> dict:
     """Writes the case's file, as large as the upload checks accept (or Pillow's limit)."""
     from PIL import Image
 
-    from photos.uploads import pixel_limit
+    from imaging.uploads import pixel_limit
 
     pixels = Image.MAX_IMAGE_PIXELS
     # The limit of a kind of file can depend on its size (a JPEG's draft scale):
@@ -114,16 +114,16 @@ def upload_work(path: Path | None) -> dict:
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from photos.metadata import read_metadata
-    from photos.renditions import make_renditions
-    from photos.uploads import open_upload
+    from imaging.renditions import make_renditions
+    from imaging.uploads import open_upload
+    from photos.models import Photo
 
     if path is None:
         return {"outcome": "baseline"}
     file = SimpleUploadedFile(path.name, path.read_bytes())
     try:
         image = open_upload(file)
-        read_metadata(image)
+        Photo.metadata_of(image)
         # One at a time, as the renditions job stores them.
         renditions = sum(1 for _ in make_renditions(image, credit="Bench"))
     except ValidationError as error:

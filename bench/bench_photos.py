@@ -6,7 +6,7 @@ contender produces the same outputs from the same files: the full frame at
 each in every format our renditions use, with the same encoder settings. It
 prints one Markdown table; docs/benchmarks.md keeps a copy with the machine.
 
-- "Newsroom": photos.renditions.make_renditions, plus writing every file
+- "Newsroom": imaging.renditions.make_renditions, plus writing every file
   through Django's storage API (what an upload or rebuild_renditions does).
 - "Bare Pillow": the least work that yields those files: one draft decode,
   each width resized from the previous one, encoded to memory. No metadata,
@@ -51,7 +51,7 @@ from PIL import Image, ImageOps  # noqa: E402
 from sorl.thumbnail import get_thumbnail  # noqa: E402
 
 from bench.wire_photos import SIZE, wire_photo  # noqa: E402
-from photos.renditions import (  # noqa: E402
+from imaging.renditions import (  # noqa: E402
     FORMATS,
     RATIOS,
     SAVE_OPTIONS,

@@ -8,7 +8,7 @@ import io
 
 from sorl.thumbnail.engines.pil_engine import Engine
 
-from photos.renditions import SAVE_OPTIONS
+from imaging.renditions import SAVE_OPTIONS
 
 
 class ParityEngine(Engine):

@@ -46,10 +46,10 @@ from articles.services import (
     submittable_by,
     unpublish_article,
 )
+from imaging.uploads import open_upload
 from newsroom import outbound
 from newsroom.formats import desk_date, desk_datetime
 from photos.captions import credit_repeated_in, without_repeated_credit
-from photos.uploads import open_upload
 from photos.widgets import ACCEPT, thumbnail
 
 from .admin_views import compare_view, restore_view, revoke_previews_view

@@ -5,7 +5,7 @@ from django.core.files.storage import default_storage
 
 from articles.models import Article
 from articles.ninjs_vocabulary import LEAD_ASSOCIATION, QUOTED_ROLE
-from photos.renditions import MIME_TYPES
+from imaging.renditions import MIME_TYPES
 
 # Info sources without a web address are the agency's own provenance (e.g.
 # {"name": "dpa", "role": "source"}), not a report a reader could check.

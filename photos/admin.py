@@ -8,13 +8,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
+from imaging.uploads import open_upload
 from newsroom.formats import desk_datetime
 
 from .captions import credit_repeated_in, without_repeated_credit
-from .metadata import read_metadata
 from .models import Photo
 from .services import EDITORS_ONLY, create_photo_from_upload, remake_renditions, save_photo
-from .uploads import open_upload
 from .usage import prefetch_lookups, uses_of
 from .widgets import ACCEPT, FAILED, REMAKE, thumbnail
 
@@ -72,7 +71,7 @@ class PhotoForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.opened_image is not None:
-            metadata = read_metadata(self.opened_image)
+            metadata = Photo.metadata_of(self.opened_image)
             typed = Photo(**{name: cleaned.get(name) or "" for name in metadata.fields})
             self.autofilled = typed.fill_blanks(metadata.fields)
             cleaned.update({name: getattr(typed, name) for name in self.autofilled})

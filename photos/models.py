@@ -6,10 +6,11 @@ from django.db import models
 from django.db.models import F
 from django.utils.text import Truncator
 
+from imaging import metadata
+from imaging.renditions import FORMATS, MIME_TYPES
 from newsroom.formats import desk_datetime
 
 from . import usage
-from .renditions import FORMATS, MIME_TYPES
 from .storage import originals_storage
 
 CAPTION_MAX_LENGTH = 5000
@@ -167,6 +168,22 @@ class Photo(models.Model):
         if not user.has_perm("photos.change_photo"):
             return False
         return user.has_perm("photos.change_live_photo") or not self.is_live()
+
+    @classmethod
+    def metadata_of(cls, image) -> metadata.FileMetadata:
+        """What an opened file's metadata fills in, each value cut to its field's length."""
+        fields = {name: cls._meta.get_field(name) for name in metadata.SOURCES}
+        into = {
+            name: metadata.Field(
+                label=str(field.verbose_name),
+                # max_length, or the caption's validator.
+                max_length=min(
+                    v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator)
+                ),
+            )
+            for name, field in fields.items()
+        }
+        return metadata.read_metadata(image, into=into)
 
     def fill_blanks(self, found: dict[str, str]) -> list[str]:
         """Fills each empty field from the file's metadata; returns the names filled."""

@@ -11,12 +11,11 @@ from django.db import transaction
 from django.db.models import F
 from PIL import Image
 
+from imaging.renditions import MIME_TYPES, Rendition, make_portrait, make_renditions, oriented_size
+from imaging.uploads import open_upload
 from newsroom.jobs import after_commit, background
 
-from .metadata import read_metadata
 from .models import RENDERED_FIELDS, RENDITIONS_FOLDER, Photo, PhotoChange
-from .renditions import MIME_TYPES, Rendition, make_portrait, make_renditions, oriented_size
-from .uploads import open_upload
 
 EDITORS_ONLY = "This photo is in a published or scheduled story, so only editors can change it."
 # What a save from the desk writes; the renditions job alone writes the rest.
@@ -47,7 +46,7 @@ def create_photo_from_upload(
     out, values cut to fit.
     """
     image = open_upload(file)
-    metadata = read_metadata(image)
+    metadata = Photo.metadata_of(image)
     photo = Photo(image=file, **(fields or {}))
     photo.autofilled_fields = photo.fill_blanks(metadata.fields)
     photo.fill_blanks({name: value for name, value in (fallbacks or {}).items() if value})
@@ -265,7 +264,7 @@ def portrait_from_upload(*, file: UploadedFile) -> ContentFile:
     bad file raises ValidationError naming the problem), then re-encoded with the credit and
     rights the file carries and nothing else of it (make_portrait())."""
     image = open_upload(file)
-    rights = read_metadata(image).fields
+    rights = Photo.metadata_of(image).fields
     portrait = make_portrait(
         image,
         credit=rights.get("credit", ""),

@@ -4,8 +4,9 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_safe
 
+from imaging.renditions import MIME_TYPES
+
 from .models import RENDITIONS_FOLDER
-from .renditions import MIME_TYPES
 
 # Rendition names carry a hash of their content, so a URL's file never changes.
 IMMUTABLE = "public, max-age=31536000, immutable"

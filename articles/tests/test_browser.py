@@ -12,6 +12,7 @@ from articles.tests.factories import (
     make_staff,
     place_photo,
 )
+from imaging.tests.images import iptc_datasets, photo_bytes, with_iptc
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     BROWSER_TEST,
@@ -24,7 +25,6 @@ from newsroom.tests.browser import (
     screenshot,
 )
 from photos.models import Photo
-from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 
 pytestmark = BROWSER_TEST
 

@@ -7,7 +7,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
 
 from articles.models import Author
-from photos.tests.images import CAMERA_SERIAL, camera_exif, photo_bytes
+from imaging.tests.images import CAMERA_SERIAL, camera_exif, photo_bytes
 
 from .factories import make_author
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PhotoPlacement
+from imaging.renditions import FORMATS, MIME_TYPES
+from imaging.tests.images import photo_bytes, upload
 from newsroom.formats import desk_datetime
 from newsroom.tests.html import is_inside
 from photos.models import Photo, PhotoChange
-from photos.renditions import FORMATS, MIME_TYPES
 from photos.services import save_photo
 from photos.tests.factories import database_refuses
-from photos.tests.images import photo_bytes, upload
 from photos.tests.test_admin import files_under, photo_form
 
 from .factories import make_article, make_photo, make_section, make_staff, place_photo

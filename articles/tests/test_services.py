@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, Author
 from articles.services import publish_article, save_author, unpublish_article
-from photos.tests.images import photo_bytes
+from imaging.tests.images import photo_bytes
 
 from .factories import make_article, make_author, make_photo, make_staff, place_photo
 

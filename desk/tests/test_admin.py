@@ -18,9 +18,8 @@ from articles.tests.factories import (
     make_section,
     place_photo,
 )
-from newsroom.tests.network import Resolver
-from photos.metadata import IPTC_CREDIT, read_metadata
-from photos.tests.images import (
+from imaging.metadata import IPTC_CREDIT
+from imaging.tests.images import (
     CAMERA_OWNER,
     CAMERA_SERIAL,
     camera_exif,
@@ -28,6 +27,8 @@ from photos.tests.images import (
     photo_bytes,
     with_iptc,
 )
+from newsroom.tests.network import Resolver
+from photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 
@@ -270,7 +271,7 @@ def test_a_portrait_is_published_re_encoded_with_only_its_credit_and_rights(desk
         "Kai Berg",
         "Kai Berg 2026",
     )
-    assert read_metadata(image).fields["credit"] == "NTB"
+    assert Photo.metadata_of(image).fields["credit"] == "NTB"
     # Upright: the red block drawn at the stored top left is seen at the top right.
     rgb = image.convert("RGB")
     assert rgb.getpixel((340, 20))[0] > 200 and rgb.getpixel((20, 20))[0] < 150

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from articles.tests.factories import make_author, make_section, make_staff
 from articles.tests.test_browser import choose, wire_photo
+from imaging.tests.images import iptc_datasets, photo_bytes, with_iptc
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     BROWSER_TEST,
@@ -21,7 +22,6 @@ from newsroom.tests.browser import (
     report,
 )
 from photos.models import Photo
-from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 from photos.tests.test_browser import DROP
 
 pytestmark = BROWSER_TEST

@@ -14,9 +14,9 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Author
+from imaging.tests.images import photo_bytes, upload
 from photos.services import create_photo_from_upload
 from photos.tests.factories import upload_photo
-from photos.tests.images import photo_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,12 @@ from django_tasks import TaskResultStatus
 
 from articles.models import PhotoPlacement
 from articles.tests.factories import make_article, make_section, place_photo
+from imaging.tests.images import photo_bytes, upload
 from jobs.models import JobResult
 from jobs.services import requeue_abandoned_jobs
 from photos.models import Photo
 from photos.services import create_photo_from_upload, make_renditions_job
 from photos.tests.factories import damage_original, run_jobs
-from photos.tests.images import photo_bytes, upload
 
 from .html import Elements
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from imaging.renditions import make_renditions
 from newsroom.tests.live import (
     ROOT,
     PostgresCluster,
@@ -27,7 +28,6 @@ from newsroom.tests.live import (
     wait_until,
 )
 from newsroom.tests.services import require_path
-from photos.renditions import make_renditions
 
 pytestmark = pytest.mark.faults
 
@@ -39,9 +39,9 @@ import os
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from imaging.uploads import open_upload
 from photos.models import Photo
 from photos.services import create_photo_from_upload, save_photo
-from photos.uploads import open_upload
 
 width, height = int(os.environ["PHOTO_WIDTH"]), int(os.environ["PHOTO_HEIGHT"])
 # Noise in every channel: as slow to resize and encode as a real photo.

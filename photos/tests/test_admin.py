@@ -1,15 +1,14 @@
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
-from newsroom.tests.forms import form_fields
-from photos.metadata import IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
-from photos.models import Photo
-
-from .factories import image_upload, make_photo, make_photo_whose_renditions_fail, run_jobs
-from .images import (
+from imaging.metadata import IPTC_CAPTION, IPTC_CREDIT, IPTC_HEADLINE
+from imaging.tests.images import (
     camera_exif,
     flat_png,
     iptc_datasets,
@@ -20,6 +19,10 @@ from .images import (
     with_iptc,
     xmp_packet,
 )
+from newsroom.tests.forms import form_fields
+from photos.models import Photo
+
+from .factories import image_upload, make_photo, make_photo_whose_renditions_fail, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -405,3 +408,131 @@ def test_an_upload_whose_caption_ends_with_its_credit_is_pointed_out(desk):
         response = desk.post(reverse("admin:photos_photo_add"), form, follow=True)
     assert Photo.objects.get().caption == REPEATING
     assert any("ends with “(Photo by Jo Example/Test Wire)”" in w for w in warnings_shown(response))
+
+
+# The uploader script's endpoint: one file a request, answered in JSON.
+
+ONE = reverse("admin:photos_photo_upload_one")
+
+
+def staff_who_may(*actions):
+    """A desk account holding these of the photo library's permissions ("add", "view")."""
+    user = get_user_model().objects.create_user(f"staff-{'-'.join(actions)}", is_staff=True)
+    codenames = [f"{action}_photo" for action in actions]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def send_one(client, file, credit=""):
+    return client.post(ONE, {"files": file, "credit": credit})
+
+
+def test_one_file_is_added_and_answered_with_its_desk_link_and_state(desk):
+    with run_jobs():
+        response = send_one(desk, wire_file("ferry.jpg"))
+        assert response.status_code == 201
+        photo = Photo.objects.get()
+        answer = response.json()
+        assert answer == {
+            "name": "ferry.jpg",
+            "title": str(photo),
+            "filled": "caption, credit, photographer, alt text",
+            "notices": [],
+            "id": photo.pk,
+            "url": reverse("admin:photos_photo_change", args=[photo.pk]),
+            "state_url": reverse("admin:photos_photo_state", args=[photo.pk]),
+            "state": "processing",
+            "note": "Making its renditions; readers get the caption and credit meanwhile.",
+            "thumbnail": "",
+        }
+        assert desk.get(answer["state_url"]).json()["state"] == "processing"
+    # The renditions job has run (once the upload committed, with the tests' backend).
+    photo.refresh_from_db()
+    state = desk.get(answer["state_url"]).json()
+    assert (state["state"], state["thumbnail"]) == ("ready", photo.smallest_rendition_url())
+
+
+def test_the_credit_sent_with_a_file_fills_only_a_file_without_one(desk):
+    send_one(desk, upload(photo_bytes(), name="plain.jpg"), credit="Staff photo")
+    send_one(desk, wire_file("wire.jpg"), credit="Staff photo")
+    assert sorted(Photo.objects.values_list("credit", flat=True)) == [
+        "AP Photo/Ana Ruiz",
+        "Staff photo",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file", "error"),
+    [
+        (SimpleUploadedFile("notes.jpg", b"not a photo at all"), "This file is not an image"),
+        (SimpleUploadedFile("empty.jpg", b""), "The submitted file is empty."),
+        (
+            SimpleUploadedFile("drawing.jpg", b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+            "This file is an SVG drawing",
+        ),
+        (upload(photo_bytes(), name="no-credit.jpg"), "A credit line is required"),
+        (
+            upload(flat_png(11_000, 7_400), name="map.png", content_type="image/png"),
+            "The image is 81 megapixels",
+        ),
+    ],
+    ids=["not an image", "empty", "SVG", "no credit", "too many pixels"],
+)
+def test_a_bad_file_is_answered_with_its_problem_and_adds_nothing(desk, settings, file, error):
+    response = send_one(desk, file)
+    assert response.status_code == 400
+    answer = response.json()
+    assert answer["errors"][0].startswith(error), answer
+    assert not Photo.objects.exists()
+    assert files_under(settings.PHOTO_ORIGINALS_ROOT) == files_under(settings.MEDIA_ROOT) == []
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_the_limit(desk, settings):
+    settings.PHOTO_MAX_UPLOAD_BYTES = 1000
+    answer = send_one(desk, upload(photo_bytes(), name="big.jpg")).json()
+    assert answer["name"] == "big.jpg"
+    assert answer["errors"][0].endswith("the limit is 1000\xa0bytes (PHOTO_MAX_UPLOAD_BYTES).")
+
+
+def test_the_endpoint_takes_one_file_at_a_time_and_no_request_without_one(desk):
+    two = [upload(photo_bytes(), name="a.jpg"), upload(photo_bytes(), name="b.jpg")]
+    response = desk.post(ONE, {"files": two, "credit": "Staff"})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"errors": ["Send one file at a time."]},
+    )
+    response = desk.post(ONE, {"credit": "Staff"})
+    assert (response.status_code, response.json()) == (400, {"errors": ["This field is required."]})
+    assert desk.get(ONE).status_code == 405
+    assert not Photo.objects.exists()
+
+
+def test_the_endpoint_needs_the_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_who_may("add"))
+    refused = client.post(ONE, {"files": wire_file(), "credit": ""})
+    assert refused.status_code == 403
+    client.get(reverse("admin:photos_photo_upload"))
+    token = client.cookies["csrftoken"].value
+    accepted = client.post(
+        ONE, {"files": wire_file(), "credit": ""}, headers={"X-CSRFToken": token}
+    )
+    assert accepted.status_code == 201
+    assert Photo.objects.count() == 1
+
+
+def test_only_staff_who_may_add_photos_can_send_one_or_ask_its_state(client):
+    photo_state = reverse("admin:photos_photo_state", args=[1])
+    # Not logged in: the desk's login, as for every desk page.
+    assert client.post(ONE, {"files": wire_file()}).status_code == 302
+    assert client.get(photo_state).status_code == 302
+    client.force_login(staff_who_may())
+    refused = client.post(ONE, {"files": wire_file(), "credit": ""})
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"errors": ["Your account may not add photos."]},
+    )
+    assert client.get(photo_state).status_code == 403
+    assert not Photo.objects.exists()
+    client.force_login(staff_who_may("add", "view"))
+    assert client.get(photo_state).json() == {"errors": ["No such photo."]}

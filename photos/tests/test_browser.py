@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
+from imaging.tests.images import photo_bytes, wire_file
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     BROWSER_TEST,
@@ -18,8 +19,6 @@ from newsroom.tests.browser import (
     report,
 )
 from photos.models import Photo
-
-from .images import photo_bytes, wire_file
 
 pytestmark = BROWSER_TEST
 

@@ -4,10 +4,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from photos.renditions import MIME_TYPES
+from imaging.renditions import MIME_TYPES
+from imaging.tests.images import photo_bytes, upload
 
 from .factories import upload_photo
-from .images import photo_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

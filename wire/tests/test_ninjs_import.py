@@ -18,11 +18,11 @@ from PIL import Image
 
 from articles.models import Article, Author, Citation, PhotoPlacement
 from articles.tests.factories import make_section, make_staff
+from imaging.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
+from imaging.tests.images import iptc_datasets, photo_bytes, with_iptc
 from newsroom.tests.network import listening
 from newsroom.tests.ninjs import run_import, serving_wire, shared_path, validate, write
-from photos.metadata import IPTC_BYLINE, IPTC_CAPTION, IPTC_CREDIT
 from photos.models import Photo
-from photos.tests.images import iptc_datasets, photo_bytes, with_iptc
 
 pytestmark = pytest.mark.django_db
 

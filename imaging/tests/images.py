@@ -14,18 +14,29 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
-from photos.metadata import (
+from imaging.metadata import (
     IPTC_BYLINE,
     IPTC_CAPTION,
     IPTC_CHARSET,
     IPTC_CREDIT,
     IPTC_UTF8,
+    Field,
 )
 
 # A camera serial, an owner, a phone's make and model and a GPS position: what must never leak.
 CAMERA_SERIAL = "SN-4417-0092"
 CAMERA_OWNER = "Jane Stringer"
 GPS_LATITUDE = (51.0, 30.0, 12.34)
+# What metadata is read into: the photo library's fields, as its model describes them
+# (photos' tests check that it does).
+PHOTO_FIELDS = {
+    "title": Field("title", 255),
+    "caption": Field("caption", 5000),
+    "credit": Field("credit", 255),
+    "photographer": Field("photographer", 255),
+    "copyright_notice": Field("copyright notice", 255),
+    "alt_text": Field("alt text", 300),
+}
 
 
 def photo_bytes(width=640, height=480, fmt="JPEG", *, exif=None, xmp=None, colour=(90, 120, 150)):

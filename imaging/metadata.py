@@ -1,21 +1,20 @@
 """Reading the caption, credit and rights a photo file carries (IPTC, XMP, EXIF), with Pillow.
 
 Wire agencies fill IPTC; newer tools write the same facts as XMP; phones and
-cameras only EXIF. For each Photo field the first non-empty source wins, in the
+cameras only EXIF. For each field the first non-empty source wins, in the
 order IPTC, XMP, EXIF, which is the order of how deliberately a value was set.
 Metadata that cannot be read counts as absent, and a value longer than its
 field allows is cut; either way the editor is told, as of a colour profile the
-renditions have to leave out.
+renditions have to leave out. The caller names each field's label and length
+limit (the photo library's model knows them; this room knows no model).
 """
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 
-from django.core.validators import MaxLengthValidator
 from PIL import ExifTags, Image, IptcImagePlugin
 
-from .models import Photo
-from .renditions import PROFILE_LEFT_OUT, read_exif, web_colours
+from imaging.renditions import PROFILE_LEFT_OUT, read_exif, web_colours
 
 # IPTC-IIM dataset numbers (record 2, application record).
 IPTC_HEADLINE = (2, 105)
@@ -33,7 +32,7 @@ IPTC_CORE = "{http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-# Photo field -> where each source keeps it.
+# Field -> where each source keeps it.
 SOURCES = {
     "title": {"iptc": IPTC_HEADLINE, "xmp": PHOTOSHOP + "Headline"},
     "caption": {
@@ -53,11 +52,22 @@ SOURCES = {
 
 
 @dataclass(frozen=True)
+class Field:
+    """A field the metadata is read into: its name in the editor's words, and the most
+    characters it takes."""
+
+    label: str
+    max_length: int
+
+
+@dataclass(frozen=True)
 class FileMetadata:
     """What a file's metadata fills in, and what could not be taken from it as it was."""
 
-    # Photo field -> value, each within the field's length limit; empty ones omitted.
+    # Field -> value, each within the field's length limit; empty ones omitted.
     fields: dict[str, str]
+    # The fields read into, for the notices' words.
+    into: Mapping[str, Field] = field(repr=False)
     # What in the file could not be used (a metadata block, the colour profile), in words.
     problems: tuple[str, ...] = ()
     # The fields whose value from the file was longer than the field allows, and was cut.
@@ -67,16 +77,19 @@ class FileMetadata:
         """What to tell the editor, given the fields the file's values were `used` for."""
         notices = list(self.problems)
         notices += [
-            f"The {Photo._meta.get_field(name).verbose_name} from the file was cut to "
-            f"{_length_limit(name):,} characters."
+            f"The {self.into[name].label} from the file was cut to "
+            f"{self.into[name].max_length:,} characters."
             for name in self.cut
             if name in used
         ]
         return notices
 
 
-def read_metadata(image: Image.Image) -> FileMetadata:
-    """The Photo fields the file fills, e.g. {"caption": "…", "credit": "…"}, and its problems."""
+def read_metadata(image: Image.Image, *, into: Mapping[str, Field]) -> FileMetadata:
+    """The fields the file fills, e.g. {"caption": "…", "credit": "…"}, and its problems.
+
+    `into` describes every field of SOURCES, as the model the values go to has it.
+    """
     blocks, problems = {}, []
     for block, read in (("iptc", _iptc), ("xmp", _xmp), ("exif", _exif)):
         try:
@@ -93,22 +106,16 @@ def read_metadata(image: Image.Image) -> FileMetadata:
     if not web_colours(image).usable:
         problems.append(PROFILE_LEFT_OUT)
     found, cut = {}, []
-    for field, where in SOURCES.items():
+    for name, where in SOURCES.items():
         candidates = (blocks[block].get(where.get(block)) for block in blocks)
         value = next((text.strip() for text in candidates if text and text.strip()), "")
-        limit = _length_limit(field)
+        limit = into[name].max_length
         if len(value) > limit:
             value = value[:limit].rstrip()
-            cut.append(field)
+            cut.append(name)
         if value:
-            found[field] = value
-    return FileMetadata(fields=found, problems=tuple(problems), cut=tuple(cut))
-
-
-def _length_limit(name: str) -> int:
-    """The most characters the Photo field takes (max_length, or the caption's validator)."""
-    field = Photo._meta.get_field(name)
-    return min(v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator))
+            found[name] = value
+    return FileMetadata(fields=found, into=into, problems=tuple(problems), cut=tuple(cut))
 
 
 def _iptc(image: Image.Image) -> dict[tuple[int, int], str]:

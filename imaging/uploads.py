@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
-from .renditions import WEBP_DECODE_BYTES_PER_PIXEL, decode_bytes
+from imaging.renditions import WEBP_DECODE_BYTES_PER_PIXEL, decode_bytes
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 # The extensions a stored file may carry for each format, the first one preferred.

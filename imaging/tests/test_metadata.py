@@ -1,6 +1,6 @@
 import pytest
 
-from photos.metadata import (
+from imaging.metadata import (
     IPTC_BYLINE,
     IPTC_CAPTION,
     IPTC_COPYRIGHT,
@@ -8,9 +8,17 @@ from photos.metadata import (
     IPTC_HEADLINE,
     read_metadata,
 )
-from photos.uploads import open_upload
+from imaging.uploads import open_upload
 
-from .images import camera_exif, iptc_datasets, photo_bytes, upload, with_iptc, xmp_packet
+from .images import (
+    PHOTO_FIELDS,
+    camera_exif,
+    iptc_datasets,
+    photo_bytes,
+    upload,
+    with_iptc,
+    xmp_packet,
+)
 
 WIRE_CAPTION = (
     "Fishermen haul nets at first light on the quay at Lantern Row, where the cod quota was cut "
@@ -19,7 +27,7 @@ WIRE_CAPTION = (
 
 
 def metadata_of(data):
-    return read_metadata(open_upload(upload(data)))
+    return read_metadata(open_upload(upload(data)), into=PHOTO_FIELDS)
 
 
 def test_iptc_fills_every_field_it_carries_declared_utf8():
