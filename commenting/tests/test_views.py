@@ -14,8 +14,7 @@ from articles.tests.factories import (
 )
 from articles.tests.test_views import not_live
 from discussion.models import CommentModeration
-
-from .factories import add_comment, make_reader
+from discussion.tests.factories import add_comment, make_reader
 
 pytestmark = pytest.mark.django_db
 
