@@ -1,4 +1,4 @@
-"""Views of discussion's own that are not about posting or threads."""
+"""Views of commenting's own that are not about posting or threads."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
