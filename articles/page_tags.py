@@ -45,7 +45,7 @@ def show_list(articles, *parents):
 
 
 def show_story(article):
-    """A story's page (its discussion declares its own: discussion/templatetags)."""
+    """A story's page (its discussion declares its own: commenting/templatetags)."""
     shows(
         *of_card(article),
         *(f"tag:{tag.pk}" for tag in article.tags.all()),

@@ -11,7 +11,6 @@ class DiscussionConfig(AppConfig):
 
     def ready(self):
         from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
-        from django_comments_xtd.signals import comment_thread_muted
 
         from outbox import unsubscribe
         from pagecache.registry import shown_on_pages
@@ -32,20 +31,8 @@ class DiscussionConfig(AppConfig):
         # decision is the only thing that decides whether readers see it.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment)
 
-        # What a reader can stop from the link in each email the discussion sends.
-        unsubscribe.register("replies", **services.REPLY_EMAILS)
+        # What a reader can stop from the link in the emails moderators' decisions send.
         unsubscribe.register("moderation", **services.MODERATION_EMAILS)
-        unsubscribe.register("story", **services.STORY_EMAILS)
-        # Emails sent before story follows carry django-comments-xtd's mute
-        # link; its view tells us, and the follow it stands for ends.
-        comment_thread_muted.connect(unfollow_on_mute, sender=XtdComment)
-
-
-def unfollow_on_mute(sender, comment, **kwargs):
-    from .services import unfollow_story
-
-    if comment.user_id:
-        unfollow_story(reader_id=comment.user_id, article_id=int(comment.object_pk))
 
 
 class ModerationDeskConfig(CommentsXtdConfig):

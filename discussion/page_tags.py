@@ -4,7 +4,7 @@ The discussion shows under its story's `story:<id>:comments` tag (shared
 with the lists that show the story's comment count, articles/page_tags.py),
 `story:<id>:recommendations` for the counts on its comments (shown on the
 story page alone, so a recommendation leaves the lists' cached copies be;
-moved by the recommendation services, which write with update() and would
+moved by commenting's recommendation services, which write with update() and would
 otherwise cost a query per row to find the story),
 and `discussion` for the site's moderation policy, which opens and closes
 every discussion. A comment held for review, and a reader signing up, change

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "desk",
     # After django-comments-xtd: its ready() undoes one of the package's signal hooks.
     "discussion",
+    "commenting",
     "moderation",
     "readers",
     "distribution",

@@ -6,9 +6,9 @@ from django_comments_xtd.views import mute
 
 from accounts.views import desk_login
 from articles import urls as articles_urls
+from commenting.urls import STORY_PAGE_PARAMS
+from commenting.views import CommentedStoryRedirectView
 from desk.views import can_edit_view
-from discussion.urls import STORY_PAGE_PARAMS
-from discussion.views import CommentedStoryRedirectView
 from newsroom.views import robots_txt
 from photos.models import RENDITIONS_FOLDER
 from photos.views import rendition
@@ -32,14 +32,15 @@ urlpatterns = [
     path("unsubscribe/", include("outbox.urls")),
     # Two django-comments-xtd views emails link to (the mute link only in
     # those sent before story follows; muting ends the follow); posting,
-    # flagging and moderating go through the discussion app instead.
+    # flagging and moderating go through the commenting and moderation apps
+    # instead.
     path("comments/mute/<str:key>/", mute, name="comments-xtd-mute"),
     path(
         "comments/cr/<int:content_type_id>/<int:object_id>/",
         CommentedStoryRedirectView.as_view(),
         name="comments-url-redirect",
     ),
-    path("", include("discussion.urls")),
+    path("", include("commenting.urls")),
     path(
         f"{settings.MEDIA_URL.lstrip('/')}{RENDITIONS_FOLDER}/<path:name>",
         rendition,

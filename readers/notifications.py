@@ -10,8 +10,9 @@ from django.views import View
 from django.views.generic import FormView
 
 from articles.models import Article
+from commenting.services import set_notifications, unfollow_story
 from discussion.models import ReaderProfile, StoryFollow
-from discussion.services import follow_story, set_notifications, unfollow_story
+from discussion.services import follow_story
 
 
 class NotificationsForm(forms.ModelForm):

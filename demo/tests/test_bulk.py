@@ -9,9 +9,9 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from articles.tests.factories import make_article
+from commenting.threads import discussion_page
 from demo.bulk import add_published_comments, skewed_counts, thread_rows
 from discussion.tests.factories import add_comment, make_reader
-from discussion.threads import discussion_page
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -106,7 +106,7 @@ def test_the_display_name_page_refuses_a_look_alike_and_keeps_the_old_name(clien
     user = make_reader(display_name="Quiet Reader")
     client.force_login(user)
     response = client.post(
-        reverse("discussion:display-name"), {"display_name": "H\u0430rbour W\u0430tcher"}
+        reverse("commenting:display-name"), {"display_name": "H\u0430rbour W\u0430tcher"}
     )
     assert response.status_code == 200
     assert LOOKALIKE in response.content.decode()
@@ -192,7 +192,7 @@ def test_my_comments_lists_each_status_with_its_reason(client):
     CommentModeration.objects.filter(comment=removed).update(state="removed", reason="Off topic.")
     add_comment(story, make_reader(), "Someone else's")
     client.force_login(user)
-    html = client.get(reverse("discussion:my-comments")).content.decode()
+    html = client.get(reverse("commenting:my-comments")).content.decode()
     assert "Someone else&#x27;s" not in html and "Someone else's" not in html
     assert "Awaiting moderation" in html and held.moderation.reason in html
     assert "Removed" in html and "Off topic." in html
@@ -208,14 +208,14 @@ def test_my_comments_name_only_stories_the_reader_can_still_open(client):
     story.headline = "A rewritten headline, not out yet"
     story.save()
     client.force_login(user)
-    html = client.get(reverse("discussion:my-comments")).content.decode()
+    html = client.get(reverse("commenting:my-comments")).content.decode()
     assert "On a story since taken down" in html
     assert "rewritten headline" not in html and story.get_absolute_url() not in html
     assert "a story no longer online" in html
 
 
 def test_my_comments_needs_login():
-    response = Client().get(reverse("discussion:my-comments"))
+    response = Client().get(reverse("commenting:my-comments"))
     assert response.status_code == 302
 
 
@@ -227,7 +227,7 @@ def test_account_without_a_display_name_is_asked_for_one(client):
     page = client.get(story.get_absolute_url()).content.decode()
     assert "Choose a display name" in page
     response = client.post(
-        reverse("discussion:display-name") + f"?next={story.get_absolute_url()}",
+        reverse("commenting:display-name") + f"?next={story.get_absolute_url()}",
         {"display_name": "Desk Editor"},
     )
     assert response["Location"] == story.get_absolute_url()
@@ -238,10 +238,10 @@ def test_account_without_a_display_name_is_asked_for_one(client):
 def test_display_name_page_refuses_offsite_next(client):
     client.force_login(make_reader())
     response = client.post(
-        reverse("discussion:display-name") + "?next=https://evil.example/",
+        reverse("commenting:display-name") + "?next=https://evil.example/",
         {"display_name": "Renamed"},
     )
-    assert response["Location"] == reverse("discussion:my-comments")
+    assert response["Location"] == reverse("commenting:my-comments")
 
 
 @pytest.mark.parametrize(
@@ -253,7 +253,7 @@ def test_display_name_page_refuses_offsite_next(client):
         "account_email",
         "account_change_password",
         "account_logout",
-        "discussion:display-name",
+        "commenting:display-name",
     ],
 )
 def test_account_pages_render_in_the_site_layout(client, name):
@@ -276,14 +276,14 @@ def test_display_names_are_isolated_wherever_shown(client):
     isolated = f"<bdi>{name}</bdi>"
 
     client.force_login(author)
-    assert isolated in client.get(reverse("discussion:my-comments")).content.decode()
+    assert isolated in client.get(reverse("commenting:my-comments")).content.decode()
     other = Client()
     other.force_login(make_reader(status="trusted"))
     story_page = other.get(story.get_absolute_url()).content.decode()
     assert f'<bdi class="comment__author">{name}</bdi>' in story_page
     reply_form = other.get(f"{story.get_absolute_url()}?reply_to={comment.pk}").content.decode()
     assert f'<a href="#c{comment.pk}">{isolated}</a>' in reply_form
-    report_page = other.get(reverse("discussion:report", args=[comment.pk])).content.decode()
+    report_page = other.get(reverse("commenting:report", args=[comment.pk])).content.decode()
     assert isolated in report_page
 
     desk = Client()

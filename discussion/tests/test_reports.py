@@ -30,13 +30,13 @@ def reporter_client(user=None):
 
 def report(client, comment, reason="misinformation", note=""):
     return client.post(
-        reverse("discussion:report", args=[comment.pk]), {"reason": reason, "note": note}
+        reverse("commenting:report", args=[comment.pk]), {"reason": reason, "note": note}
     )
 
 
 def test_reader_reports_with_a_reason(published_comment):
     client = reporter_client()
-    page = client.get(reverse("discussion:report", args=[published_comment.pk]))
+    page = client.get(reverse("commenting:report", args=[published_comment.pk]))
     assert "What is wrong with this comment?" in page.content.decode()
     response = report(client, published_comment, note="The figure is wrong.")
     assert response.status_code == 302
@@ -69,7 +69,7 @@ def test_reason_is_required(published_comment):
 
 
 def test_anonymous_cannot_report(published_comment):
-    response = Client().post(reverse("discussion:report", args=[published_comment.pk]), {})
+    response = Client().post(reverse("commenting:report", args=[published_comment.pk]), {})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
@@ -103,7 +103,7 @@ def test_comments_on_a_story_taken_off_the_site_cannot_be_reported(published_com
     story.headline = "A rewritten headline, not out yet"
     story.save()
     client = reporter_client()
-    page = client.get(reverse("discussion:report", args=[published_comment.pk]))
+    page = client.get(reverse("commenting:report", args=[published_comment.pk]))
     assert page.status_code == 404
     assert "rewritten headline" not in page.content.decode()
     assert report(client, published_comment).status_code == 404

@@ -84,7 +84,7 @@ def test_one_click_reject_with_a_reason_shown_to_the_author(desk):
     assert held.moderation.reason == "Spam or advertising."
     reader = Client()
     reader.force_login(author)
-    mine = reader.get(reverse("discussion:my-comments")).content.decode()
+    mine = reader.get(reverse("commenting:my-comments")).content.decode()
     assert "Removed" in mine and "Spam or advertising." in mine
 
 

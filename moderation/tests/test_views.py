@@ -595,7 +595,7 @@ def test_staff_who_may_not_moderate_see_no_workbench_entry():
 
 
 def test_a_card_shows_the_comment_was_edited_and_its_earlier_texts(desk):
-    from discussion.services import edit_comment
+    from commenting.services import edit_comment
 
     story = make_article()
     author = make_reader()
@@ -612,7 +612,7 @@ def test_a_card_shows_the_comment_was_edited_and_its_earlier_texts(desk):
 
 
 def test_deleted_comments_have_their_own_tab_and_no_decisions(desk, moderator):
-    from discussion.services import delete_comment
+    from commenting.services import delete_comment
 
     story = make_article()
     author = make_reader()
@@ -632,7 +632,7 @@ def test_deleted_comments_have_their_own_tab_and_no_decisions(desk, moderator):
 
 
 def test_earlier_texts_cost_no_query_per_card(desk, django_assert_max_num_queries):
-    from discussion.services import edit_comment
+    from commenting.services import edit_comment
 
     story = make_article()
 

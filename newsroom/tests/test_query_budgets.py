@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 ARTICLE_BUDGET = 12
 # Signed in, the page cache is skipped; the session, the account, the reader's
 # standing and whether they follow the story are read. Which comments they
-# recommend comes with the comments (discussion/threads.py).
+# recommend comes with the comments (commenting/threads.py).
 SIGNED_IN_BUDGET = 16
 
 

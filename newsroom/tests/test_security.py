@@ -75,7 +75,7 @@ def test_reporting_too_often_is_limited():
     client = Client()
     client.force_login(make_reader())
     statuses = [
-        client.post(reverse("discussion:report", args=[c.pk]), {"reason": "spam"}).status_code
+        client.post(reverse("commenting:report", args=[c.pk]), {"reason": "spam"}).status_code
         for c in comments
     ]
     assert statuses[:10] == [302] * 10 and statuses[10] == 429

@@ -153,7 +153,7 @@ def test_reader_input_runs_no_script(open_probe, no_rate_limits, artifacts):
 
     reader_probe, desk_probe = open_probe(plain), open_probe(desk_user)
     reader_probe.baseline("story", control.get_absolute_url())
-    reader_probe.baseline("my comments", reverse("discussion:my-comments"))
+    reader_probe.baseline("my comments", reverse("commenting:my-comments"))
     desk_probe.baseline("desk", "/admin/django_comments_xtd/xtdcomment/")
     desk_probe.baseline("readers", "/admin/discussion/readerprofile/")
 
@@ -186,7 +186,7 @@ def test_reader_input_runs_no_script(open_probe, no_rate_limits, artifacts):
         reader = make_reader(status="trusted")
         client = Client()
         client.force_login(reader)
-        response = client.post(reverse("discussion:display-name"), {"display_name": payload.text})
+        response = client.post(reverse("commenting:display-name"), {"display_name": payload.text})
         reader.reader.refresh_from_db()
         # Display names are stored in NFKC form with their runs of spaces and line
         # breaks collapsed.
@@ -221,7 +221,7 @@ def test_reader_input_runs_no_script(open_probe, no_rate_limits, artifacts):
 
     log_in(reader_probe, author)
     for page in range(1, math.ceil(len(comments.stored) / 20) + 1):
-        check_thread(f"{reverse('discussion:my-comments')}?page={page}", comments, "my comments")
+        check_thread(f"{reverse('commenting:my-comments')}?page={page}", comments, "my comments")
 
     both = [comments, names]
     total = XtdComment.objects.count()

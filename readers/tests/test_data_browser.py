@@ -8,8 +8,8 @@ from django_comments_xtd.models import XtdComment
 from playwright.sync_api import expect
 
 from articles.tests.factories import make_article
+from commenting.tests.test_browser import tab_to
 from discussion.tests.factories import add_comment, make_reader
-from discussion.tests.test_browser import tab_to
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     BROWSER_TEST,

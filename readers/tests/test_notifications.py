@@ -57,7 +57,7 @@ class TestNotificationsPage:
         assert response["Location"].startswith(reverse("account_login"))
 
     def test_is_linked_from_the_account_pages(self, client):
-        html = client.get(reverse("discussion:my-comments")).content.decode()
+        html = client.get(reverse("commenting:my-comments")).content.decode()
         assert f'href="{NOTIFICATIONS}"' in html
 
     def test_switches_start_on_and_save(self, client, reader):

@@ -67,7 +67,7 @@ def test_the_page_says_what_happens_per_the_policy(client, reader):
 
 def test_the_account_pages_link_to_both(client, reader):
     client.force_login(reader)
-    nav = Elements(client.get(reverse("discussion:my-comments")).content.decode())
+    nav = Elements(client.get(reverse("commenting:my-comments")).content.decode())
     links = {a["attrs"]["href"] for a in nav.by_tag("a")}
     assert {reverse("readers:data"), reverse("readers:delete")} <= links
 
@@ -145,7 +145,7 @@ def test_deleting_logs_out_everywhere_and_lands_on_a_confirmation(reader):
     assert "Log in" in page
     assert not Session.objects.filter(session_key__in=keys).exists()
     # The other device is logged out too.
-    elsewhere = phone.get(reverse("discussion:my-comments"))
+    elsewhere = phone.get(reverse("commenting:my-comments"))
     assert elsewhere.status_code == 302
     assert elsewhere["Location"].startswith(reverse("account_login"))
     assert XtdComment.objects.get().user_name == FORMER_READER

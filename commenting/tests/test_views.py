@@ -1,4 +1,4 @@
-"""Views of discussion's own that are not about posting or threads."""
+"""Views of commenting's own that are not about posting or threads."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -14,8 +14,7 @@ from articles.tests.factories import (
 )
 from articles.tests.test_views import not_live
 from discussion.models import CommentModeration
-
-from .factories import add_comment, make_reader
+from discussion.tests.factories import add_comment, make_reader
 
 pytestmark = pytest.mark.django_db
 

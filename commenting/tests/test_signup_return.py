@@ -14,10 +14,9 @@ from django.urls import reverse
 
 from articles.tests.factories import make_article
 from discussion.models import ReaderProfile
+from discussion.tests.factories import make_reader
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
-
-from .factories import make_reader
 
 pytestmark = pytest.mark.django_db
 

@@ -12,13 +12,19 @@ from django_comments_xtd.models import XtdComment
 from django_tasks_db.models import DBTaskResult
 
 from articles.tests.factories import make_article
+from commenting.services import email_followers, set_notifications
 from discussion.models import CommentModeration, StoryFollow
-from discussion.services import approve_comment, email_followers, follow_story, set_notifications
+from discussion.services import approve_comment, follow_story
+from discussion.tests.factories import (
+    add_comment,
+    link_in,
+    make_moderator,
+    make_reader,
+    post_through_form,
+)
 from outbox.models import Email
 from outbox.services import send_queued_email
 from outbox.tests.kit import DATABASE_QUEUE, MailServer, run_jobs_until, run_queued_jobs, text_of
-
-from .factories import add_comment, link_in, make_moderator, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +211,7 @@ def test_only_a_comment_someone_follows_enqueues_an_email_job(
     with django_capture_on_commit_callbacks(execute=True):
         add_comment(story, make_reader(status="trusted"), "Now somebody does.")
     [job] = DBTaskResult.objects.all()
-    assert job.task_path == "discussion.services.email_followers"
+    assert job.task_path == "commenting.services.email_followers"
 
 
 def test_mute_link_that_was_tampered_with_is_rejected():

@@ -5,10 +5,9 @@ from django.contrib.messages import get_messages
 from django_comments_xtd.models import XtdComment
 
 from articles.tests.factories import make_article
-from discussion.forms import CommentForm
+from commenting.forms import CommentForm
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile, Rule
-
-from .factories import add_comment, comment_form, make_reader, post_through_form
+from discussion.tests.factories import add_comment, comment_form, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 

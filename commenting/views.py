@@ -15,23 +15,27 @@ from django.views.generic import FormView, ListView, RedirectView, TemplateView,
 from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
+from discussion.forms import DisplayNameForm
+from discussion.models import (
+    CommentModeration,
+    ModerationPolicy,
+    ReaderProfile,
+    StoryFollow,
+    public_name,
+)
+from discussion.moderation import closed_reason
+from discussion.services import CommentNudged, comments_on, post_comment, report_comment
 from newsroom.ratelimit import client_address, exceeded, too_many_requests
 
-from .forms import CommentForm, DisplayNameForm, EditCommentForm, ReportForm
-from .models import CommentModeration, ModerationPolicy, ReaderProfile, StoryFollow, public_name
-from .moderation import closed_reason
+from .forms import CommentForm, EditCommentForm, ReportForm
 from .services import (
-    CommentNudged,
     CommentRefused,
-    comments_on,
     delete_comment,
     edit_comment,
     edit_minutes_left,
     edit_refusal,
-    post_comment,
     recommend_comment,
     refuse_unless_reader_may_comment,
-    report_comment,
     withdraw_recommendation,
 )
 from .threads import (
@@ -230,7 +234,7 @@ class PostCommentView(LoginRequiredMixin, View):
             ]
         return render(
             self.request,
-            "discussion/comment_problem.html",
+            "commenting/comment_problem.html",
             {
                 "article": article,
                 "comment_form": fresh,
@@ -244,7 +248,7 @@ class PostCommentView(LoginRequiredMixin, View):
 
 class ReportCommentView(LoginRequiredMixin, FormView):
     form_class = ReportForm
-    template_name = "discussion/report.html"
+    template_name = "commenting/report.html"
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -316,7 +320,7 @@ class OwnCommentMixin(LoginRequiredMixin):
 
 class EditCommentView(OwnCommentMixin, FormView):
     form_class = EditCommentForm
-    template_name = "discussion/edit_comment.html"
+    template_name = "commenting/edit_comment.html"
 
     def get_initial(self):
         return {"comment": self.comment.comment}
@@ -343,7 +347,7 @@ class EditCommentView(OwnCommentMixin, FormView):
 class DeleteCommentView(OwnCommentMixin, TemplateView):
     """A confirmation page, whose form deletes the comment."""
 
-    template_name = "discussion/delete_comment.html"
+    template_name = "commenting/delete_comment.html"
 
     def post(self, request, *args, **kwargs):
         try:
@@ -361,7 +365,7 @@ class RecommendCommentView(LoginRequiredMixin, View):
     Two explicit actions rather than a toggle: a double click recommends once
     and is told so, instead of taking the recommendation straight back. A
     form is answered with a redirect to the comment, the outcome told there; a request
-    asking for JSON (discussion/recommend.js) with the new count.
+    asking for JSON (commenting/recommend.js) with the new count.
     """
 
     http_method_names = ["post"]
@@ -421,7 +425,7 @@ class RecommendCommentView(LoginRequiredMixin, View):
 
 
 class MyCommentsView(LoginRequiredMixin, ListView):
-    template_name = "discussion/my_comments.html"
+    template_name = "commenting/my_comments.html"
     context_object_name = "comments"
     paginate_by = 20
 
@@ -439,7 +443,7 @@ class MyCommentsView(LoginRequiredMixin, ListView):
 
 class DisplayNameView(LoginRequiredMixin, UpdateView):
     form_class = DisplayNameForm
-    template_name = "discussion/display_name.html"
+    template_name = "commenting/display_name.html"
 
     def get_object(self, queryset=None):
         return ReaderProfile.objects.filter(user=self.request.user).first() or ReaderProfile(
@@ -454,7 +458,7 @@ class DisplayNameView(LoginRequiredMixin, UpdateView):
         next_url = self.request.GET.get("next", "")
         if url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
             return next_url
-        return reverse("discussion:my-comments")
+        return reverse("commenting:my-comments")
 
 
 @method_decorator(never_cache, name="dispatch")

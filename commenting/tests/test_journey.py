@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.tests.factories import make_article
-
-from .factories import comment_form, make_moderator, post_through_form
+from discussion.tests.factories import comment_form, make_moderator, post_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -85,5 +84,5 @@ def test_sign_up_verify_comment_get_approved_then_comment_freely(
     assert (
         "Thanks for reporting this." in anonymous.get(article.get_absolute_url()).content.decode()
     )
-    my_comments = client.get(reverse("discussion:my-comments")).content.decode()
+    my_comments = client.get(reverse("commenting:my-comments")).content.decode()
     assert my_comments.count("Published") == 2

@@ -10,7 +10,7 @@ from .threads import ORDERS
 # logged-in reader, whose pages are never cached).
 STORY_PAGE_PARAMS = {"cpage": page_number, "comments": one_of(*ORDERS)}
 
-app_name = "discussion"
+app_name = "commenting"
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.PostCommentView.as_view(), name="post"),

@@ -13,17 +13,16 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.tests.factories import make_article
+from commenting.services import CommentRefused, delete_comment, edit_comment
+from commenting.threads import discussion_page
 from discussion.models import CommentEdit, CommentModeration, ModerationDecision, ModerationPolicy
 from discussion.services import (
-    CommentRefused,
     DeletedByAuthor,
     approve_comment,
-    delete_comment,
-    edit_comment,
     feature_comment,
     reject_comment,
 )
-from discussion.threads import discussion_page
+from discussion.tests.factories import add_comment, make_moderator, make_reader, post_through_form
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     MOBILE,
@@ -36,8 +35,6 @@ from newsroom.tests.browser import (
 )
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
-
-from .factories import add_comment, make_moderator, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -301,8 +298,8 @@ def test_the_author_sees_edit_with_the_minutes_left_and_delete_others_see_neithe
     comment = posted_ago(add_comment(story, trusted, "Mine to change."), 1)
     page, mine = entry(signed_in(trusted).get(story.get_absolute_url()).content.decode(), comment)
     links = links_in(page, mine)
-    assert links["Edit your comment"] == reverse("discussion:edit", args=[comment.pk])
-    assert links["Delete your comment"] == reverse("discussion:delete", args=[comment.pk])
+    assert links["Edit your comment"] == reverse("commenting:edit", args=[comment.pk])
+    assert links["Delete your comment"] == reverse("commenting:delete", args=[comment.pk])
     assert "(4 min left)" in mine["text"]
     for client in (signed_in(make_reader()), Client()):
         page, theirs = entry(client.get(story.get_absolute_url()).content.decode(), comment)
@@ -316,7 +313,7 @@ def test_the_author_sees_edit_with_the_minutes_left_and_delete_others_see_neithe
 def test_editing_through_the_page_shows_the_outcome_inside_the_comment(story, trusted):
     comment = add_comment(story, trusted, "Typo in thsi one.")
     client = signed_in(trusted)
-    url = reverse("discussion:edit", args=[comment.pk])
+    url = reverse("commenting:edit", args=[comment.pk])
     action, fields = form_fields(client.get(url).content.decode(), "edit-form")
     assert fields["comment"] == "Typo in thsi one."
     fields["comment"] = "No typo in this one."
@@ -334,7 +331,7 @@ def test_editing_through_the_page_shows_the_outcome_inside_the_comment(story, tr
 def test_an_empty_edit_is_refused_with_a_message(story, trusted):
     comment = add_comment(story, trusted, "Keep me.")
     response = signed_in(trusted).post(
-        reverse("discussion:edit", args=[comment.pk]), {"comment": "  "}
+        reverse("commenting:edit", args=[comment.pk]), {"comment": "  "}
     )
     assert response.status_code == 200
     assert "to take the comment back, delete it" in response.content.decode()
@@ -344,7 +341,7 @@ def test_an_empty_edit_is_refused_with_a_message(story, trusted):
 def test_an_edit_sent_after_the_window_is_refused_and_the_text_kept(story, trusted):
     comment = posted_ago(add_comment(story, trusted, "As it was."), 10)
     client = signed_in(trusted)
-    url = reverse("discussion:edit", args=[comment.pk])
+    url = reverse("commenting:edit", args=[comment.pk])
     assert "the time for this one is up" in client.get(url).content.decode()
     response = client.post(url, {"comment": "Too late to say this."})
     html = response.content.decode()
@@ -356,7 +353,7 @@ def test_an_edit_sent_after_the_window_is_refused_and_the_text_kept(story, trust
 def test_someone_elses_comment_gives_a_403_page_with_why(story, trusted):
     comment = add_comment(story, trusted, "Not yours.")
     client = signed_in(make_reader())
-    for name in ("discussion:edit", "discussion:delete"):
+    for name in ("commenting:edit", "commenting:delete"):
         url = reverse(name, args=[comment.pk])
         for response in (client.get(url), client.post(url, {"comment": "Mine now."})):
             assert response.status_code == 403
@@ -369,22 +366,22 @@ def test_editing_and_deleting_too_fast_is_a_429_that_changes_nothing(settings, s
     first, second, third = (add_comment(story, trusted, f"Draft {n}.") for n in range(3))
     client = signed_in(trusted)
     edits = [
-        client.post(reverse("discussion:edit", args=[c.pk]), {"comment": "Redone."})
+        client.post(reverse("commenting:edit", args=[c.pk]), {"comment": "Redone."})
         for c in (first, second)
     ]
     assert [e.status_code for e in edits] == [302, 302]
-    refused = client.post(reverse("discussion:edit", args=[third.pk]), {"comment": "Redone."})
+    refused = client.post(reverse("commenting:edit", args=[third.pk]), {"comment": "Redone."})
     assert refused.status_code == 429 and "Too many edits and deletions" in refused.text
-    deleted = client.post(reverse("discussion:delete", args=[third.pk]))
+    deleted = client.post(reverse("commenting:delete", args=[third.pk]))
     assert deleted.status_code == 429
     assert fresh(third).comment == "Draft 2." and fresh(third).moderation.state == PUBLISHED
     # Reading the edit page is no edit.
-    assert client.get(reverse("discussion:edit", args=[third.pk])).status_code == 200
+    assert client.get(reverse("commenting:edit", args=[third.pk])).status_code == 200
 
 
 def test_signed_out_readers_are_sent_to_log_in(story, trusted):
     comment = add_comment(story, trusted, "Mine.")
-    response = Client().post(reverse("discussion:delete", args=[comment.pk]))
+    response = Client().post(reverse("commenting:delete", args=[comment.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert state_of(comment) == PUBLISHED
 
@@ -393,8 +390,8 @@ def test_forged_requests_without_the_csrf_token_are_refused(story, trusted):
     comment = add_comment(story, trusted, "Mine.")
     client = Client(enforce_csrf_checks=True)
     client.force_login(trusted)
-    edit = client.post(reverse("discussion:edit", args=[comment.pk]), {"comment": "Forged."})
-    delete = client.post(reverse("discussion:delete", args=[comment.pk]))
+    edit = client.post(reverse("commenting:edit", args=[comment.pk]), {"comment": "Forged."})
+    delete = client.post(reverse("commenting:delete", args=[comment.pk]))
     assert (edit.status_code, delete.status_code) == (403, 403)
     assert (fresh(comment).comment, state_of(comment)) == ("Mine.", PUBLISHED)
 
@@ -403,7 +400,7 @@ def test_deleting_asks_first_then_shows_the_outcome_in_the_placeholder(story, tr
     parent = add_comment(story, trusted, "Second thoughts.")
     add_comment(story, make_reader(status="trusted"), "A reply.", parent=parent)
     client = signed_in(trusted)
-    url = reverse("discussion:delete", args=[parent.pk])
+    url = reverse("commenting:delete", args=[parent.pk])
     confirm = client.get(url)
     assert "Delete your comment?" in confirm.content.decode()
     assert state_of(parent) == PUBLISHED
@@ -418,7 +415,7 @@ def test_deleting_asks_first_then_shows_the_outcome_in_the_placeholder(story, tr
 def test_the_outcome_of_deleting_a_comment_without_replies_is_where_the_link_lands(story, trusted):
     comment = add_comment(story, trusted, "Gone soon.")
     client = signed_in(trusted)
-    response = client.post(reverse("discussion:delete", args=[comment.pk]))
+    response = client.post(reverse("commenting:delete", args=[comment.pk]))
     assert response["Location"].endswith(f"#c{comment.pk}")
     page = Elements(client.get(response["Location"]).content.decode())
     [landing] = [e for e in page.found if e["attrs"].get("id") == f"c{comment.pk}"]
@@ -454,7 +451,7 @@ def test_a_refused_comment_is_told_of_at_the_form(story, trusted, policy):
 def test_a_report_is_acknowledged_at_the_reported_comment(story, trusted):
     comment = add_comment(story, trusted, "Contested.")
     client = signed_in(make_reader())
-    url = reverse("discussion:report", args=[comment.pk])
+    url = reverse("commenting:report", args=[comment.pk])
     response = client.post(url, {"reason": "off_topic", "note": ""})
     assert response["Location"].endswith(f"#c{comment.pk}")
     _, element = entry(client.get(response["Location"]).content.decode(), comment)

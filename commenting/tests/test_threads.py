@@ -6,10 +6,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from articles.tests.factories import make_article
+from commenting.threads import THREADS_PER_PAGE, discussion_page
 from discussion.models import CommentModeration
-from discussion.threads import THREADS_PER_PAGE, discussion_page
-
-from .factories import add_comment, make_reader
+from discussion.tests.factories import add_comment, make_reader
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,9 @@ from django.urls import reverse
 
 from articles.tests.factories import make_article
 from discussion.models import CommentReport
+from discussion.tests.factories import add_comment, make_reader
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
-
-from .factories import add_comment, make_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,7 @@ def report_page():
     comment = add_comment(make_article(), make_reader(status="trusted"), "A contested claim.")
     reader = Client()
     reader.force_login(make_reader())
-    url = reverse("discussion:report", args=[comment.pk])
+    url = reverse("commenting:report", args=[comment.pk])
     return reader, url
 
 

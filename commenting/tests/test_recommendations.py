@@ -13,15 +13,16 @@ from django_comments_xtd.models import XtdComment
 from playwright.sync_api import expect
 
 from articles.tests.factories import make_article
-from discussion.models import CommentModeration, Recommendation
-from discussion.services import (
+from commenting.services import (
     CommentRefused,
     RecommendationRefused,
-    moderate_comment,
     recommend_comment,
     withdraw_recommendation,
 )
-from discussion.threads import THREADS_PER_PAGE, discussion_page
+from commenting.threads import THREADS_PER_PAGE, discussion_page
+from discussion.models import CommentModeration, Recommendation
+from discussion.services import moderate_comment
+from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     DESKTOP,
@@ -36,7 +37,6 @@ from newsroom.tests.browser import (
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
 
-from .factories import add_comment, make_moderator, make_reader
 from .test_browser import tab_to
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def signed_in(user):
 
 
 def recommend_url(comment):
-    return reverse("discussion:recommend", args=[comment.pk])
+    return reverse("commenting:recommend", args=[comment.pk])
 
 
 # The services.

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django_comments_xtd.models import XtdComment
 
 from articles.tests.factories import make_article
+from discussion.tests.factories import add_comment, make_reader
 from newsroom.tests.html import Elements
-
-from .factories import add_comment, make_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -43,5 +42,5 @@ def test_my_comments_show_the_same_zone(commented_story):
     _, reader = commented_story
     client = Client()
     client.force_login(reader)
-    html = client.get(reverse("discussion:my-comments")).content.decode()
+    html = client.get(reverse("commenting:my-comments")).content.decode()
     assert times_on(html) == [("2026-07-02T05:30:00-04:00", "2 July 2026, 05:30 EDT")]

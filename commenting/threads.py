@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from accounts.roles import GROUP_OF_ROLE
+from discussion.models import CommentModeration, Recommendation
+from discussion.services import comments_on
 
-from .models import CommentModeration, Recommendation
-from .services import comments_on, edit_minutes_left
+from .services import edit_minutes_left
 
 THREADS_PER_PAGE = 20
 

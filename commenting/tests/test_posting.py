@@ -11,10 +11,9 @@ from django_comments_xtd.models import XtdComment
 from articles.models import Article
 from articles.services import record_slug_change
 from articles.tests.factories import make_article
-from discussion.forms import CommentForm
+from commenting.forms import CommentForm
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
-
-from .factories import add_comment, comment_form, make_reader, post_through_form
+from discussion.tests.factories import add_comment, comment_form, make_reader, post_through_form
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
 from articles.tests.factories import make_article, make_staff
+from commenting.threads import PICK_LENGTH, PICKS_SHOWN, THREADS_PER_PAGE
 from discussion.models import ReaderProfile
 from discussion.services import feature_comment, reject_comment, unfeature_comment
-from discussion.threads import PICK_LENGTH, PICKS_SHOWN, THREADS_PER_PAGE
+from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     DESKTOP,
@@ -23,8 +24,6 @@ from newsroom.tests.browser import (
     screenshot,
 )
 from newsroom.tests.html import Elements
-
-from .factories import add_comment, make_moderator, make_reader
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +223,7 @@ def test_picks_and_badges_cost_a_fixed_number_of_queries(trusted, moderator):
     Client().get(few.get_absolute_url())  # warm per-process caches (content types, site)
     small, large = count_queries(few.get_absolute_url()), count_queries(many.get_absolute_url())
     assert small == large
-    # The story page's 12 with its picks (discussion/tests/test_threads.py) and
+    # The story page's 12 with its picks (commenting/tests/test_threads.py) and
     # the staff authors' groups.
     assert large <= 13
     _, doc = story_page(many)
