@@ -15,7 +15,7 @@ the purge jobs reach Varnish. Then, in interleaved rounds:
     pages with tags), for context;
 
 and last, approval to visibility: `--approvals` comments held for review, each
-on a story of its own, each approved by `discussion.services.approve_comment` in
+on a story of its own, each approved by `moderation.services.approve_comment` in
 a long-running `manage.py shell`, while the script reads the story through
 Varnish (a cached copy before each approval) until the comment is there.
 """
@@ -83,7 +83,7 @@ import sys, time, traceback
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django_comments_xtd.models import XtdComment
-from discussion.services import approve_comment
+from moderation.services import approve_comment
 moderator, _ = get_user_model().objects.get_or_create(
     username="edge-bench-moderator",
     defaults={"email": "edge-moderator@example.org", "is_staff": True})

@@ -12,10 +12,9 @@ class DiscussionConfig(AppConfig):
     def ready(self):
         from django_comments_xtd.models import XtdComment, publish_or_unpublish_on_pre_save
 
-        from outbox import unsubscribe
         from pagecache.registry import shown_on_pages
 
-        from . import page_tags, services
+        from . import page_tags
         from .models import CommentModeration, ModerationPolicy, ReaderProfile
 
         # Comments, their moderation, the names shown on them and the policy
@@ -30,9 +29,6 @@ class DiscussionConfig(AppConfig):
         # replies still held for review. Each comment's own moderation
         # decision is the only thing that decides whether readers see it.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=XtdComment)
-
-        # What a reader can stop from the link in the emails moderators' decisions send.
-        unsubscribe.register("moderation", **services.MODERATION_EMAILS)
 
 
 class ModerationDeskConfig(CommentsXtdConfig):

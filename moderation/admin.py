@@ -1,24 +1,28 @@
-"""The stock change list of comments, kept for admins beside the workbench.
+"""The moderators' desk in the admin: the stock change list of comments, kept for admins
+beside the workbench, the readers' profiles with their status history, and the
+read-only list of each comment's moderation.
 
-Its row buttons and bulk actions take the same decisions as the workbench
-(decisions.py); moderators reach the workbench from the desk's app list
-through the Workbench entry (WorkbenchEntryAdmin).
+The change list's row buttons and bulk actions take the same decisions as the
+workbench (decisions.py); moderators reach the workbench from the desk's app
+list through the Workbench entry (WorkbenchEntryAdmin).
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django_comments_xtd.models import XtdComment
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from articles.models import Article
-from discussion.models import CommentModeration, ModerationPolicy
+from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile, ReaderStatusChange
+from discussion.services import set_reader_status
 
 from .decisions import approve, ban, decide_and_tell, reject, return_page
 from .forms import RejectionForm
@@ -90,6 +94,13 @@ def decision_view(model_admin, decision):
         return redirect(return_page(request, reverse(QUEUE)))
 
     return view
+
+
+# The package's own admin pages edit raw comment rows and would bypass moderation
+# (the one below registers in their place for comments).
+for model in (XtdComment, CommentFlag, BlackListedDomain):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
 
 @admin.register(XtdComment)
@@ -241,3 +252,86 @@ class WorkbenchEntryAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return redirect("moderation:queue")
+
+
+class ReaderProfileForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you change the status; kept in the reader's history.",
+    )
+
+    class Meta:
+        model = ReaderProfile
+        fields = ["display_name", "status", "suspended_until"]
+
+    def clean(self):
+        cleaned = super().clean()
+        status_changed = {"status", "suspended_until"} & set(self.changed_data)
+        if status_changed and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", "Say why the status changes.")
+        return cleaned
+
+
+class StatusHistoryInline(admin.TabularInline):
+    model = ReaderStatusChange
+    fields = ["changed_at", "old_status", "new_status", "suspended_until", "reason", "changed_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReaderProfile)
+class ReaderProfileAdmin(admin.ModelAdmin):
+    form = ReaderProfileForm
+    list_display = ["name", "email", "status", "suspended_until", "joined_at"]
+    list_filter = ["status"]
+    list_select_related = ["user"]
+    search_fields = ["display_name", "user__email"]
+    inlines = [StatusHistoryInline]
+    fields = ["display_name", "status", "suspended_until", "change_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Display name", ordering="display_name")
+    def name(self, reader):
+        return format_html("<bdi>{}</bdi>", reader.display_name)
+
+    @admin.display(description="Email", ordering="user__email")
+    def email(self, reader):
+        return reader.user.email
+
+    def save_model(self, request, obj, form, change):
+        if {"status", "suspended_until"} & set(form.changed_data):
+            try:
+                set_reader_status(
+                    reader=obj,
+                    status=obj.status,
+                    until=obj.suspended_until,
+                    reason=form.cleaned_data["change_reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            obj.save()
+
+
+@admin.register(CommentModeration)
+class CommentModerationAdmin(admin.ModelAdmin):
+    """The decision log, read-only: what was decided, by which rule or person, and when."""
+
+    list_display = ["comment", "state", "rule", "reason", "decided_by", "decided_at"]
+    list_filter = ["state", "rule"]
+    list_select_related = ["comment", "decided_by"]
+    date_hierarchy = "decided_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

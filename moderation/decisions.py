@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from discussion.services import (
+from .forms import BanForm, RejectionForm
+from .services import (
     NotFeaturable,
     OtherComments,
     approve_comment,
@@ -20,8 +21,6 @@ from discussion.services import (
     reject_comment,
     unfeature_comment,
 )
-
-from .forms import BanForm, RejectionForm
 
 
 def rejection_reason(data, prefix=None) -> str:

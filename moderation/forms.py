@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from discussion.models import CommentModeration, ModerationDecision, ModerationPolicy, ReaderProfile
-from discussion.services import QUEUE_BAN_REASON, OtherComments
+
+from .services import QUEUE_BAN_REASON, OtherComments
 
 REASON_LIMIT = CommentModeration._meta.get_field("reason").max_length
 TOO_LONG = {

@@ -18,7 +18,7 @@ from django_comments_xtd.models import XtdComment
 
 from articles.models import Article
 from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile, Rule
-from discussion.services import OtherComments, ban_reader, set_reader_status
+from discussion.services import set_reader_status
 
 from .decisions import DECISIONS, return_page, take_decision
 from .forms import BanForm, ReaderStatusForm, RejectionForm
@@ -32,6 +32,7 @@ from .queue import (
     stories_with_comments_in,
     tab_counts,
 )
+from .services import OtherComments, ban_reader
 
 PAGE_SIZE = 20
 

@@ -16,13 +16,14 @@ from articles.tests.factories import make_article
 from commenting.services import CommentRefused, delete_comment, edit_comment
 from commenting.threads import discussion_page
 from discussion.models import CommentEdit, CommentModeration, ModerationDecision, ModerationPolicy
-from discussion.services import (
-    DeletedByAuthor,
-    approve_comment,
-    feature_comment,
-    reject_comment,
+from discussion.services import DeletedByAuthor, moderate_comment
+from discussion.tests.factories import (
+    add_comment,
+    feature,
+    make_moderator,
+    make_reader,
+    post_through_form,
 )
-from discussion.tests.factories import add_comment, make_moderator, make_reader, post_through_form
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     MOBILE,
@@ -58,7 +59,9 @@ def trusted():
 def regular():
     """A reader with an approved comment, whose comments pass the rules one by one."""
     user = make_reader(display_name="Harbour Watcher")
-    approve_comment(comment=add_comment(make_article(), user), by=make_moderator())
+    moderate_comment(
+        comment=add_comment(make_article(), user), state="published", by=make_moderator()
+    )
     return user
 
 
@@ -142,7 +145,7 @@ def test_a_published_comment_edited_into_a_held_one_goes_back_to_the_queue(story
     policy.suspect_words = "scab"
     policy.save()
     comment = add_comment(story, regular, "The picket held firm.")
-    feature_comment(comment=comment, by=make_moderator())
+    feature(comment, by=make_moderator())
     assert count_of(story) == 1
     moderation = edit_comment(comment=comment, by=regular, text="Every scab should be named.")
     assert (moderation.state, moderation.rule) == (PENDING, "suspect_word")
@@ -212,7 +215,7 @@ def test_the_same_text_again_records_no_edit(story, trusted):
 
 def test_removed_and_deleted_comments_cannot_be_edited(story, trusted):
     removed = add_comment(story, trusted, "Rejected one.")
-    reject_comment(comment=removed, by=make_moderator(), reason="Off topic.")
+    moderate_comment(comment=removed, state="removed", by=make_moderator(), reason="Off topic.")
     deleted = add_comment(story, trusted, "Taken back.")
     delete_comment(comment=deleted, by=trusted)
     for comment, why in ((removed, "removed"), (deleted, "deleted by its author")):
@@ -234,7 +237,7 @@ def test_a_banned_reader_cannot_edit(story, trusted):
 def test_a_deleted_comment_is_hidden_kept_for_moderators_and_leaves_the_picks(story, trusted):
     moderator = make_moderator()
     comment = add_comment(story, trusted, "Regretted words.")
-    feature_comment(comment=comment, by=moderator)
+    feature(comment, by=moderator)
     moderation = delete_comment(comment=comment, by=trusted)
     stored = fresh(comment)
     assert (moderation.state, moderation.featured_at) == (DELETED, None)
@@ -250,15 +253,17 @@ def test_a_deleted_comment_is_hidden_kept_for_moderators_and_leaves_the_picks(st
     # Deleting twice is harmless; the moderators cannot bring it back.
     assert delete_comment(comment=stored, by=trusted).state == DELETED
     with pytest.raises(DeletedByAuthor):
-        approve_comment(comment=stored, by=moderator)
+        moderate_comment(comment=stored, state="published", by=moderator)
     with pytest.raises(DeletedByAuthor):
-        reject_comment(comment=stored, by=moderator, reason="Too late.")
+        moderate_comment(comment=stored, state="removed", by=moderator, reason="Too late.")
     assert state_of(comment) == DELETED
 
 
 def test_a_removed_comment_cannot_be_deleted_out_of_the_readers_record(story, trusted):
     comment = add_comment(story, trusted, "Rejected.")
-    reject_comment(comment=comment, by=make_moderator(), reason="Abusive or hateful.")
+    moderate_comment(
+        comment=comment, state="removed", by=make_moderator(), reason="Abusive or hateful."
+    )
     with pytest.raises(CommentRefused, match="removed by moderation"):
         delete_comment(comment=fresh(comment), by=trusted)
     assert state_of(comment) == REMOVED
@@ -499,7 +504,9 @@ def test_a_reader_posts_edits_by_keyboard_and_deletes_on_a_phone(browser, live_s
     for n in range(12):
         add_comment(story, neighbour, f"An earlier thought, number {n}. " * 8)
     reader = make_reader(display_name="Night reader")
-    approve_comment(comment=add_comment(make_article(), reader), by=make_moderator())
+    moderate_comment(
+        comment=add_comment(make_article(), reader), state="published", by=make_moderator()
+    )
     found = []
     page = axe_context(browser, MOBILE).new_page()
     page.set_default_timeout(10_000)

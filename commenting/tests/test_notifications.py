@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.tests.factories import make_article
 from commenting.services import email_followers, set_notifications
 from discussion.models import CommentModeration, StoryFollow
-from discussion.services import approve_comment, follow_story
+from discussion.services import follow_story, moderate_comment
 from discussion.tests.factories import (
     add_comment,
     link_in,
@@ -195,7 +195,7 @@ def test_held_comment_notifies_followers_only_once_approved(django_capture_on_co
     assert CommentModeration.objects.get(comment=held).state == "pending"
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        approve_comment(comment=held, by=make_moderator())
+        moderate_comment(comment=held, state="published", by=make_moderator())
     assert len(mail.outbox) == 1
     assert "First-timer's reply" in mail.outbox[0].body
 

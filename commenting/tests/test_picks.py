@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from articles.tests.factories import make_article, make_staff
 from commenting.threads import PICK_LENGTH, PICKS_SHOWN, THREADS_PER_PAGE
 from discussion.models import ReaderProfile
-from discussion.services import feature_comment, reject_comment, unfeature_comment
-from discussion.tests.factories import add_comment, make_moderator, make_reader
+from discussion.services import moderate_comment
+from discussion.tests.factories import add_comment, feature, make_moderator, make_reader, unfeature
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     DESKTOP,
@@ -69,8 +69,8 @@ def test_the_strip_lists_featured_comments_latest_pick_first_each_linking_into_t
 ):
     story = make_article()
     first, second, plain = (add_comment(story, trusted, text) for text in ("One", "Two", "Plain"))
-    feature_comment(comment=second, by=moderator)
-    feature_comment(comment=first, by=moderator)
+    feature(second, by=moderator)
+    feature(first, by=moderator)
     _, doc = story_page(story)
     assert doc.by_class("picks")[0]["text"].strip().startswith("Editors' picks")
     assert picks_in(doc) == [("One", f"#c{first.pk}"), ("Two", f"#c{second.pk}")]
@@ -93,7 +93,7 @@ def test_the_strip_shows_the_latest_picks_only(trusted, moderator):
     story = make_article()
     comments = [add_comment(story, trusted, f"Pick {n}") for n in range(PICKS_SHOWN + 2)]
     for comment in comments:
-        feature_comment(comment=comment, by=moderator)
+        feature(comment, by=moderator)
     _, doc = story_page(story)
     shown = [text for text, _ in picks_in(doc)]
     assert shown == [f"Pick {n}" for n in reversed(range(2, PICKS_SHOWN + 2))]
@@ -103,7 +103,7 @@ def test_a_long_pick_is_shortened_and_its_link_leads_to_the_whole_text(trusted, 
     story = make_article()
     text = "Word " * (PICK_LENGTH // 4)
     comment = add_comment(story, trusted, text.strip())
-    feature_comment(comment=comment, by=moderator)
+    feature(comment, by=moderator)
     _, doc = story_page(story)
     pick = doc.by_class("pick")[0]
     excerpt = doc.first_inside(pick, doc.by_class("comment__text"))["text"]
@@ -118,8 +118,8 @@ def test_a_pick_on_a_later_page_of_threads_links_to_that_page(trusted, moderator
     story = make_article()
     threads = [add_comment(story, trusted, f"Thread {n}") for n in range(THREADS_PER_PAGE + 1)]
     last, first = threads[-1], threads[0]
-    feature_comment(comment=last, by=moderator)
-    feature_comment(comment=first, by=moderator)
+    feature(last, by=moderator)
+    feature(first, by=moderator)
     _, doc = story_page(story)
     assert picks_in(doc) == [
         ("Thread 0", f"#c{first.pk}"),
@@ -138,17 +138,19 @@ def test_a_cached_anonymous_page_shows_a_pick_at_once_and_drops_it_when_it_goes(
     response, doc = story_page(story)
     assert response["X-Page-Cache"] == "hit" and picks_in(doc) == []
 
-    feature_comment(comment=comment, by=moderator)
+    feature(comment, by=moderator)
     response, doc = story_page(story)
     assert picks_in(doc) == [("Worth reading", f"#c{comment.pk}")]
     assert story_page(story)[0]["X-Page-Cache"] == "hit"
 
-    unfeature_comment(comment=comment, by=moderator)
+    unfeature(comment)
     assert picks_in(story_page(story)[1]) == []
 
-    feature_comment(comment=comment, by=moderator)
+    feature(comment, by=moderator)
     assert len(picks_in(story_page(story)[1])) == 1
-    reject_comment(comment=comment, by=moderator, reason="Shares personal information.")
+    moderate_comment(
+        comment=comment, state="removed", by=moderator, reason="Shares personal information."
+    )
     response, doc = story_page(story)
     assert picks_in(doc) == [] and "Worth reading" not in doc.text
 
@@ -165,7 +167,7 @@ def test_a_cached_anonymous_page_shows_a_pick_at_once_and_drops_it_when_it_goes(
 def test_staff_comments_wear_their_role(role, badge, moderator):
     story = make_article()
     comment = add_comment(story, staff_commenter(role), "From the desk")
-    feature_comment(comment=comment, by=moderator)
+    feature(comment, by=moderator)
     _, doc = story_page(story)
     badges = [e["text"] for e in doc.by_class("comment__badge")]
     # Once in the strip, once in the thread.
@@ -213,13 +215,13 @@ def count_queries(url):
 def test_picks_and_badges_cost_a_fixed_number_of_queries(trusted, moderator):
     few, many = make_article(), make_article()
     staff = [staff_commenter(role, name=f"Desk {role}") for role in ("Editors", "Moderators")]
-    feature_comment(comment=add_comment(few, staff[0], "Only one"), by=moderator)
+    feature(add_comment(few, staff[0], "Only one"), by=moderator)
     readers = [make_reader(status="trusted") for _ in range(10)]
     for n in range(120):
         author = staff[n % 2] if n % 10 == 0 else readers[n % 10]
         comment = add_comment(many, author, f"Comment {n}")
         if n % 7 == 0:
-            feature_comment(comment=comment, by=moderator)
+            feature(comment, by=moderator)
     Client().get(few.get_absolute_url())  # warm per-process caches (content types, site)
     small, large = count_queries(few.get_absolute_url()), count_queries(many.get_absolute_url())
     assert small == large
@@ -238,7 +240,7 @@ def test_a_reader_follows_a_pick_into_the_thread_at_both_widths(browser, live_se
     desk_voice = add_comment(
         story, staff_commenter("Moderators", name="Sam Reyes"), "Please keep it civil. " * 20
     )
-    feature_comment(comment=desk_voice, by=moderator)
+    feature(desk_voice, by=moderator)
     found = []
     for width, viewport in (("desktop 1280", DESKTOP), ("mobile 390", MOBILE)):
         page = axe_context(browser, viewport).new_page()

@@ -67,6 +67,23 @@ def add_comment(article, user, text="A thoughtful comment.", parent=None, follow
     )
 
 
+def feature(comment, *, by):
+    """Put a published comment among its story's picks, as a moderator's pick does
+    (moderation.services.feature_comment; that room is above the ones these factories serve).
+
+    The row is saved, not updated, so the pages showing the comment move on."""
+    moderation = CommentModeration.objects.get(comment=comment)
+    moderation.featured_at, moderation.featured_by = timezone.now(), by
+    moderation.save(update_fields=["featured_at", "featured_by"])
+
+
+def unfeature(comment):
+    """Take a comment out of its story's picks, as unfeature_comment does."""
+    moderation = CommentModeration.objects.get(comment=comment)
+    moderation.featured_at = moderation.featured_by = None
+    moderation.save(update_fields=["featured_at", "featured_by"])
+
+
 def comment_form(html, form_id="comment-form"):
     """The action and hidden fields of the comment form on a page, as a browser would send them."""
     return form_fields(html, form_id)

@@ -15,13 +15,7 @@ from playwright.sync_api import expect
 
 from articles.tests.factories import make_article, make_staff
 from discussion.models import ReaderProfile
-from discussion.services import (
-    approve_comment,
-    ban_reader,
-    feature_comment,
-    reject_comment,
-    report_comment,
-)
+from discussion.services import report_comment
 from discussion.tests.factories import (
     add_comment,
     make_moderator,
@@ -29,6 +23,7 @@ from discussion.tests.factories import (
     make_reader_in_good_standing,
 )
 from moderation.log import CSV_HEADER, moderator_name
+from moderation.services import approve_comment, ban_reader, feature_comment, reject_comment
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
     DESKTOP,

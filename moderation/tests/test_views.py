@@ -18,8 +18,8 @@ from discussion.models import (
     ReaderProfile,
     Rule,
 )
-from discussion.services import approve_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
+from moderation.services import approve_comment
 from newsroom.tests.forms import form_fields
 from newsroom.tests.html import Elements
 

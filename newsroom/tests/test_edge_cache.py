@@ -4,7 +4,6 @@ import pytest
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
-from discussion.services import approve_comment
 from discussion.tests.factories import (
     add_comment,
     make_moderator,
@@ -12,6 +11,7 @@ from discussion.tests.factories import (
     post_through_form,
 )
 from edge.tests.stub import PurgeStub
+from moderation.services import approve_comment
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core.signals import request_started
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration
-from discussion.services import approve_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
+from moderation.services import approve_comment
 from newsroom.tests.services import require_program
 from newsroom.tests.varnish import VARNISHD, running_varnish
 

@@ -59,6 +59,7 @@ DEPENDS_ON = {
         "pagecache",
         "articles",
         "discussion",
+        "moderation",
         "screening",
         "demo",
     },

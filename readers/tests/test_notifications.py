@@ -3,15 +3,14 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.sites.models import Site
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.tests.factories import make_article
-from discussion.models import ModerationPolicy, ReaderProfile, StoryFollow
-from discussion.services import follow_story, reject_comment
+from discussion.models import ReaderProfile, StoryFollow
+from discussion.services import follow_story
 from discussion.tests.factories import add_comment, link_in, make_moderator, make_reader
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
@@ -170,37 +169,6 @@ class TestUnsubscribeFromTheEmail:
         assert response.status_code == 400
         assert "damaged; nothing was changed" in response.content.decode()
         assert profile(reader).notify_replies is True
-
-
-class TestModeratorsDecisions:
-    @pytest.fixture
-    def comment(self, reader):
-        ModerationPolicy.objects.filter(pk=ModerationPolicy.current().pk).update(
-            email_author_on_rejection=True
-        )
-        return add_comment(make_article(headline="Pool reopens"), reader, "At last.")
-
-    def reject(self, comment, callbacks):
-        with callbacks(execute=True):
-            reject_comment(comment=comment, by=make_moderator(), reason="Off topic.")
-
-    def test_the_authors_email_stops_with_one_click(
-        self, comment, reader, django_capture_on_commit_callbacks
-    ):
-        self.reject(comment, django_capture_on_commit_callbacks)
-        [message] = mail.outbox
-        path = unsubscribe_path(message)
-        domain = Site.objects.get_current().domain
-        assert f'href="https://{domain}{path}"' in message.alternatives[0][0]
-        Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
-        assert profile(reader).notify_moderation is False
-
-    def test_switched_off_the_author_is_not_emailed(
-        self, comment, reader, django_capture_on_commit_callbacks
-    ):
-        ReaderProfile.objects.filter(user=reader).update(notify_moderation=False)
-        self.reject(comment, django_capture_on_commit_callbacks)
-        assert mail.outbox == []
 
 
 class TestInTheBrowser:

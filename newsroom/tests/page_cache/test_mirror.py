@@ -14,8 +14,8 @@ from django.test import override_settings
 
 from articles.models import Article
 from articles.tests.factories import make_article
-from discussion.services import approve_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
+from moderation.services import approve_comment
 from newsroom.tests.live import RedisServer
 from newsroom.tests.services import require_program
 from pagecache import mirror

@@ -25,8 +25,8 @@ from articles.tests.factories import (
     make_staff,
     place_photo,
 )
-from discussion.services import approve_comment, reject_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
+from moderation.services import approve_comment, reject_comment
 from newsroom.tests.services import require_service
 from pagecache import registry, versions
 from pagecache.pages import cached_for_readers
