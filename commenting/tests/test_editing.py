@@ -23,6 +23,7 @@ from discussion.tests.factories import (
     make_moderator,
     make_reader,
     post_through_form,
+    state_of,
 )
 from newsroom.tests.browser import (
     BLOCKING_IMPACTS,
@@ -76,10 +77,6 @@ def posted_ago(comment, minutes):
     )
     comment.refresh_from_db()
     return comment
-
-
-def state_of(comment):
-    return CommentModeration.objects.get(comment=comment).state
 
 
 def count_of(story):

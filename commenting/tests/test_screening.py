@@ -6,8 +6,14 @@ from django_comments_xtd.models import XtdComment
 
 from articles.tests.factories import make_article
 from commenting.forms import CommentForm
-from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile, Rule
-from discussion.tests.factories import add_comment, comment_form, make_reader, post_through_form
+from discussion.models import CommentModeration, ReaderProfile, Rule
+from discussion.tests.factories import (
+    add_comment,
+    comment_form,
+    make_reader,
+    post_through_form,
+    set_policy,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +40,6 @@ def writer(client):
 
 def on(story):
     return XtdComment.objects.filter(object_pk=str(story.pk))
-
-
-def set_policy(**fields):
-    ModerationPolicy.objects.update_or_create(pk=1, defaults=fields)
 
 
 def send_again(client, nudged_page, **changes):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from discussion.models import CommentModeration, ReaderProfile
+from discussion.models import CommentModeration, ModerationPolicy, ReaderProfile
 from discussion.services import post_comment
 from newsroom.tests.forms import form_fields
 
@@ -100,3 +100,19 @@ def post_through_form(client, article, text, reply_to=None, follow=False, **extr
 
 def link_in(message, pattern=r"https?://\S+"):
     return re.search(pattern, message).group(0)
+
+
+def set_policy(**fields):
+    """The site's moderation policy with these fields changed, saved as the admin saves it."""
+    policy = ModerationPolicy.current()
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.save()
+
+
+def moderation_of(comment):
+    return CommentModeration.objects.get(comment=comment)
+
+
+def state_of(comment):
+    return moderation_of(comment).state

@@ -11,23 +11,12 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from articles.tests.factories import make_article
-from discussion.models import CommentModeration, ModerationPolicy
+from discussion.models import CommentModeration
 from discussion.services import moderate_comment, post_comment
 
-from .factories import add_comment, make_moderator, make_reader
+from .factories import add_comment, make_moderator, make_reader, moderation_of, set_policy
 
 pytestmark = pytest.mark.django_db
-
-
-def set_policy(**fields):
-    policy = ModerationPolicy.current()
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    policy.save()
-
-
-def moderation_of(comment):
-    return CommentModeration.objects.get(comment=comment)
 
 
 class TestRecentHistory:

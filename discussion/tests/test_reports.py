@@ -9,7 +9,13 @@ from django.utils import timezone
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration, CommentReport, ModerationPolicy
 
-from .factories import add_comment, make_moderator, make_reader, make_reader_in_good_standing
+from .factories import (
+    add_comment,
+    make_moderator,
+    make_reader,
+    make_reader_in_good_standing,
+    state_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +77,6 @@ def test_reason_is_required(published_comment):
 def test_anonymous_cannot_report(published_comment):
     response = Client().post(reverse("commenting:report", args=[published_comment.pk]), {})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-
-
-def state_of(comment):
-    return CommentModeration.objects.get(comment=comment).state
 
 
 def test_enough_distinct_reports_pull_the_comment_back_into_the_queue(published_comment):

@@ -11,7 +11,15 @@ from django.test import Client
 
 from articles.tests.factories import make_article
 from discussion.models import CommentModeration, ModerationDecision, ModerationPolicy, ReaderProfile
-from discussion.tests.factories import add_comment, link_in, make_moderator, make_reader
+from discussion.tests.factories import (
+    add_comment,
+    link_in,
+    make_moderator,
+    make_reader,
+    moderation_of,
+    set_policy,
+    state_of,
+)
 from moderation.services import (
     NotFeaturable,
     OtherComments,
@@ -87,21 +95,6 @@ def test_hiding_a_featured_comment_takes_it_out_of_the_picks():
     feature_comment(comment=comment, by=moderator)
     reject_comment(comment=comment, by=moderator, reason="Off topic.")
     assert CommentModeration.objects.get(comment=comment).featured_at is None
-
-
-def state_of(comment):
-    return CommentModeration.objects.get(comment=comment).state
-
-
-def set_policy(**fields):
-    policy = ModerationPolicy.current()
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    policy.save()
-
-
-def moderation_of(comment):
-    return CommentModeration.objects.get(comment=comment)
 
 
 class TestBanAndTheReadersOtherComments:
