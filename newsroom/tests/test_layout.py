@@ -9,6 +9,7 @@ permissions of the apps they build on, which is history, not design.
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +123,15 @@ def test_the_layout_itself_has_no_cycle():
 def test_every_room_is_in_the_layout():
     packages = {path.parent.name for path in ROOT.glob("*/__init__.py")}
     assert packages == DEPENDS_ON.keys()
+
+
+def test_every_room_s_tests_are_collected():
+    """pytest collects only the folders pyproject.toml names: a room left out has its tests
+    pass by never running."""
+    with open(ROOT / "pyproject.toml", "rb") as config:
+        collected = set(tomllib.load(config)["tool"]["pytest"]["ini_options"]["testpaths"])
+    with_tests = {path.parent.parent.name for path in ROOT.glob("*/tests/__init__.py")}
+    assert with_tests - collected == set()
 
 
 def test_the_check_sees_lazy_imports_and_model_labels():
