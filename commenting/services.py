@@ -12,7 +12,7 @@ from math import ceil
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -39,7 +39,7 @@ from discussion.services import (
 )
 from newsroom.jobs import after_commit, background
 from outbox.services import queue_email
-from outbox.unsubscribe import site_url, unsubscribe_headers, unsubscribe_url
+from outbox.unsubscribe import site_url, stoppable_email, unsubscribe_url
 from pagecache.versions import bump
 
 
@@ -133,7 +133,7 @@ def _follower_email(
     name: str,
     address: str,
     topic: str,
-) -> EmailMessage:
+) -> EmailMultiAlternatives:
     """The email to one reader, worded for what the comment is to them."""
     headline = comment.content_object.headline
     if parent is None:
@@ -159,12 +159,12 @@ def _follower_email(
             "site": comment.site,
         },
     )
-    return EmailMessage(
-        " ".join(subject.split()),  # a header cannot hold a line break
-        body,
-        settings.COMMENTS_XTD_FROM_EMAIL,
-        [address],
-        headers=unsubscribe_headers(unsubscribe),
+    return stoppable_email(
+        subject=subject,
+        body=body,
+        from_email=settings.COMMENTS_XTD_FROM_EMAIL,
+        to=address,
+        unsubscribe=unsubscribe,
     )
 
 

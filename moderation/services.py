@@ -7,7 +7,6 @@ and readers' reports move comments too.
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,7 +27,7 @@ from discussion.services import (
     switch_topic,
 )
 from outbox.services import queue_email
-from outbox.unsubscribe import site_url, unsubscribe_headers, unsubscribe_url
+from outbox.unsubscribe import site_url, stoppable_email, unsubscribe_url
 
 # What a reader can stop from the link in the emails these decisions send
 # (registered in apps.py under the topic "moderation").
@@ -99,14 +98,14 @@ def _email_author(*, comment: XtdComment, about: str, subject: str, **context) -
         "site": Site.objects.get_current(),
     }
     template = f"moderation/email/comment_{about}"
-    message = EmailMultiAlternatives(
-        " ".join(subject.split()),  # a header cannot hold a line break
-        render_to_string(f"{template}.txt", context),
-        settings.COMMENTS_XTD_FROM_EMAIL,
-        [address],
-        headers=unsubscribe_headers(unsubscribe),
+    message = stoppable_email(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        from_email=settings.COMMENTS_XTD_FROM_EMAIL,
+        to=address,
+        unsubscribe=unsubscribe,
     )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     queue_email(message=message, key=f"comment-{comment.pk}-author-{about}")
 
 

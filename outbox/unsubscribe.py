@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.sites.models import Site
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 SALT = "outbox.unsubscribe"
@@ -88,6 +89,22 @@ def unsubscribe_url(*, user_id: int, topic: str) -> str:
     return site_url(reverse("outbox:unsubscribe", args=[token_for(user_id=user_id, topic=topic)]))
 
 
-def unsubscribe_headers(url: str) -> dict[str, str]:
-    """The headers with which mail programs offer their own unsubscribe button (RFC 8058)."""
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+def stoppable_email(
+    *, subject: str, body: str, html: str = "", from_email: str, to: str, unsubscribe: str
+) -> EmailMultiAlternatives:
+    """An email to one reader, with the headers by which mail programs offer their own
+    unsubscribe button for `unsubscribe` (RFC 8058), and `html` as its alternative if given.
+    """
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()),  # a header cannot hold a line break
+        body,
+        from_email,
+        [to],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message

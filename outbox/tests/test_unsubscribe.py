@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.sites.models import Site
 from django.core import mail, signing
-from django.core.mail import EmailMessage
 from django.test import Client
 
 from outbox import unsubscribe
@@ -104,8 +103,13 @@ def test_a_link_for_something_gone_or_unknown_is_refused(stopped):
 
 def test_the_headers_are_stored_and_sent(stopped, django_capture_on_commit_callbacks):
     url = unsubscribe.unsubscribe_url(user_id=7, topic="tips:gardening")
-    message = EmailMessage("Tips", "Water early.", "desk@example.org", ["r@example.org"])
-    message.extra_headers.update(unsubscribe.unsubscribe_headers(url))
+    message = unsubscribe.stoppable_email(
+        subject="Tips",
+        body="Water early.",
+        from_email="desk@example.org",
+        to="r@example.org",
+        unsubscribe=url,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         queue_email(message=message, key="tips-1")
     stored = Email.objects.get(key="tips-1")
