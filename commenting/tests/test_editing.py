@@ -26,10 +26,10 @@ from discussion.tests.factories import (
     state_of,
 )
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     MOBILE,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in,
     make_discussed_story,
     report,
@@ -488,7 +488,7 @@ def tab_to(page, name, presses=40):
 def axe_verdict(page, name):
     """axe-core on the page: fails on a serious or critical violation, else says what passed."""
     result = axe_check(page)
-    blocking = [v["id"] for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = [v["id"] for v in blocking_violations(result)]
     assert result["passed"] >= 15 and not blocking, blocking
     return f"{name}: {result['passed']} axe rules passed, no serious or critical violation"
 

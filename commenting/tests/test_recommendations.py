@@ -24,11 +24,11 @@ from discussion.models import CommentModeration, Recommendation
 from discussion.services import moderate_comment
 from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     DESKTOP,
     MOBILE,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in,
     make_discussed_story,
     report,
@@ -499,7 +499,7 @@ def test_the_discussion_with_recommendations_passes_axe(browser, live_server, ar
             page.goto(live_server.url + story.get_absolute_url() + "?comments=recommended")
             expect(page.locator(f"#c{later.pk}")).to_contain_text("1 recommendation")
             result = axe_check(page)
-            blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+            blocking = blocking_violations(result)
             found.append(
                 f"{who}, {width}: {result['passed']} axe rules passed, blocking: {blocking}"
             )

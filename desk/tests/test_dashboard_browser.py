@@ -7,12 +7,13 @@ from playwright.sync_api import expect
 from articles.models import Article
 from articles.tests.factories import make_article, make_staff
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     BROWSER_TEST,
     DESKTOP,
     MOBILE,
+    WIDER_THAN_WINDOW,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in_to_desk,
     report,
     screenshot,
@@ -21,8 +22,6 @@ from newsroom.tests.browser import (
 from .test_dashboard import broken_source, embargoed, scheduled
 
 pytestmark = BROWSER_TEST
-
-SIDEWAYS = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 
 @pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["390px", "1280px"])
@@ -53,12 +52,12 @@ def test_an_editor_sees_what_waits_and_opens_it(browser, live_server, artifacts,
     )
     # The app list stays below the panels.
     expect(page.get_by_role("link", name="Stories", exact=True).first).to_be_visible()
-    overflow = page.evaluate(SIDEWAYS)
+    overflow = page.evaluate(WIDER_THAN_WINDOW)
     found.append(f"{width} px: the front page is {overflow} px wider than the window")
     if width == DESKTOP["width"]:
         assert overflow <= 0, "the front page scrolls sideways at 1280 px"
     results = axe_check(page)
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = blocking_violations(results)
     assert results["passed"] > 10 and not blocking, blocking
     found.append(f"{width} px: axe passed {results['passed']} rules, no serious or critical issue")
     screenshot(page, artifacts / f"dashboard-{width}.png")

@@ -12,12 +12,13 @@ from articles.tests.factories import make_author, make_section, make_staff
 from articles.tests.test_browser import choose, wire_photo
 from imaging.tests.images import iptc_datasets, photo_bytes, with_iptc
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     BROWSER_TEST,
     DESKTOP,
     MOBILE,
+    WIDER_THAN_WINDOW,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in_to_desk,
     report,
 )
@@ -46,7 +47,7 @@ def second_wire_photo():
 
 
 def document_overflow(page):
-    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    return page.evaluate(WIDER_THAN_WINDOW)
 
 
 def check_desk_page(page, name, viewport, found, *, axe=False):
@@ -56,7 +57,7 @@ def check_desk_page(page, name, viewport, found, *, axe=False):
         assert overflow <= 0, f"{name} is {overflow} px wider than the window"
     if axe:
         results = axe_check(page)
-        blocking = [v["id"] for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        blocking = [v["id"] for v in blocking_violations(results)]
         assert not blocking, f"{name}: {blocking}"
     fits = "no wider than the window" if viewport == DESKTOP else "width not asserted"
     found.append(f"{name} at {viewport['width']} px: {fits}; axe {'clean' if axe else 'not run'}")

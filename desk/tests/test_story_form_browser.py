@@ -6,19 +6,19 @@ from playwright.sync_api import expect
 from articles.models import Article
 from articles.tests.factories import make_article, make_photo, make_staff, place_photo
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     BROWSER_TEST,
     DESKTOP,
     MOBILE,
+    WIDER_THAN_WINDOW,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in_to_desk,
     report,
 )
 
 pytestmark = BROWSER_TEST
 
-WIDER_THAN_WINDOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 # The caret at the very start of the body editor's first paragraph.
 CARET_AT_START = """() => {
   const first = document.querySelector(".ProseMirror[contenteditable=true] > p");
@@ -114,7 +114,7 @@ def test_story_form_fits_keeps_its_save_bar_and_places_photos_by_paragraph(
         page.screenshot(path=artifacts / f"story-form-{name}.png", full_page=True)
 
         result = axe_check(page)
-        blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        blocking = blocking_violations(result)
         found.append(
             f"{name}: {overflow} px past the window, axe {result['passed']} rules passed, "
             f"violations {[(v['id'], v['impact'], v['targets'][:3]) for v in result['violations']]}"

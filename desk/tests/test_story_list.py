@@ -10,11 +10,11 @@ from django.urls import reverse
 from articles.models import Article
 from articles.tests.factories import make_article, make_author, make_section, make_staff
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     DESKTOP,
     MOBILE,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in_to_desk,
     report,
     screenshot,
@@ -233,7 +233,7 @@ def test_at_1280_px_each_story_is_one_line_and_the_list_fits(browser, live_serve
         " document.querySelector('.results').clientWidth]"
     )
     result = axe_check(page)
-    blocking = [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = blocking_violations(result)
     screenshot(page, artifacts / "story-list-1280.png")
     report(
         artifacts,

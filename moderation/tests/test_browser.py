@@ -9,12 +9,12 @@ from discussion.models import CommentModeration, CommentReport
 from discussion.services import set_reader_status
 from discussion.tests.factories import add_comment, make_moderator, make_reader
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     BROWSER_TEST,
     DESKTOP,
     MOBILE,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in_to_desk,
     report,
     screenshot,
@@ -55,7 +55,7 @@ def assert_card_on_screen(page, card_id, found, where):
 
 def assert_accessible(page, where, found):
     results = axe_check(page)
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = blocking_violations(results)
     assert results["passed"] > 10
     assert not blocking, f"{where}: {blocking}"
     found.append(f"{where}: axe passed {results['passed']} rules, no serious or critical issue")

@@ -45,6 +45,8 @@ AXE_RUN = """async () => {
   };
 }"""
 BLOCKING_IMPACTS = {"serious", "critical"}
+# How far the page runs past the window's right edge (≤ 0: no sideways scrolling).
+WIDER_THAN_WINDOW = "document.scrollingElement.scrollWidth - window.innerWidth"
 
 
 def log_in(page, base_url, email, password):
@@ -132,6 +134,11 @@ def axe_check(page):
     help and element selectors."""
     page.add_script_tag(path=AXE)
     return page.evaluate(AXE_RUN)
+
+
+def blocking_violations(result) -> list[dict]:
+    """The violations of an axe_check result a page must not have: serious or critical."""
+    return [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
 
 def screenshot(page, path):

@@ -10,12 +10,12 @@ from playwright.sync_api import expect
 
 from imaging.tests.images import photo_bytes, wire_file
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     BROWSER_TEST,
     DESKTOP,
     MOBILE,
     axe_check,
     axe_context,
+    blocking_violations,
     report,
 )
 from photos.models import Photo
@@ -120,7 +120,7 @@ def test_each_file_shows_its_own_progress_then_its_photo_or_its_error(
     )
     assert width[0] <= width[1], f"{width[0]} px wide in a {width[1]} px window: {wide}"
     results = axe_check(page)
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = blocking_violations(results)
     assert results["passed"] > 10 and not blocking, blocking
     page.screenshot(path=artifacts / f"uploads-{viewport['width']}.png", full_page=True)
     report(

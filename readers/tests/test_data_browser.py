@@ -11,11 +11,11 @@ from articles.tests.factories import make_article
 from commenting.tests.test_browser import tab_to
 from discussion.tests.factories import add_comment, make_reader
 from newsroom.tests.browser import (
-    BLOCKING_IMPACTS,
     BROWSER_TEST,
     DESKTOP,
     axe_check,
     axe_context,
+    blocking_violations,
     log_in,
     report,
     screenshot,
@@ -27,14 +27,14 @@ pytestmark = BROWSER_TEST
 EMAIL, PASSWORD = "ines@example.org", "a-long-passphrase"  # make_reader's password
 
 
-def blocking_violations(page, found):
+def page_blocking_violations(page, found):
     result = axe_check(page)
     assert result["passed"] >= 20, f"axe checked almost nothing on {page.url}"
     found.append(
         f"axe on {page.url}: {result['passed']} rules passed, "
         f"{len(result['violations'])} violation(s) {[v['id'] for v in result['violations']]}"
     )
-    return [v for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    return blocking_violations(result)
 
 
 def test_a_reader_downloads_their_data_deletes_the_account_and_signs_up_again(
@@ -51,7 +51,7 @@ def test_a_reader_downloads_their_data_deletes_the_account_and_signs_up_again(
     page.goto(live_server.url + "/accounts/comments/")
     page.get_by_role("link", name="Download my data").click()
     expect(page.get_by_role("heading", name="Download my data")).to_be_visible()
-    assert blocking_violations(page, found) == []
+    assert page_blocking_violations(page, found) == []
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
     file = download.value
@@ -63,7 +63,7 @@ def test_a_reader_downloads_their_data_deletes_the_account_and_signs_up_again(
 
     page.goto(live_server.url + "/accounts/delete/")
     expect(page.get_by_role("heading", name="Delete my account")).to_be_visible()
-    assert blocking_violations(page, found) == []
+    assert page_blocking_violations(page, found) == []
     screenshot(page, artifacts / "delete-account.png")
     steps = []
     tab_to(page, lambda f: f["id"] == "id_password", steps)
@@ -74,7 +74,7 @@ def test_a_reader_downloads_their_data_deletes_the_account_and_signs_up_again(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
-    assert blocking_violations(page, found) == []
+    assert page_blocking_violations(page, found) == []
     found += steps
     assert not get_user_model().objects.filter(email=EMAIL).exists()
     assert XtdComment.objects.get().user_name == FORMER_READER
